@@ -1,0 +1,1 @@
+//! Benchmarks of deepprl (filled by the next commits).

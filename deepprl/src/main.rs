@@ -1,0 +1,2 @@
+//! The `deepprl` command-line program (filled by the next commits).
+fn main() {}

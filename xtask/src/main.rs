@@ -1,0 +1,2 @@
+//! Project automation (filled by the next commits).
+fn main() {}
