@@ -25,7 +25,7 @@ impl Activation {
     pub fn forward_inplace<F: Float>(self, x: &mut Array2<F>) {
         match self {
             Self::Relu => relu::forward_inplace(x),
-            Self::Tanh => x.mapv_inplace(F::tanh),
+            Self::Tanh => x.mapv_inplace(F::fast_tanh),
             Self::Sigmoid => x.mapv_inplace(sigmoid::scalar),
             Self::Identity => {}
         }

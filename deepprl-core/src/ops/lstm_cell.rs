@@ -25,7 +25,7 @@
 use crate::Float;
 use crate::ops::sigmoid::scalar as sigmoid;
 use ndarray::linalg::general_mat_mul;
-use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 /// What [`backward`] needs.
 #[derive(Debug, Clone)]
@@ -74,31 +74,39 @@ pub fn forward<F: Float>(
     );
     assert_eq!(xw.dim(), (batch, 4 * hidden), "lstm_cell: xw is {:?}", xw.dim());
     assert_eq!(c_prev.dim(), (batch, hidden), "lstm_cell: c_prev is {:?}", c_prev.dim());
+    let c_prev = c_prev.as_standard_layout();
     let mut gates = xw.to_owned();
     general_mat_mul(F::one(), &h_prev, &w_hh, F::one(), &mut gates);
     let mut h = Array2::zeros((batch, hidden));
     let mut c = Array2::zeros((batch, hidden));
     let mut tanh_c = Array2::zeros((batch, hidden));
-    Zip::from(gates.rows_mut())
-        .and(c_prev.rows())
-        .and(h.rows_mut())
-        .and(c.rows_mut())
-        .and(tanh_c.rows_mut())
-        .for_each(|mut z, cp, mut h, mut c, mut tc| {
-            let z = z.as_slice_mut().expect("gates are row-major");
-            let (zi, rest) = z.split_at_mut(hidden);
-            let (zf, rest) = rest.split_at_mut(hidden);
-            let (zg, zo) = rest.split_at_mut(hidden);
-            for j in 0..hidden {
-                let (i, f, g, o) = (sigmoid(zi[j]), sigmoid(zf[j]), zg[j].tanh(), sigmoid(zo[j]));
-                (zi[j], zf[j], zg[j], zo[j]) = (i, f, g, o);
-                let cj = f * cp[j] + i * g;
-                let t = cj.tanh();
-                (c[j], tc[j], h[j]) = (cj, t, o * t);
-            }
-        });
+    // Two simple passes per row over contiguous slices, so both vectorise: activate the gate
+    // blocks in place, then combine them.
+    for b in 0..batch {
+        let z = gates.row_mut(b).into_slice().expect("gates are row-major");
+        let (ifg, o) = z.split_at_mut(3 * hidden);
+        let (i_f, g) = ifg.split_at_mut(2 * hidden);
+        i_f.iter_mut().chain(o.iter_mut()).for_each(|v| *v = sigmoid(*v));
+        g.iter_mut().for_each(|v| *v = v.fast_tanh());
+        let z = gates.row(b).to_slice().expect("gates are row-major");
+        let (i, rest) = z.split_at(hidden);
+        let (f, rest) = rest.split_at(hidden);
+        let (g, o) = rest.split_at(hidden);
+        let cp = c_prev.row(b).to_slice().expect("standard layout");
+        let (mut cr, mut tr, mut hr) = (c.row_mut(b), tanh_c.row_mut(b), h.row_mut(b));
+        let (cr, tr, hr) = (
+            cr.as_slice_mut().expect("row"),
+            tr.as_slice_mut().expect("row"),
+            hr.as_slice_mut().expect("row"),
+        );
+        for j in 0..hidden {
+            let cj = f[j] * cp[j] + i[j] * g[j];
+            let t = cj.fast_tanh();
+            (cr[j], tr[j], hr[j]) = (cj, t, o[j] * t);
+        }
+    }
     let cache =
-        LstmCellCache { gates, tanh_c, c_prev: c_prev.to_owned(), h_prev: h_prev.to_owned() };
+        LstmCellCache { gates, tanh_c, c_prev: c_prev.into_owned(), h_prev: h_prev.to_owned() };
     (h, c, cache)
 }
 
@@ -184,6 +192,17 @@ mod tests {
         );
         approx::assert_relative_eq!(c[[0, 0]], 0.9, max_relative = 1e-14);
         approx::assert_relative_eq!(h[[0, 0]], 0.5 * 0.9f64.tanh(), max_relative = 1e-14);
+    }
+
+    #[test]
+    fn strided_inputs_give_the_same_step() {
+        let rng = &mut seeded(5);
+        let (xw, h0, w) = (random((3, 8), rng), random((3, 2), rng), random((2, 8), rng));
+        let wide = random((3, 4), rng);
+        let c_strided = wide.slice(ndarray::s![.., ..;2]);
+        let (h1, c1, _) = forward(xw.view(), h0.view(), c_strided, w.view());
+        let (h2, c2, _) = forward(xw.view(), h0.view(), c_strided.to_owned().view(), w.view());
+        assert_eq!((h1, c1), (h2, c2));
     }
 
     #[test]

@@ -11,15 +11,13 @@
 use crate::Float;
 use ndarray::{Array, ArrayView, Dimension, Zip};
 
-/// σ(x) for one value, computed without overflow for large |x|.
-#[inline]
+/// σ(x) for one value: `1 / (1 + exp(−x))`, branch-free so loops over it vectorise.
+///
+/// Saturates cleanly: `exp(−x)` overflows to `inf` (f64) or is clamped (f32) for very negative x,
+/// giving 0, and underflows to 0 for very positive x, giving 1.
+#[inline(always)]
 pub fn scalar<F: Float>(x: F) -> F {
-    if x >= F::zero() {
-        F::one() / (F::one() + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (F::one() + e)
-    }
+    F::one() / (F::one() + (-x).fast_exp())
 }
 
 /// `y = σ(x)`; the output is also the cache.

@@ -13,7 +13,7 @@ use ndarray::{Array, ArrayView, Dimension, Zip};
 
 /// `y = tanh(x)`; the output is also the cache.
 pub fn forward<F: Float, D: Dimension>(x: ArrayView<'_, F, D>) -> Array<F, D> {
-    x.mapv(F::tanh)
+    x.mapv(F::fast_tanh)
 }
 
 /// Backward of [`forward`] from its output `y`.

@@ -167,7 +167,7 @@ pub fn forward<F: Float>(
             let (c_out, c_next, o) = match variant {
                 TimeLstmVariant::V1 => {
                     let s_t = sigmoid(d * w_time[[0, j]]);
-                    let (i, f, g) = (sigmoid(z[j]), sigmoid(z[n + j]), z[2 * n + j].tanh());
+                    let (i, f, g) = (sigmoid(z[j]), sigmoid(z[n + j]), z[2 * n + j].fast_tanh());
                     let o = sigmoid(z[3 * n + j] + d * w_time[[1, j]]);
                     let t = sigmoid(z[4 * n + j] + s_t);
                     (z[j], z[n + j], z[2 * n + j], z[3 * n + j], z[4 * n + j]) = (i, f, g, o, t);
@@ -178,7 +178,7 @@ pub fn forward<F: Float>(
                 TimeLstmVariant::V3 => {
                     let s1 = sigmoid(d * w_time[[0, j]]);
                     let s2 = sigmoid(d * w_time[[1, j]]);
-                    let (i, g) = (sigmoid(z[j]), z[n + j].tanh());
+                    let (i, g) = (sigmoid(z[j]), z[n + j].fast_tanh());
                     let o = sigmoid(z[2 * n + j] + d * w_time[[2, j]]);
                     let (t1, t2) = (sigmoid(z[3 * n + j] + s1), sigmoid(z[4 * n + j] + s2));
                     (z[j], z[n + j], z[2 * n + j], z[3 * n + j], z[4 * n + j]) = (i, g, o, t1, t2);
@@ -187,7 +187,7 @@ pub fn forward<F: Float>(
                     (c_tilde, (one - i) * cp + i * t2 * g, o)
                 }
             };
-            let t = c_out.tanh();
+            let t = c_out.fast_tanh();
             tanh_out[[b, j]] = t;
             h[[b, j]] = o * t;
             c[[b, j]] = c_next;
