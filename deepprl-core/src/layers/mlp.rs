@@ -80,10 +80,12 @@ pub struct Mlp<F> {
 /// Gradients of an [`Mlp`]: one [`LinearGrads`] per layer.
 pub type MlpGrads<F> = Vec<LinearGrads<F>>;
 
-/// What [`Mlp::backward`](Layer::backward) needs: each layer's input and activated output.
+/// What [`Mlp::backward`](Layer::backward) needs: each layer's input (which is the previous
+/// layer's activated output, so it is stored once) and the final output.
 #[derive(Debug, Clone)]
 pub struct MlpCache<F> {
-    steps: Vec<(DenseCache<F>, Array2<F>)>,
+    inputs: Vec<DenseCache<F>>,
+    output: Array2<F>,
 }
 
 impl<F: Float> Mlp<F> {
@@ -123,29 +125,23 @@ impl<F: Float> Parameterized<F> for Mlp<F> {
 impl<F: Float> Layer<F> for Mlp<F> {
     type Cache = MlpCache<F>;
     fn forward(&self, x: ArrayView2<'_, F>) -> (Array2<F>, MlpCache<F>) {
-        let mut steps = Vec::with_capacity(self.layers.len());
+        let mut inputs = Vec::with_capacity(self.layers.len());
         let mut h = x.to_owned();
         for (i, l) in self.layers.iter().enumerate() {
-            let (mut y, cache) = l.forward(h.view());
+            let mut y = l.predict(h.view());
             self.act(i).forward_inplace(&mut y);
-            h = y.clone();
-            steps.push((cache, y));
+            inputs.push(DenseCache { x: h });
+            h = y;
         }
-        (h, MlpCache { steps })
+        (h.clone(), MlpCache { inputs, output: h })
     }
 
-    fn backward(
-        &self,
-        cache: &MlpCache<F>,
-        dy: ArrayView2<'_, F>,
-        grads: &mut MlpGrads<F>,
-    ) -> Array2<F> {
+    fn backward(&self, cache: &MlpCache<F>, dy: ArrayView2<'_, F>, grads: &mut MlpGrads<F>) -> Array2<F> {
         let mut d = dy.to_owned();
-        for (i, ((l, (dc, y)), g)) in
-            self.layers.iter().zip(&cache.steps).zip(grads.iter_mut()).enumerate().rev()
-        {
+        for (i, (l, g)) in self.layers.iter().zip(grads.iter_mut()).enumerate().rev() {
+            let y = cache.inputs.get(i + 1).map_or(&cache.output, |c| &c.x);
             self.act(i).backward_inplace(y.view(), &mut d);
-            d = l.backward(dc, d.view(), g);
+            d = l.backward(&cache.inputs[i], d.view(), g);
         }
         d
     }
