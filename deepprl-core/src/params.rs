@@ -174,6 +174,45 @@ impl<F: Float, P: Parameterized<F>> Parameterized<F> for Vec<P> {
     }
 }
 
+/// Gradients of an optional block: nothing when absent.
+impl<F: Float, G: ParamGrads<F>> ParamGrads<F> for Option<G> {
+    fn add_assign(&mut self, other: &Self) {
+        match (self, other) {
+            (Some(a), Some(b)) => a.add_assign(b),
+            (None, None) => {}
+            _ => panic!("Option<Grads>::add_assign: one side is absent"),
+        }
+    }
+    fn scale(&mut self, factor: F) {
+        if let Some(g) = self {
+            g.scale(factor);
+        }
+    }
+    fn visit<'a>(&'a self, v: &mut dyn FnMut(&str, GradRef<'a, F>)) {
+        if let Some(g) = self {
+            g.visit(v);
+        }
+    }
+}
+
+/// An optional block (an ablation switch): its tensors keep their names when present.
+impl<F: Float, P: Parameterized<F>> Parameterized<F> for Option<P> {
+    type Grads = Option<P::Grads>;
+    fn zero_grads(&self) -> Self::Grads {
+        self.as_ref().map(P::zero_grads)
+    }
+    fn visit_params(&self, v: &mut dyn FnMut(&str, ArrayViewD<'_, F>)) {
+        if let Some(p) = self {
+            p.visit_params(v);
+        }
+    }
+    fn visit_params_mut(&mut self, v: &mut dyn FnMut(&str, ArrayViewMutD<'_, F>)) {
+        if let Some(p) = self {
+            p.visit_params_mut(v);
+        }
+    }
+}
+
 /// Adds `b` into `a` elementwise; the helper behind every `ParamGrads::add_assign`.
 ///
 /// # Panics

@@ -54,9 +54,30 @@ pub fn save_params<F: Float, P: Parameterized<F>>(path: &Path, model: &P) -> Res
 /// other float type), [`Error::Corrupt`] (truncated, checksum mismatch) or
 /// [`Error::ParamMismatch`] (a parameter missing, extra, or of another shape).
 pub fn load_params<F: Float, P: Parameterized<F>>(path: &Path, model: &mut P) -> Result<()> {
+    assign_params(path, &read_tensors(path)?, model)
+}
+
+/// Reads and decodes a tensor file.
+///
+/// # Errors
+/// As [`load_params`], except for the parameter checks.
+pub fn read_tensors<F: Float>(path: &Path) -> Result<TensorFile<F>> {
     let bytes =
         std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    let file: TensorFile<F> = decode(path, &bytes)?;
+    decode(path, &bytes)
+}
+
+/// Copies the tensors of `file` into `model`, checking that they are exactly the model's
+/// parameters with the same shapes; `path` names the file in errors.
+/// The model is only changed when every check passed.
+///
+/// # Errors
+/// [`Error::ParamMismatch`] for a parameter missing, extra, or of another shape.
+pub fn assign_params<F: Float, P: Parameterized<F>>(
+    path: &Path,
+    file: &TensorFile<F>,
+    model: &mut P,
+) -> Result<()> {
     let mut by_name: HashMap<&str, &ndarray::ArrayD<F>> =
         file.tensors.iter().map(|(n, t)| (n.as_str(), t)).collect();
     let mismatch = |name: &str, reason: String| Error::ParamMismatch {

@@ -136,7 +136,12 @@ impl<F: Float> Layer<F> for Mlp<F> {
         (h.clone(), MlpCache { inputs, output: h })
     }
 
-    fn backward(&self, cache: &MlpCache<F>, dy: ArrayView2<'_, F>, grads: &mut MlpGrads<F>) -> Array2<F> {
+    fn backward(
+        &self,
+        cache: &MlpCache<F>,
+        dy: ArrayView2<'_, F>,
+        grads: &mut MlpGrads<F>,
+    ) -> Array2<F> {
         let mut d = dy.to_owned();
         for (i, (l, g)) in self.layers.iter().zip(grads.iter_mut()).enumerate().rev() {
             let y = cache.inputs.get(i + 1).map_or(&cache.output, |c| &c.x);

@@ -15,19 +15,28 @@
 //! ```
 
 use crate::Float;
-use ndarray::{Array2, ArrayView2, Axis, s};
+use ndarray::{Array2, ArrayView2, s};
 
-/// Concatenates `parts` side by side.
+/// Concatenates `parts` side by side; the result is in standard (row-major) layout.
 ///
 /// # Panics
 /// If `parts` is empty or the parts differ in row count.
 #[track_caller]
 pub fn forward<F: Float>(parts: &[ArrayView2<'_, F>]) -> Array2<F> {
     assert!(!parts.is_empty(), "concat: no parts");
-    ndarray::concatenate(Axis(1), parts).unwrap_or_else(|e| {
+    let rows = parts[0].nrows();
+    if parts.iter().any(|p| p.nrows() != rows) {
         let dims: Vec<_> = parts.iter().map(|p| p.dim()).collect();
-        panic!("concat: parts {dims:?} do not share a row count: {e}")
-    })
+        panic!("concat: parts {dims:?} do not share a row count");
+    }
+    let width = parts.iter().map(|p| p.ncols()).sum();
+    let mut y = Array2::zeros((rows, width));
+    let mut start = 0;
+    for p in parts {
+        y.slice_mut(s![.., start..start + p.ncols()]).assign(p);
+        start += p.ncols();
+    }
+    y
 }
 
 /// Backward of [`forward`]: splits `dy` into blocks of the given widths.
@@ -79,6 +88,7 @@ mod tests {
         // [[1], [2]] ++ [[3, 4], [5, 6]] = [[1, 3, 4], [2, 5, 6]]; split undoes it.
         let y = forward(&[array![[1.0], [2.0]].view(), array![[3.0, 4.0], [5.0, 6.0]].view()]);
         assert_eq!(y, array![[1.0, 3.0, 4.0], [2.0, 5.0, 6.0]]);
+        assert!(y.is_standard_layout());
         let parts = split(y.view(), &[1, 2]);
         assert_eq!(parts[0], array![[1.0], [2.0]]);
         assert_eq!(split_backward(&[parts[0].view(), parts[1].view()]), y);

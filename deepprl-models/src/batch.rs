@@ -1,0 +1,191 @@
+//! The model-side view of a dataset: a schema of features and objectives, and batches.
+//!
+//! `deepprl-models` does not depend on `deepprl-data` (DESIGN.md §6: `core ← models`); whatever
+//! produces examples (a dataset loader, the synthetic world, a plugin host) fills a [`Batch`]
+//! that follows a [`Schema`].
+
+use ndarray::{Array2, Array3, s};
+use serde::{Deserialize, Serialize};
+
+/// What a categorical field stands for; it decides where its embedding goes in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldRole {
+    /// The user id.
+    User,
+    /// The item id (its table is shared with the history's items).
+    Item,
+    /// A categorical side feature of the item.
+    ItemSide,
+    /// A context field (hour of day, device, tab …).
+    Context,
+    /// Any other categorical feature (tabular datasets).
+    Other,
+}
+
+/// A categorical field: its name, role and number of ids (row 0 is the out-of-vocabulary row).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatField {
+    /// Field name, used in parameter paths (`embed.<name>.table`).
+    pub name: String,
+    /// What the field stands for.
+    pub role: FieldRole,
+    /// Number of ids including the reserved OOV row 0.
+    pub cardinality: usize,
+}
+
+/// How an objective is learned and predicted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectiveKind {
+    /// 0/1 outcome: BCE on logits, sigmoid prediction.
+    Binary,
+    /// Real outcome (already transformed, e.g. `ln(1 + seconds)`): MSE, identity prediction.
+    Continuous,
+}
+
+/// The features and objectives every batch of a dataset carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Schema {
+    /// Categorical fields, in the column order of [`Batch::cat`].
+    pub cat_fields: Vec<CatField>,
+    /// Number of numeric features ([`Batch::num`] columns).
+    pub n_numeric: usize,
+    /// Objective names and kinds, in the column order of [`Batch::labels`].
+    pub objectives: Vec<(String, ObjectiveKind)>,
+    /// History length L, or 0 for datasets without histories.
+    pub history_len: usize,
+}
+
+impl Schema {
+    /// Number of objectives K.
+    pub fn n_objectives(&self) -> usize {
+        self.objectives.len()
+    }
+
+    /// Index of the first field with this role.
+    pub fn field(&self, role: FieldRole) -> Option<usize> {
+        self.cat_fields.iter().position(|f| f.role == role)
+    }
+
+    /// Objective kinds in label order.
+    pub fn kinds(&self) -> Vec<ObjectiveKind> {
+        self.objectives.iter().map(|(_, k)| *k).collect()
+    }
+}
+
+/// The last L interactions before each example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct History {
+    /// Item ids (vocabulary of the schema's `Item` field), `[batch, L]`; padding uses 0.
+    pub item: Array2<usize>,
+    /// Observed outcomes of those interactions, `[batch, L, K]`.
+    pub outcome: Array3<f32>,
+    /// Interval feature `δ = ln(1 + Δt / 60 s)`, `[batch, L]`.
+    pub delta: Array2<f32>,
+    /// `true` where a step is real, `[batch, L]`.
+    pub mask: Array2<bool>,
+}
+
+/// A batch of examples following a [`Schema`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    /// Categorical ids, `[batch, n_cat_fields]`.
+    pub cat: Array2<usize>,
+    /// Numeric features, `[batch, n_numeric]`.
+    pub num: Array2<f32>,
+    /// Histories, when the schema has `history_len > 0`.
+    pub history: Option<History>,
+    /// Objective outcomes, `[batch, K]` (zeros when unknown, e.g. at serving time).
+    pub labels: Array2<f32>,
+}
+
+impl Batch {
+    /// Number of examples.
+    pub fn len(&self) -> usize {
+        self.cat.nrows()
+    }
+
+    /// Whether the batch has no examples.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The examples `start..end` (a data-parallel shard).
+    pub fn rows(&self, range: std::ops::Range<usize>) -> Batch {
+        let r = range.clone();
+        Batch {
+            cat: self.cat.slice(s![r.clone(), ..]).to_owned(),
+            num: self.num.slice(s![r.clone(), ..]).to_owned(),
+            history: self.history.as_ref().map(|h| History {
+                item: h.item.slice(s![r.clone(), ..]).to_owned(),
+                outcome: h.outcome.slice(s![r.clone(), .., ..]).to_owned(),
+                delta: h.delta.slice(s![r.clone(), ..]).to_owned(),
+                mask: h.mask.slice(s![r.clone(), ..]).to_owned(),
+            }),
+            labels: self.labels.slice(s![range, ..]).to_owned(),
+        }
+    }
+
+    /// Checks the batch against a schema.
+    ///
+    /// # Errors
+    /// [`crate::Error::Batch`] naming the first disagreement.
+    pub fn check(&self, schema: &Schema) -> crate::Result<()> {
+        let n = self.len();
+        let bad = |what: String| Err(crate::Error::Batch(what));
+        if self.cat.ncols() != schema.cat_fields.len() {
+            return bad(format!(
+                "{} categorical columns, schema has {}",
+                self.cat.ncols(),
+                schema.cat_fields.len()
+            ));
+        }
+        if self.num.dim() != (n, schema.n_numeric) {
+            return bad(format!(
+                "numeric features are {:?}, want ({n}, {})",
+                self.num.dim(),
+                schema.n_numeric
+            ));
+        }
+        if self.labels.dim() != (n, schema.n_objectives()) {
+            return bad(format!(
+                "labels are {:?}, want ({n}, {})",
+                self.labels.dim(),
+                schema.n_objectives()
+            ));
+        }
+        for (j, f) in schema.cat_fields.iter().enumerate() {
+            if let Some(&id) = self.cat.column(j).iter().find(|&&id| id >= f.cardinality) {
+                return bad(format!(
+                    "field `{}` has id {id} but cardinality {}",
+                    f.name, f.cardinality
+                ));
+            }
+        }
+        match (&self.history, schema.history_len) {
+            (None, 0) => Ok(()),
+            (None, l) => {
+                bad(format!("the schema has histories of length {l} but the batch has none"))
+            }
+            (Some(_), 0) => bad("the batch has histories but the schema does not".into()),
+            (Some(h), l) => {
+                let k = schema.n_objectives();
+                if h.item.dim() != (n, l)
+                    || h.delta.dim() != (n, l)
+                    || h.mask.dim() != (n, l)
+                    || h.outcome.dim() != (n, l, k)
+                {
+                    return bad(format!(
+                        "history shapes item {:?}, outcome {:?}, delta {:?}, mask {:?}; want ({n}, {l}[, {k}])",
+                        h.item.dim(),
+                        h.outcome.dim(),
+                        h.delta.dim(),
+                        h.mask.dim()
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+}

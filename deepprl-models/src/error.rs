@@ -1,0 +1,61 @@
+//! The error type of `deepprl-models`.
+
+use std::path::PathBuf;
+
+/// Errors from model configuration, batches, training and checkpoints.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An error from `deepprl-core` (config ranges, parameter files).
+    #[error(transparent)]
+    Core(#[from] deepprl_core::Error),
+    /// A model configuration cannot be parsed.
+    #[error("{path}: {message}")]
+    ConfigParse {
+        /// Where the TOML came from (a file, or `<inline>`).
+        path: PathBuf,
+        /// The parser's message, which names the key, line and column.
+        message: String,
+    },
+    /// A model configuration is inconsistent with the schema.
+    #[error("invalid model config: `{key}` {reason}")]
+    Config {
+        /// The offending key.
+        key: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A batch does not follow the schema.
+    #[error("batch does not match the schema: {0}")]
+    Batch(String),
+    /// Training produced a NaN or infinite loss; the last good checkpoint is kept.
+    #[error(
+        "non-finite loss {loss} at epoch {epoch}, step {step}; the last good checkpoint is kept"
+    )]
+    NonFinite {
+        /// The loss value.
+        loss: f64,
+        /// Epoch (0-based).
+        epoch: usize,
+        /// Step within the epoch.
+        step: usize,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+/// `Result` with the models' [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// Shorthand for [`Error::Config`].
+    pub fn config(key: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Config { key: key.into(), reason: reason.into() }
+    }
+}
