@@ -4,7 +4,7 @@
 //! produces examples (a dataset loader, the synthetic world, a plugin host) fills a [`Batch`]
 //! that follows a [`Schema`].
 
-use ndarray::{Array2, Array3, s};
+use ndarray::{Array2, Array3, Axis, s};
 use serde::{Deserialize, Serialize};
 
 /// What a categorical field stands for; it decides where its embedding goes in the model.
@@ -127,6 +127,24 @@ impl Batch {
         }
     }
 
+    /// The examples at `indices`, in that order.
+    ///
+    /// # Panics
+    /// If an index is out of range.
+    pub fn select(&self, indices: &[usize]) -> Batch {
+        Batch {
+            cat: self.cat.select(Axis(0), indices),
+            num: self.num.select(Axis(0), indices),
+            history: self.history.as_ref().map(|h| History {
+                item: h.item.select(Axis(0), indices),
+                outcome: h.outcome.select(Axis(0), indices),
+                delta: h.delta.select(Axis(0), indices),
+                mask: h.mask.select(Axis(0), indices),
+            }),
+            labels: self.labels.select(Axis(0), indices),
+        }
+    }
+
     /// Checks the batch against a schema.
     ///
     /// # Errors
@@ -187,5 +205,23 @@ impl Batch {
                 Ok(())
             }
         }
+    }
+}
+
+/// Anything that can hand out examples by index: a loaded dataset split, a generated log, or an
+/// in-memory [`Batch`].
+pub trait BatchSource: Sync {
+    /// Number of examples.
+    fn n_examples(&self) -> usize;
+    /// The examples at `indices`, in that order.
+    fn batch(&self, indices: &[usize]) -> Batch;
+}
+
+impl BatchSource for Batch {
+    fn n_examples(&self) -> usize {
+        self.len()
+    }
+    fn batch(&self, indices: &[usize]) -> Batch {
+        self.select(indices)
     }
 }

@@ -4,19 +4,23 @@
 //!   synthetic world or a plugin host).
 //! - [`embed`]: one embedding table per categorical field.
 //! - [`encoder`]: the Self-Attentive Time-LSTM state encoder (DESIGN.md §3.2).
+//! - [`metrics`]: AUC, log-loss, RMSE, NDCG@K, top-K outcome, per-group means.
 //! - [`moh`]: the Mixture of HyperNetworks (DESIGN.md §3.3) and its [`Predictor`].
 //! - [`predictor`]: the trait shared with the plugin baselines.
+//! - [`train`]: the supervised trainer (early stopping, resumable checkpoints, progress events).
 #![warn(missing_docs)]
 
 pub mod batch;
 pub mod embed;
 pub mod encoder;
 mod error;
+pub mod metrics;
 pub mod moh;
 pub mod predictor;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod train;
 
-pub use batch::{Batch, CatField, FieldRole, History, ObjectiveKind, Schema};
+pub use batch::{Batch, BatchSource, CatField, FieldRole, History, ObjectiveKind, Schema};
 pub use error::{Error, Result};
 pub use predictor::Predictor;
