@@ -4,6 +4,8 @@
 //!   synthetic world or a plugin host).
 //! - [`embed`]: one embedding table per categorical field.
 //! - [`encoder`]: the Self-Attentive Time-LSTM state encoder (DESIGN.md §3.2).
+//! - [`evaluate`]: per-objective metrics of a predictor on a slice.
+//! - [`linear`]: the logistic-regression-style baseline (`lr`).
 //! - [`metrics`]: AUC, log-loss, RMSE, NDCG@K, top-K outcome, per-group means.
 //! - [`moh`]: the Mixture of HyperNetworks (DESIGN.md §3.3) and its [`Predictor`].
 //! - [`predictor`]: the trait shared with the plugin baselines.
@@ -11,9 +13,12 @@
 #![warn(missing_docs)]
 
 pub mod batch;
+mod checkpoint;
 pub mod embed;
 pub mod encoder;
 mod error;
+pub mod evaluate;
+pub mod linear;
 pub mod metrics;
 pub mod moh;
 pub mod predictor;

@@ -140,22 +140,7 @@ impl Predictor for MohPredictor {
     }
 
     fn load(&mut self, path: &Path) -> crate::Result<()> {
-        let file: TensorFile<f32> = io::read_tensors(path)?;
-        let (mut params, mut adam) = (TensorFile::new(), TensorFile::new());
-        for (name, t) in file.tensors {
-            if let Some(n) = name.strip_prefix("param.") {
-                params.push(n, t);
-            } else if let Some(n) = name.strip_prefix("adam.") {
-                adam.push(n, t);
-            } else {
-                return Err(deepprl_core::Error::ParamMismatch {
-                    path: path.to_path_buf(),
-                    name,
-                    reason: "is neither a parameter nor optimiser state".into(),
-                }
-                .into());
-            }
-        }
+        let (params, adam) = crate::checkpoint::split(path, io::read_tensors::<f32>(path)?)?;
         let mut model = self.model.clone();
         io::assign_params(path, &params, &mut model)?;
         let mut optimiser = Adam::new(self.adam.config().clone());
