@@ -1,0 +1,234 @@
+//! The `bench` subcommand: criterion benchmarks, or the SPEC v1 speed benchmark with `--spec`.
+//!
+//! ```text
+//! cargo xtask bench --quick                   # criterion, saved as baseline "main"
+//! cargo xtask bench --baseline main           # criterion, compared with baseline "main"
+//! cargo xtask bench --spec --json --threads 2 # cargo run --release -p deepprl-benches --bin spec
+//! ```
+
+use anyhow::Result;
+
+use crate::{cmd, print_help, usage_error};
+
+const USAGE: &str = "\
+usage: cargo xtask bench [--quick] [--baseline NAME | --save-baseline NAME]
+       cargo xtask bench --spec [--json] [--threads N] [--workloads a,b]
+
+without --spec, runs the criterion benchmarks of deepprl-benches:
+  --quick               criterion's --quick (short runs, for CI)
+  --save-baseline NAME  save the results as baseline NAME (default \"main\")
+  --baseline NAME       compare with the saved baseline NAME instead of saving
+
+with --spec, runs the SPEC v1 speed benchmark (BENCH-SPEC.md) and forwards:
+  --json                one JSON object per line instead of the table
+  --threads N           run with N worker threads only
+  --workloads a,b       run only these workloads (sb, mmoe, hn, lstm)
+
+both build with -C target-cpu=native into target/bench-native";
+
+/// What `cargo xtask bench` was asked to do.
+#[derive(Debug, Default, PartialEq)]
+struct BenchArgs {
+    spec: bool,
+    quick: bool,
+    json: bool,
+    threads: Option<String>,
+    workloads: Option<String>,
+    baseline: Option<String>,
+    save_baseline: Option<String>,
+}
+
+/// `cargo xtask bench [flags]`.
+pub fn run(args: &[String]) -> Result<u8> {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        print_help(USAGE);
+        return Ok(0);
+    }
+    let parsed = parse(args)?;
+    let mut cargo = cmd::cargo();
+    cargo.args(parsed.cargo_args());
+    // Bench builds target the host CPU: the elementwise loops (activations, optimiser updates,
+    // LSTM gates) only vectorise with AVX when the compiler may assume it, while the matrix
+    // kernels already pick their instruction set at run time. A separate target directory keeps
+    // these flags from invalidating the normal builds, which would then rebuild everything.
+    match std::env::var("CARGO_ENCODED_RUSTFLAGS") {
+        // Cargo gives CARGO_ENCODED_RUSTFLAGS precedence over RUSTFLAGS, so extend it if set.
+        Ok(flags) if !flags.is_empty() => {
+            cargo.env("CARGO_ENCODED_RUSTFLAGS", format!("{flags}\x1f-Ctarget-cpu=native"))
+        }
+        _ => cargo.env("RUSTFLAGS", native_rustflags(std::env::var("RUSTFLAGS").ok())),
+    };
+    cmd::run(&mut cargo)
+}
+
+/// `RUSTFLAGS` for bench builds: the user's flags, if any, plus `-C target-cpu=native`.
+fn native_rustflags(existing: Option<String>) -> String {
+    match existing {
+        Some(flags) if !flags.trim().is_empty() => format!("{} -C target-cpu=native", flags.trim()),
+        _ => "-C target-cpu=native".to_owned(),
+    }
+}
+
+/// Parses the flags after `bench`; `--name value` and `--name=value` are both accepted.
+fn parse(args: &[String]) -> Result<BenchArgs> {
+    let mut out = BenchArgs::default();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(value.to_owned())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = || match inline.clone().or_else(|| iter.next().cloned()) {
+            Some(v) if !v.is_empty() && !v.starts_with("--") => Ok(v),
+            _ => Err(usage_error(format!("`{name}` needs a value"))),
+        };
+        match name {
+            "--spec" | "--quick" | "--json" if inline.is_some() => {
+                return Err(usage_error(format!("`{name}` takes no value")));
+            }
+            "--spec" => out.spec = true,
+            "--quick" => out.quick = true,
+            "--json" => out.json = true,
+            "--threads" => out.threads = Some(value()?),
+            "--workloads" => out.workloads = Some(value()?),
+            "--baseline" => out.baseline = Some(value()?),
+            "--save-baseline" => out.save_baseline = Some(value()?),
+            other => {
+                return Err(usage_error(format!(
+                    "unknown flag `{other}` for `bench` (expected one of: --spec, --quick, \
+                     --json, --threads, --workloads, --baseline, --save-baseline, --help)"
+                )));
+            }
+        }
+    }
+    out.check()?;
+    Ok(out)
+}
+
+impl BenchArgs {
+    /// Rejects flags that belong to the other mode, and contradictory flags.
+    fn check(&self) -> Result<()> {
+        if let Some(threads) = &self.threads
+            && !threads.parse::<usize>().is_ok_and(|n| n > 0)
+        {
+            return Err(usage_error(format!(
+                "`--threads` needs a positive integer, got `{threads}`"
+            )));
+        }
+        let (wrong, mode) = if self.spec {
+            let criterion_only = [
+                (self.quick, "--quick"),
+                (self.baseline.is_some(), "--baseline"),
+                (self.save_baseline.is_some(), "--save-baseline"),
+            ];
+            (criterion_only.into_iter().find(|(set, _)| *set), "with --spec")
+        } else {
+            let spec_only = [
+                (self.json, "--json"),
+                (self.threads.is_some(), "--threads"),
+                (self.workloads.is_some(), "--workloads"),
+            ];
+            (spec_only.into_iter().find(|(set, _)| *set), "without --spec")
+        };
+        if let Some((_, flag)) = wrong {
+            return Err(usage_error(format!("`{flag}` cannot be used {mode}")));
+        }
+        if self.baseline.is_some() && self.save_baseline.is_some() {
+            return Err(usage_error("`--baseline` and `--save-baseline` cannot be used together"));
+        }
+        Ok(())
+    }
+
+    /// The cargo arguments this request turns into.
+    fn cargo_args(&self) -> Vec<String> {
+        let mut args: Vec<String> = if self.spec {
+            ["run", "--release", "-p", "deepprl-benches", "--bin", "spec"].map(String::from).into()
+        } else {
+            // `--bench *` selects only the criterion targets: the library and the `spec` binary
+            // would otherwise also run as libtest benches, and libtest rejects criterion's flags.
+            ["bench", "-p", "deepprl-benches", "--bench", "*"].map(String::from).into()
+        };
+        args.extend(["--target-dir", "target/bench-native", "--"].map(String::from));
+        if self.spec {
+            if self.json {
+                args.push("--json".into());
+            }
+            for (flag, value) in [("--threads", &self.threads), ("--workloads", &self.workloads)] {
+                if let Some(value) = value {
+                    args.extend([flag.to_owned(), value.clone()]);
+                }
+            }
+        } else {
+            match &self.baseline {
+                Some(name) => args.extend(["--baseline".to_owned(), name.clone()]),
+                None => args.extend([
+                    "--save-baseline".to_owned(),
+                    self.save_baseline.clone().unwrap_or_else(|| "main".to_owned()),
+                ]),
+            }
+            if self.quick {
+                args.push("--quick".into());
+            }
+        }
+        args
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<String> {
+        line.split_whitespace().map(String::from).collect()
+    }
+
+    fn cargo_line(line: &str) -> String {
+        parse(&args(line)).map(|a| a.cargo_args().join(" ")).unwrap_or_else(|e| format!("{e}"))
+    }
+
+    #[test]
+    fn criterion_saves_baseline_main_by_default() {
+        assert_eq!(
+            cargo_line(""),
+            "bench -p deepprl-benches --bench * --target-dir target/bench-native -- \
+             --save-baseline main"
+        );
+        assert!(cargo_line("--quick --save-baseline pr").ends_with("--save-baseline pr --quick"));
+        assert!(cargo_line("--baseline=main").ends_with("-- --baseline main"));
+    }
+
+    #[test]
+    fn spec_forwards_its_flags() {
+        assert_eq!(
+            cargo_line("--spec --json --threads 2 --workloads=sb,hn"),
+            "run --release -p deepprl-benches --bin spec --target-dir target/bench-native -- \
+             --json --threads 2 --workloads sb,hn"
+        );
+        assert!(cargo_line("--spec").ends_with("--bin spec --target-dir target/bench-native --"));
+    }
+
+    #[test]
+    fn mistakes_are_usage_errors() {
+        for line in [
+            "--fast",
+            "--threads",
+            "--threads 0",
+            "--spec --threads x",
+            "--spec --quick",
+            "--json",
+            "--baseline a --save-baseline b",
+            "--spec=yes",
+            "--workloads --spec",
+        ] {
+            let err = parse(&args(line)).unwrap_err();
+            assert!(err.downcast_ref::<crate::UsageError>().is_some(), "{line}: {err}");
+        }
+    }
+
+    #[test]
+    fn native_flag_is_appended_to_user_rustflags() {
+        assert_eq!(native_rustflags(None), "-C target-cpu=native");
+        assert_eq!(native_rustflags(Some(" ".into())), "-C target-cpu=native");
+        assert_eq!(native_rustflags(Some("-g".into())), "-g -C target-cpu=native");
+    }
+}
