@@ -8,6 +8,7 @@
 //! - [`linear`]: the logistic-regression-style baseline (`lr`).
 //! - [`metrics`]: AUC, log-loss, RMSE, NDCG@K, top-K outcome, per-group means.
 //! - [`moh`]: the Mixture of HyperNetworks (DESIGN.md §3.3) and its [`Predictor`].
+//! - [`policy`]: the weight-policy trait shared by `deepprl-rl` and the plugin baselines.
 //! - [`predictor`]: the trait shared with the plugin baselines.
 //! - [`train`]: the supervised trainer (early stopping, resumable checkpoints, progress events).
 #![warn(missing_docs)]
@@ -21,6 +22,7 @@ pub mod evaluate;
 pub mod linear;
 pub mod metrics;
 pub mod moh;
+pub mod policy;
 pub mod predictor;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -28,4 +30,5 @@ pub mod train;
 
 pub use batch::{Batch, BatchSource, CatField, FieldRole, History, ObjectiveKind, Schema};
 pub use error::{Error, Result};
+pub use policy::{Transitions, WeightPolicy};
 pub use predictor::Predictor;
