@@ -14,6 +14,8 @@
 //! - [`models`]: the Mixture of HyperNetworks and the Self-Attentive Time-LSTM.
 //! - [`rl`]: the contextual actor-critic that picks per-user, per-context objective weights.
 //! - [`plugins`]: the host that loads baseline models built as C-ABI plugins.
+//! - [`bridge`]: datasets as model batches (the one place that knows both sides).
+//! - [`run`]: configuration, dataset selection and the supervised run behind `deepprl train`.
 #![warn(missing_docs)]
 
 pub use deepprl_core as core;
@@ -21,3 +23,10 @@ pub use deepprl_data as data;
 pub use deepprl_models as models;
 pub use deepprl_plugins as plugins;
 pub use deepprl_rl as rl;
+
+pub mod bridge;
+pub mod cli;
+mod error;
+pub mod run;
+
+pub use error::{Error, Result};

@@ -35,3 +35,82 @@ fn unknown_arguments_are_rejected() -> Result<()> {
     ensure!(out.status.code() == Some(2), "status {:?}", out.status);
     Ok(())
 }
+
+/// The shared data folder, or `None` (with a message) outside CI when it is absent.
+fn shared_data() -> Result<Option<std::path::PathBuf>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
+    if dir.is_dir() {
+        return Ok(Some(dir));
+    }
+    ensure!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but {} is missing",
+        dir.display()
+    );
+    eprintln!("skipping: {} is absent", dir.display());
+    Ok(None)
+}
+
+#[test]
+fn data_summary_prints_the_kuairand_counts() -> Result<()> {
+    if shared_data()?.is_none() {
+        return Ok(());
+    }
+    let config = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../deepprl-data/configs/kuairand-27k-likehate-kcore15.toml"
+    );
+    let out = deepprl(&["data", "summary", config])?;
+    ensure!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout)?;
+    for needle in ["41828", "664", "9359", "27484", "19320"] {
+        ensure!(stdout.contains(needle), "missing {needle} in:\n{stdout}");
+    }
+    Ok(())
+}
+
+#[test]
+fn a_missing_dataset_config_is_named() -> Result<()> {
+    let out = deepprl(&["data", "summary", "/nonexistent/data.toml"])?;
+    ensure!(out.status.code() == Some(1), "status {:?}", out.status);
+    ensure!(String::from_utf8(out.stderr)?.contains("/nonexistent/data.toml"));
+    Ok(())
+}
+
+#[test]
+fn train_then_evaluate_on_a_small_world_with_no_files() -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("deepprl-cli-train-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let world = dir.join("world.toml");
+    std::fs::write(&world, "n_users = 30\nn_items = 80\n[log]\ndays = 2\ncandidates = 20\n")?;
+    let run = dir.join("run");
+    let (w, r) = (world.to_str().unwrap_or_default(), run.to_str().unwrap_or_default());
+    let out = deepprl(&[
+        "train",
+        "--world",
+        w,
+        "--out",
+        r,
+        "--quiet",
+        "--set",
+        "train.epochs=2",
+        "--set",
+        "train.batch_size=128",
+        "--set",
+        "moh.d_tower=8",
+    ])?;
+    ensure!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout)?;
+    ensure!(stdout.contains("click") && stdout.contains("watch_time"), "{stdout}");
+    for f in ["run.toml", "report.json", "best.ckpt", "state.toml"] {
+        ensure!(run.join(f).exists(), "missing {f}");
+    }
+    let out = deepprl(&["evaluate", "--world", w, "--run", r, "--quiet"])?;
+    ensure!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    ensure!(String::from_utf8(out.stdout)?.contains("test slice"));
+    let out = deepprl(&["train", "--world", w, "--out", r, "--set", "moh.hyperr=false"])?;
+    ensure!(!out.status.success() && String::from_utf8(out.stderr)?.contains("hyperr"));
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
