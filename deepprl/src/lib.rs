@@ -15,6 +15,7 @@
 //! - [`rl`]: the contextual actor-critic that picks per-user, per-context objective weights.
 //! - [`plugins`]: the host that loads baseline models built as C-ABI plugins.
 //! - [`bridge`]: datasets as model batches (the one place that knows both sides).
+//! - [`stats`]: means with 95 % confidence intervals over seeds.
 //! - [`run`]: configuration, dataset selection and the supervised run behind `deepprl train`.
 #![warn(missing_docs)]
 
@@ -28,5 +29,6 @@ pub mod bridge;
 pub mod cli;
 mod error;
 pub mod run;
+pub mod stats;
 
 pub use error::{Error, Result};
