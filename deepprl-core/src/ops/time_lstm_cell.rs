@@ -158,39 +158,63 @@ pub fn forward<F: Float>(
     let mut tanh_out = Array2::zeros((batch, n));
     let mut h = Array2::zeros((batch, n));
     let mut c = Array2::zeros((batch, n));
-    let one = F::one();
+    let c_prev = c_prev.as_standard_layout();
+    let w_time = w_time.as_standard_layout();
+    let wt = |r: usize| w_time.row(r).to_slice().expect("standard layout");
+    // Per row, two kinds of contiguous passes that vectorise: activate each gate block, then
+    // combine the blocks into the cells and the output.
     for b in 0..batch {
         let d = delta[b];
         let z = gates.row_mut(b).into_slice().expect("gates are row-major");
-        for j in 0..n {
-            let cp = c_prev[[b, j]];
-            let (c_out, c_next, o) = match variant {
-                TimeLstmVariant::V1 => {
-                    let s_t = sigmoid(d * w_time[[0, j]]);
-                    let (i, f, g) = (sigmoid(z[j]), sigmoid(z[n + j]), z[2 * n + j].fast_tanh());
-                    let o = sigmoid(z[3 * n + j] + d * w_time[[1, j]]);
-                    let t = sigmoid(z[4 * n + j] + s_t);
-                    (z[j], z[n + j], z[2 * n + j], z[3 * n + j], z[4 * n + j]) = (i, f, g, o, t);
-                    inner[[b, j]] = s_t;
-                    let c = f * cp + i * t * g;
-                    (c, c, o)
+        let inn = inner.row_mut(b).into_slice().expect("row-major");
+        let (b0, rest) = z.split_at_mut(n);
+        let (b1, rest) = rest.split_at_mut(n);
+        let (b2, rest) = rest.split_at_mut(n);
+        let (b3, b4) = rest.split_at_mut(n);
+        let time_gate = |gate: &mut [F], inner: &mut [F], w: &[F]| {
+            for ((g, s), &w) in gate.iter_mut().zip(inner.iter_mut()).zip(w) {
+                *s = sigmoid(d * w);
+                *g = sigmoid(*g + *s);
+            }
+        };
+        let out_gate = |gate: &mut [F], w: &[F]| {
+            gate.iter_mut().zip(w).for_each(|(g, &w)| *g = sigmoid(*g + d * w))
+        };
+        let cp = c_prev.row(b).to_slice().expect("standard layout");
+        let (mut cr, mut tr, mut hr) = (c.row_mut(b), tanh_out.row_mut(b), h.row_mut(b));
+        let (cr, tr, hr) = (
+            cr.as_slice_mut().expect("row"),
+            tr.as_slice_mut().expect("row"),
+            hr.as_slice_mut().expect("row"),
+        );
+        match variant {
+            TimeLstmVariant::V1 => {
+                // Blocks i, f, c, o, t; time weights [w_tt, w_to].
+                b0.iter_mut().chain(b1.iter_mut()).for_each(|v| *v = sigmoid(*v));
+                b2.iter_mut().for_each(|v| *v = v.fast_tanh());
+                out_gate(b3, wt(1));
+                time_gate(b4, inn, wt(0));
+                for j in 0..n {
+                    let cj = b1[j] * cp[j] + b0[j] * b4[j] * b2[j];
+                    let t = cj.fast_tanh();
+                    (cr[j], tr[j], hr[j]) = (cj, t, b3[j] * t);
                 }
-                TimeLstmVariant::V3 => {
-                    let s1 = sigmoid(d * w_time[[0, j]]);
-                    let s2 = sigmoid(d * w_time[[1, j]]);
-                    let (i, g) = (sigmoid(z[j]), z[n + j].fast_tanh());
-                    let o = sigmoid(z[2 * n + j] + d * w_time[[2, j]]);
-                    let (t1, t2) = (sigmoid(z[3 * n + j] + s1), sigmoid(z[4 * n + j] + s2));
-                    (z[j], z[n + j], z[2 * n + j], z[3 * n + j], z[4 * n + j]) = (i, g, o, t1, t2);
-                    (inner[[b, j]], inner[[b, n + j]]) = (s1, s2);
-                    let c_tilde = (one - i * t1) * cp + i * t1 * g;
-                    (c_tilde, (one - i) * cp + i * t2 * g, o)
+            }
+            TimeLstmVariant::V3 => {
+                // Blocks i, c, o, t1, t2; time weights [w_t1, w_t2, w_to].
+                b0.iter_mut().for_each(|v| *v = sigmoid(*v));
+                b1.iter_mut().for_each(|v| *v = v.fast_tanh());
+                out_gate(b2, wt(2));
+                let (s1, s2) = inn.split_at_mut(n);
+                time_gate(b3, s1, wt(0));
+                time_gate(b4, s2, wt(1));
+                for j in 0..n {
+                    let (i, g, p) = (b0[j], b1[j], cp[j]);
+                    let c_tilde = p + i * b3[j] * (g - p);
+                    let t = c_tilde.fast_tanh();
+                    (cr[j], tr[j], hr[j]) = (p + i * (b4[j] * g - p), t, b2[j] * t);
                 }
-            };
-            let t = c_out.fast_tanh();
-            tanh_out[[b, j]] = t;
-            h[[b, j]] = o * t;
-            c[[b, j]] = c_next;
+            }
         }
     }
     let cache = TimeLstmCellCache {
@@ -198,7 +222,7 @@ pub fn forward<F: Float>(
         gates,
         inner,
         tanh_out,
-        c_prev: c_prev.to_owned(),
+        c_prev: c_prev.into_owned(),
         h_prev: h_prev.to_owned(),
         delta: delta.to_owned(),
     };
