@@ -14,10 +14,11 @@ use crate::{cmd, print_help, usage_error, wants_help};
 
 /// The packages that build a plugin cdylib, in build order.
 ///
-/// Empty until the plugins issue adds `deepprl-plugin-mmoe`, `deepprl-plugin-shared-bottom` and
-/// `deepprl-plugin-morl`; cargo does not build a cdylib for another package's tests
-/// (rust-lang/cargo#8311), so `test` builds them first.
-pub const PLUGIN_PACKAGES: &[&str] = &[];
+/// Cargo does not build a cdylib for another package's tests (rust-lang/cargo#8311), so `test`
+/// builds them first. The host's tests also build them (a nested `cargo build`), which is then a
+/// no-op.
+pub const PLUGIN_PACKAGES: &[&str] =
+    &["deepprl-plugin-shared-bottom", "deepprl-plugin-mmoe", "deepprl-plugin-morl"];
 
 const TEST_USAGE: &str = "\
 usage: cargo xtask test [args]

@@ -1,7 +1,45 @@
-//! The deepprl plugin host.
+//! The deepprl plugin host: loads baseline models built as C-ABI cdylibs against
+//! [`deepprl_plugin_abi`] and wraps them in the traits the in-tree models implement, so the
+//! experiment code cannot tell a plugin from the MoH.
 //!
-//! This crate will load baseline models (Shared-Bottom, MMOE, MORL) built as C-ABI cdylibs
-//! against the contract in `PLUGINS.md`, check their headers, and wrap them in the same
-//! predictor and weight-policy traits as the in-tree models.
-//! The ABI crate and the baseline plugin crates will sit beside it under `deepprl-plugins/`.
-//! It is filled by the plugins issue.
+//! - [`PluginRegistry`] loads a library once per path, checks its header (symbol, magic, ABI
+//!   major, vtable size, strings, kind, functions) and never unloads it.
+//! - [`discover`], [`list_plugins`] and [`find_plugin`] scan the plugin directories
+//!   (`$DEEPPRL_PLUGIN_DIR`, else next to the binary, then the workspace's `target/`).
+//! - [`ModelHandle`] makes the raw calls; a plugin panic becomes [`Status::Panic`] and the handle
+//!   refuses every later call.
+//! - [`PluginPredictor`] is a `deepprl_models::Predictor`, [`PluginWeightPolicy`] a
+//!   `deepprl_models::WeightPolicy`; their errors are `deepprl_models::Error::Io` values whose
+//!   source is this crate's [`Error`] (see [`plugin_error`]).
+//!
+//! ```no_run
+//! use deepprl_models::Predictor;
+//! use deepprl_plugins::{CreateOptions, PluginPredictor, find_plugin};
+//! # fn run(schema: &deepprl_models::Schema, batch: &deepprl_models::Batch) -> anyhow::Result<()> {
+//! let mmoe = find_plugin("mmoe")?;
+//! let mut model = PluginPredictor::new(&mmoe, "n_experts = 4", schema, CreateOptions::default())?;
+//! let loss = model.train_step(batch)?;
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+mod discover;
+mod error;
+#[allow(unsafe_code)]
+mod handle;
+#[allow(unsafe_code)]
+mod loader;
+mod policy;
+mod predictor;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use discover::{
+    DiscoveryReport, Found, PLUGIN_DIR_ENV, Rejected, discover, find_plugin, is_plugin_file_name,
+    list_plugins, plugin_dirs,
+};
+pub use error::{CallError, Error, LoadError, Result, Status, plugin_error};
+pub use handle::ModelHandle;
+pub use loader::{Plugin, PluginInfo, PluginKind, PluginRegistry, load_library};
+pub use policy::PluginWeightPolicy;
+pub use predictor::{CreateOptions, PluginPredictor};

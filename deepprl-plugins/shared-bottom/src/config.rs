@@ -1,0 +1,71 @@
+//! Configuration of Shared-Bottom; `configs/shared-bottom.toml` lists every key with its default.
+
+use crate::SharedBottom;
+use deepprl_core::optim::AdamConfig;
+use deepprl_core::rng::DeepRng;
+use deepprl_models::{Error, Result, Schema};
+use deepprl_plugin_support::{NetConfig, Training};
+use serde::{Deserialize, Serialize};
+
+/// Every key of a Shared-Bottom model, with its default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SharedBottomConfig {
+    /// Width of every categorical field's embedding (default 8).
+    pub d_embed: usize,
+    /// Widths of the shared bottom's layers, ReLU after each; at least one (default `[64, 32]`).
+    pub d_bottom: Vec<usize>,
+    /// Hidden widths of each objective's tower, ReLU after each; the tower ends in one unit
+    /// (default `[16]`).
+    pub d_tower: Vec<usize>,
+    /// Adam settings (default lr 1e-3).
+    pub optimizer: AdamConfig,
+    /// Global gradient-norm clip, 0 for none (default 5).
+    pub clip_norm: f64,
+    /// Data-parallel shards per batch; results do not depend on the thread count (default 2).
+    pub n_shards: usize,
+}
+
+impl Default for SharedBottomConfig {
+    fn default() -> Self {
+        let t = Training::default();
+        Self {
+            d_embed: 8,
+            d_bottom: vec![64, 32],
+            d_tower: vec![16],
+            optimizer: t.optimizer,
+            clip_norm: t.clip_norm,
+            n_shards: t.n_shards,
+        }
+    }
+}
+
+impl SharedBottomConfig {
+    /// Checks the keys that the layers do not check themselves.
+    ///
+    /// # Errors
+    /// If `d_bottom` is empty.
+    pub fn validate(&self) -> Result<()> {
+        if self.d_bottom.is_empty() {
+            return Err(Error::config("d_bottom", "needs at least one layer"));
+        }
+        Ok(())
+    }
+}
+
+impl NetConfig for SharedBottomConfig {
+    const NAME: &'static str = "shared_bottom";
+    type Net = SharedBottom<f32>;
+
+    fn training(&self) -> Training {
+        Training {
+            optimizer: self.optimizer.clone(),
+            clip_norm: self.clip_norm,
+            n_shards: self.n_shards,
+        }
+    }
+
+    fn build(&self, schema: &Schema, rng: &mut DeepRng) -> Result<SharedBottom<f32>> {
+        SharedBottom::new(self, schema, rng)
+    }
+}

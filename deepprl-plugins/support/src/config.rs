@@ -1,0 +1,104 @@
+//! Plugin configs: TOML text in, a `#[serde(deny_unknown_fields)]` struct out, with the
+//! host's `[schema]` table taken off first for predictors.
+//!
+//! ```
+//! use deepprl_plugin_support::config::{Training, parse};
+//! let t: Training = parse("clip_norm = 1.0\n[optimizer]\nlr = 0.01").unwrap();
+//! assert_eq!((t.clip_norm, t.optimizer.lr, t.n_shards), (1.0, 0.01, 2));
+//! let err = parse::<Training>("clip_nrom = 1.0").unwrap_err();
+//! assert!(err.contains("unknown field `clip_nrom`"), "{err}");
+//! ```
+
+use deepprl_core::optim::AdamConfig;
+use deepprl_models::Schema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// Parses `text` into `C`; the message of a syntax error names the line and column, that of an
+/// unknown key or wrong type names the key.
+///
+/// # Errors
+/// The parser's message.
+pub fn parse<C: DeserializeOwned>(text: &str) -> Result<C, String> {
+    toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+}
+
+/// Splits the host's `[schema]` table off `text` and parses the rest into `C`.
+///
+/// # Errors
+/// Bad TOML, a missing or malformed `[schema]`, or a problem with the model's own keys.
+pub fn parse_with_schema<C: DeserializeOwned>(text: &str) -> Result<(C, Schema), String> {
+    let mut table: toml::Table = parse(text)?;
+    let schema = table.remove("schema").ok_or("missing the `[schema]` table the host adds")?;
+    let schema: Schema = schema.try_into().map_err(|e| format!("in `[schema]`: {e}"))?;
+    let config = toml::Value::Table(table).try_into().map_err(|e| format!("{e}"))?;
+    Ok((config, schema))
+}
+
+/// The `[schema]` table the host appends to a predictor's config text.
+///
+/// # Errors
+/// If the schema cannot be written as TOML (it always can: it is plain data).
+pub fn schema_table(schema: &Schema) -> Result<String, String> {
+    #[derive(Serialize)]
+    struct Wrapper<'a> {
+        schema: &'a Schema,
+    }
+    toml::to_string(&Wrapper { schema }).map_err(|e| e.to_string())
+}
+
+/// The training keys every predictor plugin shares, with their defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Training {
+    /// Adam settings (default lr 1e-3).
+    pub optimizer: AdamConfig,
+    /// Global gradient-norm clip, 0 for none (default 5).
+    pub clip_norm: f64,
+    /// Data-parallel shards per batch; results do not depend on the thread count (default 2).
+    pub n_shards: usize,
+}
+
+impl Default for Training {
+    fn default() -> Self {
+        Self { optimizer: AdamConfig::default(), clip_norm: 5.0, n_shards: 2 }
+    }
+}
+
+impl Training {
+    /// Checks the ranges.
+    ///
+    /// # Errors
+    /// Names the first bad key.
+    pub fn validate(&self) -> deepprl_models::Result<()> {
+        self.optimizer.validate()?;
+        if !(self.clip_norm.is_finite() && self.clip_norm >= 0.0) {
+            return Err(deepprl_models::Error::config(
+                "clip_norm",
+                format!("must be finite and >= 0, got {}", self.clip_norm),
+            ));
+        }
+        if self.n_shards == 0 {
+            return Err(deepprl_models::Error::config("n_shards", "must be at least 1, got 0"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use deepprl_models::testing::tiny_schema;
+
+    #[test]
+    fn schema_round_trips_through_the_config_text() {
+        let schema = tiny_schema(3, 0);
+        let text = format!("n_shards = 4\n\n{}", schema_table(&schema).unwrap());
+        let (t, back): (Training, Schema) = parse_with_schema(&text).unwrap();
+        assert_eq!((t.n_shards, back), (4, schema));
+        let err = parse_with_schema::<Training>("n_shards = 4").unwrap_err();
+        assert!(err.contains("[schema]"), "{err}");
+        let err = parse::<Training>("n_shards = = 4").unwrap_err();
+        assert!(err.contains("line 1"), "{err}");
+    }
+}
