@@ -4,6 +4,7 @@
 //! deepprl data summary [CONFIG]
 //! deepprl train [--dataset CONFIG] [--model moh|lr] [--set key=value]... [--seed N] [--out DIR]
 //! deepprl evaluate --run DIR [--dataset CONFIG] [--seed N]
+//! deepprl plugins list
 //! ```
 //! Without `--dataset`, every command uses the embedded synthetic world.
 
@@ -54,6 +55,11 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Baseline plugins (Shared-Bottom, MMOE, MORL) loaded from C-ABI cdylibs.
+    Plugins {
+        #[command(subcommand)]
+        command: PluginsCommand,
+    },
     /// Evaluate the best checkpoint of a finished `train` run on the test slice.
     Evaluate {
         #[command(flatten)]
@@ -62,6 +68,12 @@ enum Command {
         #[arg(long)]
         run: PathBuf,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum PluginsCommand {
+    /// Every plugin found (kind, name, version, ABI) and every rejected file with the reason.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -127,6 +139,10 @@ fn main() -> ExitCode {
             let out =
                 out.unwrap_or_else(|| PathBuf::from(format!("runs/{model}-seed{}", common.seed)));
             cli::train::train(&args(common, out), &model).map(|_| ())
+        }
+        Some(Command::Plugins { command: PluginsCommand::List }) => {
+            print!("{}", deepprl::plugins::list_plugins());
+            Ok(())
         }
         Some(Command::Evaluate { common, run }) => {
             cli::train::evaluate_run(&args(common, run.clone()), &run)

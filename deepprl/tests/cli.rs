@@ -114,3 +114,29 @@ fn train_then_evaluate_on_a_small_world_with_no_files() -> Result<()> {
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
+
+#[test]
+fn plugins_list_reports_found_and_rejected_files() -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("deepprl-cli-plugins-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let junk = dir.join(format!(
+        "{}deepprl_plugin_junk{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
+    std::fs::write(&junk, "not a library")?;
+    let out = Command::new(env!("CARGO_BIN_EXE_deepprl"))
+        .args(["plugins", "list"])
+        .env("DEEPPRL_PLUGIN_DIR", &dir)
+        .output()?;
+    ensure!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout)?;
+    ensure!(
+        stdout.contains("found 0 plugin(s)") && stdout.contains("rejected 1 file(s)"),
+        "{stdout}"
+    );
+    ensure!(stdout.contains("deepprl_plugin_junk"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
