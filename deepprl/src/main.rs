@@ -13,6 +13,11 @@ use deepprl::cli;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Training allocates and frees the same activation buffers every step; glibc's malloc returns
+/// them to the OS and faults them in again (30–40 % of a step), mimalloc keeps them for reuse.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The long help text after the one-line description.
 const LONG_ABOUT: &str = "\
 Deep Pareto Reinforcement Learning (DeepPRL) for multi-objective recommendation, in pure Rust on the CPU.
