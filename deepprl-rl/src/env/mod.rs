@@ -5,8 +5,10 @@
 //! objective — and the next state.
 
 mod bandit;
+mod simulator;
 
 pub use bandit::ContextBandit;
+pub use simulator::{Simulator, SimulatorConfig};
 
 use deepprl_core::rng::DeepRng;
 
