@@ -7,7 +7,6 @@ use crate::batch::{Batch, ObjectiveKind, Schema};
 use crate::embed::Embedder;
 use crate::moh::loss;
 use crate::predictor::Predictor;
-use deepprl_core::io::{self, TensorFile};
 use deepprl_core::layers::{Layer, Linear, LinearConfig};
 use deepprl_core::optim::{Adam, AdamConfig};
 use deepprl_core::{Parameterized, composite_params, rng::seeded};
@@ -151,22 +150,11 @@ impl Predictor for LinearPredictor {
         self.model.num_params()
     }
     fn save(&self, path: &Path) -> crate::Result<()> {
-        let mut file = TensorFile::new();
-        self.model.visit_params(&mut |name, p| file.push(&format!("param.{name}"), p.to_owned()));
-        for (name, t) in self.adam.export_state().tensors {
-            file.push(&format!("adam.{name}"), t);
-        }
-        io::write_atomic(path, &io::encode(&file))?;
-        Ok(())
+        crate::checkpoint::save(path, &self.model, &self.adam)
     }
+
     fn load(&mut self, path: &Path) -> crate::Result<()> {
-        let (params, adam) = crate::checkpoint::split(path, io::read_tensors(path)?)?;
-        let mut model = self.model.clone();
-        io::assign_params(path, &params, &mut model)?;
-        let mut optimiser = Adam::new(self.adam.config().clone());
-        optimiser.import_state(&adam)?;
-        (self.model, self.adam) = (model, optimiser);
-        Ok(())
+        crate::checkpoint::load(path, &mut self.model, &mut self.adam)
     }
 }
 
