@@ -87,7 +87,9 @@ pub struct Evaluation {
     pub regret: Option<f64>,
 }
 
-/// Runs `episodes` greedy episodes with seeds `worker_rng(seed, e)`.
+/// Runs `episodes` greedy episodes with seeds `worker_rng(seed, e)`; with `regret`, also asks
+/// the environment for its oracle value at every step (which can cost far more than the step:
+/// the simulator evaluates a grid of weights).
 ///
 /// # Errors
 /// If the policy rejects a state.
@@ -99,6 +101,7 @@ pub fn evaluate(
     gamma: f64,
     lambda: &[f32],
     seed: u64,
+    regret: bool,
 ) -> crate::Result<Evaluation> {
     let k = env.n_objectives();
     let (mut reward, mut steps, mut oracle_gap, mut oracle_steps) = (0.0, 0usize, 0.0, 0usize);
@@ -110,7 +113,7 @@ pub fn evaluate(
         for _ in 0..max_steps {
             let s = Array2::from_shape_vec((1, state.len()), state.clone()).expect("one row");
             let w = policy.act(&s, false)?.row(0).to_vec();
-            let oracle = env.oracle_value(lambda);
+            let oracle = if regret { env.oracle_value(lambda) } else { None };
             let step = env.step(&w, rng);
             let r: f64 = step.reward.iter().zip(lambda).map(|(a, b)| f64::from(a * b)).sum();
             reward += r;

@@ -34,7 +34,9 @@ fn trained(context: bool, seed: u64) -> (Dcrl, f64) {
     let mut env = ContextBandit::two_contexts();
     let mut agent = Dcrl::new(&config(context), StateLayout::all_context(2), 2, seed).unwrap();
     train(&mut env, &mut agent, &rollout(), seed).unwrap();
-    let eval = evaluate(&mut env, &mut agent, 400, 1, 0.0, &LAMBDA, 99).unwrap();
+    let eval = evaluate(&mut env, &mut agent, 400, 1, 0.0, &LAMBDA, 99, true).unwrap();
+    let regret = eval.regret.expect("the bandit knows its oracle");
+    approx::assert_relative_eq!(regret, 1.0 - eval.mean_reward, epsilon = 1e-5);
     (agent, eval.mean_reward)
 }
 
@@ -50,11 +52,11 @@ fn dcrl_learns_different_weights_per_context_and_nears_the_oracle() {
     let grid = simplex_grid(2, 20);
     let (best, _) = best_on_grid(&grid, |w| {
         let mut p = StaticWeights::new("grid", w, 2).unwrap();
-        evaluate(&mut env, &mut p, 400, 1, 0.0, &LAMBDA, 99).unwrap().mean_reward
+        evaluate(&mut env, &mut p, 400, 1, 0.0, &LAMBDA, 99, false).unwrap().mean_reward
     });
     let mut static_best = StaticWeights::new("grid", &best, 2).unwrap();
     let static_reward =
-        evaluate(&mut env, &mut static_best, 400, 1, 0.0, &LAMBDA, 99).unwrap().mean_reward;
+        evaluate(&mut env, &mut static_best, 400, 1, 0.0, &LAMBDA, 99, false).unwrap().mean_reward;
     assert!((static_reward - 0.68).abs() < 0.01, "best static reward {static_reward}");
     assert!(reward > static_reward + 0.15);
 }
