@@ -103,9 +103,11 @@ impl World {
                 "an item's topic is out of range",
             ));
         }
-        let placeholder = FeatureStats { mean: 0.0, std: 1.0 };
+        // The population statistics need a world to compute expected outcomes with; build it
+        // with the identity normalisation first, then replace it.
+        let identity = FeatureStats { mean: 0.0, std: 1.0 };
         let mut world =
-            World { cfg, users, items, norm: [placeholder; K], nodes: response::logistic_nodes() };
+            World { cfg, users, items, norm: [identity; K], nodes: response::logistic_nodes() };
         world.norm = world.population_norm();
         Ok(world)
     }
