@@ -29,6 +29,9 @@ pub mod bridge;
 pub mod cli;
 mod error;
 pub mod run;
-pub mod stats;
+/// Means with 95 % confidence intervals over seeds.
+pub mod stats {
+    pub use deepprl_models::metrics::{format_ci, mean_ci95};
+}
 
 pub use error::{Error, Result};

@@ -1,6 +1,7 @@
 //! Evaluation metrics (DESIGN.md §5): per objective AUC and log-loss (binary), RMSE
 //! (continuous), and for re-ranked candidate sets NDCG@K and the mean realised outcome in the
-//! top K. Per-user variants average a metric over groups (users or requests).
+//! top K. Per-user variants average a metric over groups (users or requests); over seeds,
+//! [`mean_ci95`] gives a mean with its 95 % confidence interval.
 //!
 //! ```
 //! use deepprl_models::metrics::{auc, ndcg_at_k};
@@ -10,10 +11,12 @@
 //! ```
 
 mod auc;
+mod ci;
 mod ranking;
 mod regression;
 
 pub use auc::auc;
+pub use ci::{format_ci, mean_ci95};
 pub use ranking::{ndcg_at_k, rank_desc, top_k_mean};
 pub use regression::{log_loss, rmse};
 

@@ -4,7 +4,9 @@
 //! them by `Σ_k w_k ẑ_k` with the policy's weights `w` over the standardised expected outcomes
 //! `ẑ` (the true scorer, which isolates the weight policy from prediction error), shows the top
 //! `slate` items through [`World::step`] — which samples outcomes, moves the user's satisfaction
-//! and may end the session — and rewards the slate's mean outcome per objective.
+//! and may end the session — and rewards the slate's mean outcome per objective, standardised
+//! with the world's population statistics (so that a business preference λ weighs objectives
+//! on one scale: raw watch time, `ln(1 + s)` ≈ 2.8, would otherwise dominate 0/1 rates).
 //!
 //! The state is `[hour of day one-hot (24) | moving average of recent slate outcomes (K) |
 //! user features]`: the context, a short-term history summary in place of the SA-Time-LSTM
@@ -32,10 +34,13 @@ pub struct SimulatorConfig {
     pub max_steps: usize,
     /// Divisions of the simplex grid used for the oracle (66 points for 3 objectives at 10).
     pub oracle_grid: usize,
+    /// Standardise the reward per objective with the world's population statistics.
+    pub standardise_reward: bool,
 }
 
 impl SimulatorConfig {
-    /// The world's own log settings (candidates, slate size, session length) and a 10-step grid.
+    /// The world's own log settings (candidates, slate size, session length), a 10-step grid and
+    /// standardised rewards.
     pub fn from_world(world: &World) -> Self {
         let l = &world.config().log;
         Self {
@@ -43,6 +48,7 @@ impl SimulatorConfig {
             slate: l.slate_size,
             max_steps: l.max_steps,
             oracle_grid: 10,
+            standardise_reward: true,
         }
     }
 }
@@ -142,6 +148,12 @@ impl Simulator {
         w.iter().map(|&v| f64::from(v)).collect()
     }
 
+    fn scale(&self, outcome: &[f64; K]) -> [f32; K] {
+        let v =
+            if self.config.standardise_reward { self.world.standardise(outcome) } else { *outcome };
+        v.map(|x| x as f32)
+    }
+
     /// The world user of the current session.
     pub fn user(&self) -> usize {
         self.state.user
@@ -195,10 +207,11 @@ impl Environment for Simulator {
         let slate: Vec<usize> =
             order[..self.config.slate].iter().map(|&i| self.candidates[i]).collect();
         let step = self.world.step(&mut self.state, &slate, rng);
-        let mut reward = [0.0f32; K];
+        let mut mean = [0.0f64; K];
         for o in &step.outcomes {
-            (0..K).for_each(|k| reward[k] += o[k] as f32 / step.outcomes.len() as f32);
+            (0..K).for_each(|k| mean[k] += o[k] / step.outcomes.len() as f64);
         }
+        let reward = self.scale(&mean);
         (0..K).for_each(|k| self.recent[k] = (1.0 - EMA) * self.recent[k] + EMA * reward[k]);
         let done = step.left || self.state.steps >= self.config.max_steps;
         self.draw_candidates(rng);
@@ -266,7 +279,8 @@ mod tests {
 
     #[test]
     fn ranking_for_clicks_yields_more_clicks_and_the_oracle_bounds_watch_time() {
-        let env = sim();
+        let mut env = sim();
+        env.config.standardise_reward = false;
         let lambda = [0.0, 0.0, 1.0];
         let (mut clicks_by_click, mut clicks_by_watch, mut watch, mut oracle) =
             (0.0, 0.0, 0.0, 0.0);

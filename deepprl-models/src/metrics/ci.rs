@@ -1,4 +1,4 @@
-//! Summary statistics over seeds: means with Student-t 95 % confidence intervals.
+//! Summaries over seeds: means with Student-t 95 % confidence intervals.
 
 /// Two-sided 97.5 % quantiles of Student's t for 1..=30 degrees of freedom.
 const T975: [f64; 30] = [
@@ -11,7 +11,7 @@ const T975: [f64; 30] = [
 /// is `None` for fewer than two values. `None` for no values.
 ///
 /// ```
-/// let (m, h) = deepprl::stats::mean_ci95(&[1.0, 2.0, 3.0]).unwrap();
+/// let (m, h) = deepprl_models::metrics::mean_ci95(&[1.0, 2.0, 3.0]).unwrap();
 /// assert_eq!(m, 2.0);
 /// assert!((h.unwrap() - 4.303 / 3f64.sqrt()).abs() < 1e-12);
 /// ```
