@@ -165,3 +165,59 @@ pub fn compare_step_times(
     tb.sort();
     Ok((ta[ta.len() / 2], tb[tb.len() / 2]))
 }
+
+/// A recommendation-sized schema for speed measurements: six id fields, eight numeric features,
+/// three objectives (click, long view, watch time), no histories.
+pub fn recommendation_schema() -> deepprl_models::Schema {
+    use deepprl_models::{CatField, FieldRole, ObjectiveKind, Schema};
+    let field = |name: &str, role, cardinality| CatField { name: name.into(), role, cardinality };
+    Schema {
+        cat_fields: vec![
+            field("user", FieldRole::User, 10_000),
+            field("item", FieldRole::Item, 5_000),
+            field("topic", FieldRole::ItemSide, 50),
+            field("hour", FieldRole::Context, 24),
+            field("weekday", FieldRole::Context, 7),
+            field("device", FieldRole::Context, 4),
+        ],
+        n_numeric: 8,
+        objectives: vec![
+            ("click".into(), ObjectiveKind::Binary),
+            ("long_view".into(), ObjectiveKind::Binary),
+            ("watch_time".into(), ObjectiveKind::Continuous),
+        ],
+        history_len: 0,
+    }
+}
+
+/// Measures and prints the cost of the plugin boundary: the median training step of `local`
+/// (the plugin's rlib, in process) against the same model loaded from `package`'s cdylib with
+/// the default config, on `batches` of `schema`, with every available thread on both sides.
+///
+/// # Errors
+/// If the plugin cannot be built or loaded, or a training step fails.
+pub fn report_boundary_cost(
+    package: &str,
+    local: &mut dyn deepprl_models::Predictor,
+    schema: &deepprl_models::Schema,
+    batches: &[deepprl_models::Batch],
+) -> Result<(), Box<dyn std::error::Error>> {
+    let plugin = load_plugin_same_profile(package)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let options = crate::CreateOptions { seed: 0, n_threads: threads as u32 };
+    let mut remote = crate::PluginPredictor::new(&plugin, "", schema, options)?;
+    let rounds = 30;
+    let (t_local, t_remote) = compare_step_times(local, &mut remote, batches, rounds)?;
+    let overhead = (t_remote.as_secs_f64() / t_local.as_secs_f64() - 1.0) * 100.0;
+    let batch = batches.first().map_or(0, deepprl_models::Batch::len);
+    let steps = rounds * batches.len();
+    println!(
+        "{}, batch {batch}, {threads} threads (median of {steps} steps each, in alternating blocks of {}):",
+        local.name(),
+        batches.len()
+    );
+    println!("  in-process    {:>9.1} µs/step", t_local.as_secs_f64() * 1e6);
+    println!("  plugin        {:>9.1} µs/step", t_remote.as_secs_f64() * 1e6);
+    println!("  boundary cost {overhead:>+8.2} %");
+    Ok(())
+}
