@@ -1,13 +1,19 @@
 //! Deep Contextual RL for deepprl (DESIGN.md §3.4–3.5).
 //!
-//! - [`env`]: environments with vector rewards (a known-answer contextual bandit; the simulator
-//!   and logged re-ranking follow).
+//! - [`mod@env`]: environments with vector rewards — a known-answer contextual bandit, the
+//!   simulator over the synthetic world (long-term effects, a known oracle, ranking with a
+//!   pluggable [`env::SlateScorer`]: the truth or a trained predictor), and logged re-ranking
+//!   (offline, short-term; [`env::LoggedReranking`]).
 //! - [`policies`]: weight policies — static, grid-selected static.
 //! - [`dcrl`]: the contextual actor–critic.
-//! - [`replay`]: the replay buffer.
-//! - [`rollout`]: acting and learning loops and evaluation.
+//! - [`replay`]: the replay buffer, saveable with its sampling position.
+//! - [`rollout`]: the trainer (progress events, atomic checkpoints, bit-identical resume),
+//!   evaluation of a policy or the Oracle (reward and return per objective, regret, return
+//!   rate, weights by hour), evaluation on logged data (NDCG@k, top-k outcomes) and the grid
+//!   choice of fixed weights on logged data.
 #![warn(missing_docs)]
 
+mod codec;
 pub mod dcrl;
 pub mod env;
 mod error;

@@ -2,11 +2,16 @@
 //!
 //! When full, the oldest transition is overwritten (ring buffer). Sampling draws indices with
 //! replacement from the buffer's own RNG, so a run's samples depend only on its seed.
+//! [`ReplayBuffer::save`] writes the contents and the RNG position, so a resumed run samples
+//! exactly what an uninterrupted one would.
 
+use crate::codec::{from_chunks, to_chunks};
+use deepprl_core::io::{self, TensorFile};
 use deepprl_core::rng::{DeepRng, seeded};
 use deepprl_models::Transitions;
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ArrayD, IxDyn};
 use ndarray_rand::rand::Rng;
+use std::path::Path;
 
 /// One transition.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +34,15 @@ pub struct ReplayBuffer {
     items: Vec<Transition>,
     capacity: usize,
     next: usize,
+    seed: u64,
     rng: DeepRng,
+}
+
+/// The fields of a transition stored as tensors, in file order.
+const FIELDS: [&str; 4] = ["states", "weights", "rewards", "next_states"];
+
+fn field(t: &Transition, i: usize) -> &Vec<f32> {
+    [&t.state, &t.weights, &t.reward, &t.next_state][i]
 }
 
 impl ReplayBuffer {
@@ -43,8 +56,89 @@ impl ReplayBuffer {
             items: Vec::with_capacity(capacity.min(1 << 16)),
             capacity,
             next: 0,
+            seed,
             rng: seeded(seed),
         }
+    }
+
+    /// The stored transitions, in storage order.
+    pub fn transitions(&self) -> &[Transition] {
+        &self.items
+    }
+
+    /// Writes the transitions, the ring position and the sampling RNG's position atomically.
+    ///
+    /// # Errors
+    /// If transitions differ in width (one environment gives one width) or the file cannot be
+    /// written.
+    pub fn save(&self, path: &Path) -> crate::Result<()> {
+        let n = self.items.len();
+        let mut file = TensorFile::new();
+        let meta = [self.capacity as u128, self.next as u128, u128::from(self.seed)];
+        let mut meta = to_chunks(&meta);
+        meta.extend(to_chunks(&[self.rng.get_word_pos()]));
+        file.push("meta", Array1::from(meta).into_dyn());
+        for (i, name) in FIELDS.iter().enumerate() {
+            let width = self.items.first().map_or(0, |t| field(t, i).len());
+            if self.items.iter().any(|t| field(t, i).len() != width) {
+                return Err(crate::Error::Shape(format!("replay {name} differ in width")));
+            }
+            let data: Vec<f32> = self.items.iter().flat_map(|t| field(t, i).clone()).collect();
+            file.push(name, ArrayD::from_shape_vec(IxDyn(&[n, width]), data).expect("n × width"));
+        }
+        let done: Vec<f32> = self.items.iter().map(|t| f32::from(u8::from(t.done))).collect();
+        file.push("done", Array1::from(done).into_dyn());
+        io::write_atomic(path, &io::encode(&file))?;
+        Ok(())
+    }
+
+    /// Reads a buffer written by [`ReplayBuffer::save`].
+    ///
+    /// # Errors
+    /// If the file is missing, not a tensor file, or does not hold a replay buffer.
+    pub fn load(path: &Path) -> crate::Result<Self> {
+        let file: TensorFile<f32> = io::read_tensors(path)?;
+        let bad = |reason: String| crate::Error::Checkpoint { path: path.to_path_buf(), reason };
+        let get = |name: &str| {
+            file.tensors
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t)
+                .ok_or_else(|| bad(format!("no `{name}` tensor")))
+        };
+        let meta = from_chunks(&get("meta")?.iter().copied().collect::<Vec<_>>())
+            .filter(|m| m.len() == 4)
+            .ok_or_else(|| bad("malformed `meta`".into()))?;
+        let (capacity, next) = (meta[0] as usize, meta[1] as usize);
+        let seed = u64::try_from(meta[2]).map_err(|_| bad("malformed seed".into()))?;
+        let done = get("done")?;
+        let n = done.len();
+        if capacity == 0 || n > capacity || next >= capacity || (n < capacity && next != n) {
+            return Err(bad(format!("{n} transitions, capacity {capacity}, next {next}")));
+        }
+        let mut rows: Vec<Vec<Vec<f32>>> = Vec::with_capacity(FIELDS.len());
+        for name in FIELDS {
+            let t = get(name)?;
+            if t.ndim() != 2 || t.shape()[0] != n {
+                return Err(bad(format!("`{name}` has shape {:?} for {n} transitions", t.shape())));
+            }
+            rows.push(t.rows().into_iter().map(|r| r.to_vec()).collect());
+        }
+        let [states, weights, rewards, next_states]: [Vec<Vec<f32>>; 4] =
+            rows.try_into().expect("four fields");
+        let items = (((states.into_iter().zip(weights)).zip(rewards)).zip(next_states))
+            .zip(done.iter())
+            .map(|((((state, weights), reward), next_state), &d)| Transition {
+                state,
+                weights,
+                reward,
+                next_state,
+                done: d != 0.0,
+            })
+            .collect();
+        let mut rng = seeded(seed);
+        rng.set_word_pos(meta[3]);
+        Ok(Self { items, capacity, next, seed, rng })
     }
 
     /// Number of stored transitions.
@@ -129,5 +223,38 @@ mod tests {
         sa.states.iter().for_each(|&v| counts[v as usize] += 1);
         assert!(counts.iter().all(|&c| c > 5), "roughly uniform: {counts:?}");
         assert_eq!(sa.next_states, &sa.states + 1.0);
+    }
+
+    #[test]
+    fn saved_buffers_sample_on_where_they_stopped() -> crate::Result<()> {
+        let dir = std::env::temp_dir().join(format!("deepprl-replay-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .map_err(|source| crate::Error::Io { path: dir.clone(), source })?;
+        let path = dir.join("replay.bin");
+        for n in [0, 2, 7] {
+            let mut a = ReplayBuffer::new(4, 9);
+            (0..n).for_each(|v| a.push(t(v as f32)));
+            if n > 0 {
+                a.sample(3);
+            }
+            a.save(&path)?;
+            let mut b = ReplayBuffer::load(&path)?;
+            assert_eq!(
+                (b.transitions(), b.next, b.capacity),
+                (a.transitions(), a.next, a.capacity)
+            );
+            if n > 0 {
+                assert_eq!(a.sample(5), b.sample(5));
+            }
+            a.push(t(10.0));
+            b.push(t(10.0));
+            assert_eq!(a.sample(5), b.sample(5), "after {n} pushes");
+        }
+        std::fs::write(&path, b"not a buffer")
+            .map_err(|source| crate::Error::Io { path: path.clone(), source })?;
+        let err = ReplayBuffer::load(&path).expect_err("garbage");
+        assert!(err.to_string().contains("replay.bin"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
     }
 }

@@ -4,6 +4,7 @@
 use super::config::DcrlConfig;
 use super::layout::StateLayout;
 use super::nets::{act, actor_loss, critic_loss, mlp, q_values};
+use crate::codec::{from_chunks, to_chunks};
 use deepprl_core::io::{self, TensorFile};
 use deepprl_core::layers::Mlp;
 use deepprl_core::ops::softmax;
@@ -34,19 +35,6 @@ pub struct Dcrl {
     rng: DeepRng,
     acted: u64,
     updates: u64,
-}
-
-/// Splits integers into exact 16-bit `f32` chunks (a tensor file holds floats only).
-fn to_chunks(values: &[u128]) -> Vec<f32> {
-    values
-        .iter()
-        .flat_map(|&v| (0..8).rev().map(move |i| ((v >> (16 * i)) & 0xFFFF) as f32))
-        .collect()
-}
-
-/// Inverse of [`to_chunks`].
-fn from_chunks(chunks: &[f32]) -> Vec<u128> {
-    chunks.chunks(8).map(|c| c.iter().fold(0u128, |acc, &x| (acc << 16) | x as u128)).collect()
 }
 
 /// Copies `tau · source + (1 − tau) · target` into `target`, tensor by tensor.
@@ -260,7 +248,7 @@ impl WeightPolicy for Dcrl {
         let counters = part("counters");
         let c: Vec<f32> =
             counters.tensors.first().map(|(_, t)| t.iter().copied().collect()).unwrap_or_default();
-        let c = from_chunks(&c);
+        let c = from_chunks(&c).unwrap_or_default();
         if c.len() != 4 {
             return Err(deepprl_core::Error::ParamMismatch {
                 path: path.to_path_buf(),

@@ -3,11 +3,22 @@
 //! An environment presents a state, receives one weight vector per step (the weights that rank
 //! that request's candidates), and answers with a vector reward — the realised outcome of each
 //! objective — and the next state.
+//!
+//! - [`ContextBandit`]: a known-answer contextual bandit for tests.
+//! - [`Simulator`]: sessions in the synthetic world (long-term effects, known oracle), ranking
+//!   with a pluggable [`SlateScorer`].
+//! - [`LoggedReranking`]: re-ranking of logged requests with their realised outcomes (offline,
+//!   short-term effects; no oracle).
 
 mod bandit;
+mod logged;
+mod scorer;
 mod simulator;
+mod state;
 
 pub use bandit::ContextBandit;
+pub use logged::{LoggedRequest, LoggedReranking};
+pub use scorer::{SlateScorer, TrueScorer};
 pub use simulator::{Simulator, SimulatorConfig};
 
 use deepprl_core::rng::DeepRng;
@@ -33,7 +44,22 @@ pub trait Environment {
     fn reset(&mut self, rng: &mut DeepRng) -> Vec<f32>;
     /// Applies `weights` (on the simplex) in the current state.
     fn step(&mut self, weights: &[f32], rng: &mut DeepRng) -> Step;
-    /// The best achievable scalarised expected reward in the current state, when the
+    /// The best achievable scalarised expected reward `λ·E[r]` in the current state, when the
     /// environment knows it (simulators), for regret.
     fn oracle_value(&self, lambda: &[f32]) -> Option<f32>;
+    /// Weights that reach [`Environment::oracle_value`] in the current state (the Oracle
+    /// policy), when the environment knows them. They depend on λ in general: the best slate
+    /// for one business preference is not the best for another.
+    fn oracle_weights(&self, _lambda: &[f32]) -> Option<Vec<f32>> {
+        None
+    }
+    /// The hour of day (0..=23) of the current request, when the environment has one.
+    fn hour(&self) -> Option<u8> {
+        None
+    }
+    /// The probability that the user comes back after the episode that just ended, when the
+    /// environment models it (the simulator); asked once at the end of each episode.
+    fn return_probability(&self) -> Option<f64> {
+        None
+    }
 }

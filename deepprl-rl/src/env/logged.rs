@@ -1,0 +1,334 @@
+//! Logged re-ranking (DESIGN.md §3.5, offline): each logged request of a user offers the items
+//! that user was shown, with a predictor's standardised scores and the realised outcomes; the
+//! policy's weights re-rank them by `Σ_k w_k ŷ_k` (ties in logged order) and the reward is the
+//! mean realised outcome of the top N, standardised per objective so λ weighs objectives on one
+//! scale.
+//!
+//! An episode is one user's requests in time order; the next state comes from the user's next
+//! logged request whatever the policy did, so this measures short-term effects honestly and
+//! long-term effects only weakly (the policy cannot change what the user does next).
+//! The state has the simulator's layout: `[hour one-hot (24) | moving average of recent
+//! standardised top-N outcomes (K) | user features]`.
+//!
+//! Training resets draw a random episode; evaluation visits each episode once through
+//! [`LoggedReranking::start_episode`] (see [`crate::rollout::evaluate_logged`]).
+//!
+//! ```
+//! use deepprl_rl::env::{Environment, LoggedRequest, LoggedReranking};
+//! let request = LoggedRequest {
+//!     user: 0,
+//!     hour: 9,
+//!     scores: vec![vec![1.0, -1.0], vec![-1.0, 1.0]],
+//!     outcomes: vec![vec![1.0, 0.0], vec![0.0, 1.0]],
+//! };
+//! let mut env = LoggedReranking::new(vec![vec![request]], Vec::new(), 1, vec![(0.0, 1.0); 2])?;
+//! env.start_episode(0);
+//! let step = env.step(&[0.2, 0.8], &mut deepprl_core::rng::seeded(0));
+//! assert_eq!(step.reward, vec![0.0, 1.0]); // the second item comes first
+//! assert!(step.done);
+//! # Ok::<(), deepprl_rl::Error>(())
+//! ```
+
+use super::state::{self, HOURS};
+use super::{Environment, Step};
+use crate::dcrl::StateLayout;
+use deepprl_core::rng::DeepRng;
+use deepprl_models::metrics::rank_desc;
+use ndarray_rand::rand::Rng;
+use std::sync::Arc;
+
+/// One logged request: the candidates a user was shown at one time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedRequest {
+    /// Row of the user in the environment's user features.
+    pub user: usize,
+    /// Hour of day, 0..=23.
+    pub hour: u8,
+    /// Standardised predicted outcomes per candidate, `[candidates][K]`.
+    pub scores: Vec<Vec<f32>>,
+    /// Realised raw outcomes per candidate (>= 0), `[candidates][K]`.
+    pub outcomes: Vec<Vec<f32>>,
+}
+
+impl LoggedRequest {
+    /// `U(i) = Σ_k w_k ŷ_{i,k}` per candidate.
+    pub fn utilities(&self, weights: &[f32]) -> Vec<f64> {
+        self.scores
+            .iter()
+            .map(|s| s.iter().zip(weights).map(|(&y, &w)| f64::from(y) * f64::from(w)).sum())
+            .collect()
+    }
+}
+
+/// The logged re-ranking environment.
+#[derive(Debug, Clone)]
+pub struct LoggedReranking {
+    episodes: Arc<[Vec<LoggedRequest>]>,
+    user_features: Arc<[Vec<f32>]>,
+    d_user: usize,
+    top_n: usize,
+    reward_stats: Vec<(f64, f64)>,
+    episode: usize,
+    position: usize,
+    recent: Vec<f32>,
+}
+
+impl LoggedReranking {
+    /// Episodes (each a user's requests in time order), per-user features (all of one width, or
+    /// empty for a state without a user part), the number `top_n` of re-ranked items rewarded,
+    /// and per objective the `(mean, std)` standardising the reward; K is `reward_stats.len()`.
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] naming what is wrong: no episodes, an empty episode or request,
+    /// a row of another width than K, a score that is not finite or an outcome that is negative
+    /// or not finite, an hour past 23, a user without features, `top_n` of 0, or a std that is
+    /// not positive.
+    pub fn new(
+        episodes: Vec<Vec<LoggedRequest>>,
+        user_features: Vec<Vec<f32>>,
+        top_n: usize,
+        reward_stats: Vec<(f64, f64)>,
+    ) -> crate::Result<Self> {
+        let bad = |key: &str, reason: String| Err(crate::Error::config(key, reason));
+        let k = reward_stats.len();
+        if k == 0 || reward_stats.iter().any(|&(m, s)| !(m.is_finite() && s.is_finite() && s > 0.0))
+        {
+            return bad(
+                "reward_stats",
+                format!("need a finite mean and std > 0 per objective, got {reward_stats:?}"),
+            );
+        }
+        if top_n == 0 {
+            return bad("top_n", "must be at least 1, got 0".into());
+        }
+        if episodes.is_empty() {
+            return bad("episodes", "there are none".into());
+        }
+        let d_user = user_features.first().map_or(0, Vec::len);
+        if user_features.iter().any(|f| f.len() != d_user) {
+            return bad("user_features", "vectors differ in width".into());
+        }
+        for (e, episode) in episodes.iter().enumerate() {
+            if episode.is_empty() {
+                return bad("episodes", format!("episode {e} has no request"));
+            }
+            for (t, r) in episode.iter().enumerate() {
+                let at = format!("episode {e}, request {t}");
+                if r.scores.is_empty() || r.scores.len() != r.outcomes.len() {
+                    return bad(
+                        "episodes",
+                        format!("{at}: needs as many scores as outcomes, at least one"),
+                    );
+                }
+                if r.scores.iter().chain(&r.outcomes).any(|row| row.len() != k) {
+                    return bad("episodes", format!("{at}: a row does not have {k} objectives"));
+                }
+                if r.scores.iter().flatten().any(|s| !s.is_finite()) {
+                    return bad("episodes", format!("{at}: a score is not finite"));
+                }
+                if r.outcomes.iter().flatten().any(|y| !(y.is_finite() && *y >= 0.0)) {
+                    return bad("episodes", format!("{at}: an outcome is negative or not finite"));
+                }
+                if usize::from(r.hour) >= HOURS {
+                    return bad("episodes", format!("{at}: hour {} is past 23", r.hour));
+                }
+                if d_user > 0 && r.user >= user_features.len() {
+                    return bad("user_features", format!("{at}: user {} has none", r.user));
+                }
+            }
+        }
+        Ok(Self {
+            episodes: episodes.into(),
+            user_features: user_features.into(),
+            d_user,
+            top_n,
+            reward_stats,
+            episode: 0,
+            position: 0,
+            recent: vec![0.0; k],
+        })
+    }
+
+    /// Which state columns are context and user.
+    pub fn layout(&self) -> StateLayout {
+        state::layout(self.reward_stats.len(), self.d_user)
+    }
+
+    /// The episodes.
+    pub fn episodes(&self) -> &[Vec<LoggedRequest>] {
+        &self.episodes
+    }
+
+    /// Number of episodes.
+    pub fn n_episodes(&self) -> usize {
+        self.episodes.len()
+    }
+
+    /// Number of requests over all episodes.
+    pub fn n_requests(&self) -> usize {
+        self.episodes.iter().map(Vec::len).sum()
+    }
+
+    /// Items rewarded per request.
+    pub fn top_n(&self) -> usize {
+        self.top_n
+    }
+
+    /// Starts episode `episode` (instead of a random one, as [`Environment::reset`] does) and
+    /// returns its first state.
+    ///
+    /// # Panics
+    /// If `episode` is out of range.
+    pub fn start_episode(&mut self, episode: usize) -> Vec<f32> {
+        assert!(
+            episode < self.episodes.len(),
+            "LoggedReranking::start_episode: episode {episode} of {}",
+            self.episodes.len()
+        );
+        (self.episode, self.position) = (episode, 0);
+        self.recent.iter_mut().for_each(|r| *r = 0.0);
+        self.observe(&self.episodes[episode][0])
+    }
+
+    /// The request the next step re-ranks, `None` once the episode has ended.
+    pub fn request(&self) -> Option<&LoggedRequest> {
+        self.episodes[self.episode].get(self.position)
+    }
+
+    /// The standardised mean realised outcome per objective of the top N of `request` ranked by
+    /// `weights` (ties in logged order).
+    pub fn reward(&self, request: &LoggedRequest, weights: &[f32]) -> Vec<f32> {
+        let top: Vec<usize> =
+            rank_desc(&request.utilities(weights)).into_iter().take(self.top_n).collect();
+        self.reward_stats
+            .iter()
+            .enumerate()
+            .map(|(k, &(mean, std))| {
+                let y = top.iter().map(|&i| f64::from(request.outcomes[i][k])).sum::<f64>()
+                    / top.len() as f64;
+                ((y - mean) / std) as f32
+            })
+            .collect()
+    }
+
+    fn observe(&self, request: &LoggedRequest) -> Vec<f32> {
+        let features = self.user_features.get(request.user).map_or(&[][..], Vec::as_slice);
+        state::observe(usize::from(request.hour), &self.recent, features)
+    }
+}
+
+impl Environment for LoggedReranking {
+    fn n_objectives(&self) -> usize {
+        self.reward_stats.len()
+    }
+
+    fn state_dim(&self) -> usize {
+        HOURS + self.reward_stats.len() + self.d_user
+    }
+
+    /// Starts a uniformly drawn episode.
+    fn reset(&mut self, rng: &mut DeepRng) -> Vec<f32> {
+        let e = rng.random_range(0..self.episodes.len());
+        self.start_episode(e)
+    }
+
+    /// # Panics
+    /// If the episode has already ended.
+    fn step(&mut self, weights: &[f32], _rng: &mut DeepRng) -> Step {
+        let episode = &self.episodes[self.episode];
+        let request = episode.get(self.position).expect("LoggedReranking::step: episode ended");
+        let reward = self.reward(request, weights);
+        state::blend(&mut self.recent, &reward);
+        self.position += 1;
+        let done = self.position == episode.len();
+        let next = if done { request } else { &episode[self.position] };
+        Step { next_state: self.observe(next), reward, done }
+    }
+
+    /// Logged data has no oracle.
+    fn oracle_value(&self, _lambda: &[f32]) -> Option<f32> {
+        None
+    }
+
+    fn hour(&self) -> Option<u8> {
+        self.request().map(|r| r.hour)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use deepprl_core::rng::seeded;
+
+    fn req(user: usize, hour: u8, scores: &[[f32; 2]], outcomes: &[[f32; 2]]) -> LoggedRequest {
+        LoggedRequest {
+            user,
+            hour,
+            scores: scores.iter().map(|s| s.to_vec()).collect(),
+            outcomes: outcomes.iter().map(|s| s.to_vec()).collect(),
+        }
+    }
+
+    #[test]
+    fn steps_follow_the_log_and_reward_the_reranked_top_n() -> crate::Result<()> {
+        let episode = vec![
+            req(1, 8, &[[0.0, 2.0], [1.0, 0.0], [1.0, 0.0]], &[[0.0, 4.0], [1.0, 0.0], [1.0, 2.0]]),
+            req(1, 22, &[[1.0, 1.0]], &[[1.0, 1.0]]),
+        ];
+        let features = vec![vec![0.5], vec![-0.5]];
+        let mut env = LoggedReranking::new(vec![episode], features, 2, vec![(1.0, 2.0); 2])?;
+        assert_eq!(env.layout(), StateLayout { dim: 27, user: Some(26..27), context: Some(0..24) });
+        let s0 = env.start_episode(0);
+        assert_eq!((s0[8], &s0[24..]), (1.0, &[0.0, 0.0, -0.5][..]));
+        assert_eq!(env.hour(), Some(8));
+        // Weights (1, 0): utilities (0, 1, 1), the tie kept in logged order: top 2 = items 1, 2.
+        // Raw means (1, 1), standardised ((1 − 1) / 2, (1 − 1) / 2).
+        let rng = &mut seeded(0);
+        let a = env.step(&[1.0, 0.0], rng);
+        assert_eq!((a.reward.clone(), a.done), (vec![0.0, 0.0], false));
+        assert_eq!(a.next_state[22], 1.0, "the next logged request's hour");
+        // Weights (0, 1) on the first request: items 0, then 1 (tie with 2 in logged order):
+        // raw means (0.5, 2), standardised (−0.25, 0.5).
+        let mut b = env.clone();
+        b.start_episode(0);
+        assert_eq!(b.step(&[0.0, 1.0], rng).reward, vec![-0.25, 0.5]);
+        let last = env.step(&[0.5, 0.5], rng);
+        assert!(last.done);
+        assert_eq!(env.request(), None);
+        // The moving average after rewards (0, 0) then (0, 0): still 0; the reward is (0, 0).
+        assert_eq!(&last.next_state[24..26], &[0.0, 0.0]);
+        Ok(())
+    }
+
+    #[test]
+    fn resets_draw_episodes_by_seed_and_bad_logs_are_rejected() -> crate::Result<()> {
+        let episodes: Vec<_> =
+            (0..5).map(|u| vec![req(u, u as u8, &[[0.0, 0.0]], &[[0.0, 0.0]])]).collect();
+        let env = LoggedReranking::new(episodes.clone(), Vec::new(), 1, vec![(0.0, 1.0); 2])?;
+        let draw = |seed| {
+            let mut e = env.clone();
+            let rng = &mut seeded(seed);
+            (0..20).map(|_| e.reset(rng)[..24].iter().position(|&v| v == 1.0)).collect::<Vec<_>>()
+        };
+        assert_eq!(draw(1), draw(1));
+        let hours = draw(1);
+        assert!((0..5).all(|h| hours.contains(&Some(h))), "every episode is drawn: {hours:?}");
+        let mut negative = episodes.clone();
+        negative[2][0].outcomes[0][1] = -1.0;
+        let mut wide = episodes.clone();
+        wide[0][0].scores[0].push(0.0);
+        for (log, stats, top_n) in [
+            (negative, vec![(0.0, 1.0); 2], 1),
+            (wide, vec![(0.0, 1.0); 2], 1),
+            (episodes.clone(), vec![(0.0, 0.0); 2], 1),
+            (episodes.clone(), vec![(0.0, 1.0); 2], 0),
+            (vec![Vec::new()], vec![(0.0, 1.0); 2], 1),
+        ] {
+            let err = LoggedReranking::new(log, Vec::new(), top_n, stats);
+            assert!(matches!(err, Err(crate::Error::Config { .. })), "{err:?}");
+        }
+        let missing = LoggedReranking::new(episodes, vec![vec![1.0]], 1, vec![(0.0, 1.0); 2]);
+        assert!(matches!(missing, Err(crate::Error::Config { .. })));
+        Ok(())
+    }
+}

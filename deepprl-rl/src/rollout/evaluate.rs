@@ -1,0 +1,181 @@
+//! Greedy evaluation episodes of a policy or of the environment's Oracle.
+
+use super::HourlyWeights;
+use crate::env::Environment;
+use deepprl_core::rng::worker_rng;
+use deepprl_models::WeightPolicy;
+use ndarray::Array2;
+use serde::Serialize;
+
+/// Who chooses the weights during evaluation.
+pub enum Actor<'a> {
+    /// A policy, acting greedily (no exploration).
+    Policy(&'a mut dyn WeightPolicy),
+    /// The environment's own best weights per state ([`Environment::oracle_weights`] for the
+    /// evaluation λ); an error where the environment has no oracle.
+    Oracle,
+}
+
+impl Actor<'_> {
+    /// The weights for `state`.
+    ///
+    /// # Errors
+    /// If the policy rejects the state, or the environment has no oracle.
+    pub fn act(
+        &mut self,
+        env: &dyn Environment,
+        state: &[f32],
+        lambda: &[f32],
+    ) -> crate::Result<Vec<f32>> {
+        match self {
+            Actor::Policy(p) => {
+                let s = Array2::from_shape_vec((1, state.len()), state.to_vec()).expect("one row");
+                Ok(p.act(&s, false)?.row(0).to_vec())
+            }
+            Actor::Oracle => env.oracle_weights(lambda).ok_or_else(|| {
+                crate::Error::Unsupported("this environment has no oracle weights".into())
+            }),
+        }
+    }
+}
+
+/// Settings of an evaluation run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalConfig {
+    /// Episodes; episode `e` draws its randomness from `worker_rng(seed, e)`.
+    pub episodes: usize,
+    /// Steps per episode at most.
+    pub max_steps: usize,
+    /// Discount of the reported discounted return.
+    pub gamma: f64,
+    /// Business preference λ scalarising the reward, `[K]`.
+    pub lambda: Vec<f32>,
+    /// Seed of the episodes (the same seed gives every actor the same episode starts).
+    pub seed: u64,
+    /// Also ask the environment for its oracle value at every step, for regret (which can cost
+    /// far more than the step: the simulator evaluates a grid of weights).
+    pub regret: bool,
+}
+
+/// What an actor earns, averaged over evaluation episodes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// Mean scalarised reward per step, `λ·r`.
+    pub mean_reward: f64,
+    /// Mean reward per step of each objective (λ-free).
+    pub mean_reward_per_objective: Vec<f64>,
+    /// Mean discounted return per objective, `Σ_t γᵗ r_t`.
+    pub discounted_return: Vec<f64>,
+    /// Mean episode length.
+    pub mean_length: f64,
+    /// Mean per-step oracle value minus the actor's scalarised reward, when asked for and the
+    /// environment knows its oracle.
+    pub regret: Option<f64>,
+    /// Mean probability that the user returns after an episode, where the environment models it
+    /// (the simulator).
+    pub return_rate: Option<f64>,
+    /// Mean chosen weights per hour of day (24 entries; `None` for an hour without a step or an
+    /// environment without hours).
+    pub weights_by_hour: Vec<Option<Vec<f64>>>,
+}
+
+/// Runs `config.episodes` greedy episodes of `actor` on `env`.
+///
+/// # Errors
+/// If λ does not have one entry per objective, the policy rejects a state, or the actor is the
+/// Oracle of an environment without one.
+pub fn evaluate_with(
+    env: &mut dyn Environment,
+    mut actor: Actor<'_>,
+    config: &EvalConfig,
+) -> crate::Result<Evaluation> {
+    let k = env.n_objectives();
+    let lambda = &config.lambda;
+    if lambda.len() != k {
+        return Err(crate::Error::Shape(format!(
+            "λ has {} entries for {k} objectives",
+            lambda.len()
+        )));
+    }
+    let (mut reward, mut steps, mut oracle_gap, mut oracle_steps) = (0.0, 0usize, 0.0, 0usize);
+    let (mut per_objective, mut returns) = (vec![0.0; k], vec![0.0; k]);
+    let (mut return_sum, mut return_episodes) = (0.0, 0usize);
+    let mut hourly = HourlyWeights::default();
+    for e in 0..config.episodes {
+        let rng = &mut worker_rng(config.seed, e);
+        let mut state = env.reset(rng);
+        let mut discount = 1.0;
+        for _ in 0..config.max_steps {
+            let w = actor.act(env, &state, lambda)?;
+            hourly.add(env.hour(), &w);
+            let oracle = if config.regret { env.oracle_value(lambda) } else { None };
+            let step = env.step(&w, rng);
+            let r: f64 = step.reward.iter().zip(lambda).map(|(a, b)| f64::from(a * b)).sum();
+            reward += r;
+            if let Some(o) = oracle {
+                oracle_gap += f64::from(o) - r;
+                oracle_steps += 1;
+            }
+            for ((acc, ret), &x) in per_objective.iter_mut().zip(&mut returns).zip(&step.reward) {
+                *acc += f64::from(x);
+                *ret += discount * f64::from(x);
+            }
+            discount *= config.gamma;
+            steps += 1;
+            state = step.next_state;
+            if step.done {
+                break;
+            }
+        }
+        if let Some(p) = env.return_probability() {
+            return_sum += p;
+            return_episodes += 1;
+        }
+    }
+    let (n, n_steps) = (config.episodes.max(1) as f64, steps.max(1) as f64);
+    Ok(Evaluation {
+        mean_reward: reward / n_steps,
+        mean_reward_per_objective: per_objective.iter().map(|r| r / n_steps).collect(),
+        discounted_return: returns.iter().map(|r| r / n).collect(),
+        mean_length: steps as f64 / n,
+        regret: (oracle_steps > 0).then(|| oracle_gap / oracle_steps as f64),
+        return_rate: (return_episodes > 0).then(|| return_sum / return_episodes as f64),
+        weights_by_hour: hourly.finish(),
+    })
+}
+
+/// [`evaluate_with`] for a policy: `episodes` greedy episodes with seeds `worker_rng(seed, e)`;
+/// with `regret`, also asks the environment for its oracle value at every step.
+///
+/// # Errors
+/// As [`evaluate_with`].
+pub fn evaluate(
+    env: &mut dyn Environment,
+    policy: &mut dyn WeightPolicy,
+    episodes: usize,
+    max_steps: usize,
+    gamma: f64,
+    lambda: &[f32],
+    seed: u64,
+    regret: bool,
+) -> crate::Result<Evaluation> {
+    let config = EvalConfig { episodes, max_steps, gamma, lambda: lambda.to_vec(), seed, regret };
+    evaluate_with(env, Actor::Policy(policy), &config)
+}
+
+/// [`evaluate_with`] for the Oracle, with regret (≈ 0 up to sampling noise and grid ties).
+///
+/// # Errors
+/// As [`evaluate_with`]; [`crate::Error::Unsupported`] where the environment has no oracle.
+pub fn evaluate_oracle(
+    env: &mut dyn Environment,
+    episodes: usize,
+    max_steps: usize,
+    gamma: f64,
+    lambda: &[f32],
+    seed: u64,
+) -> crate::Result<Evaluation> {
+    let config =
+        EvalConfig { episodes, max_steps, gamma, lambda: lambda.to_vec(), seed, regret: true };
+    evaluate_with(env, Actor::Oracle, &config)
+}

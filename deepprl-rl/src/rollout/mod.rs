@@ -1,0 +1,71 @@
+//! Acting and learning loops over an [`Environment`](crate::env::Environment), and evaluation.
+//!
+//! - [`train_with`]: the RL trainer, with progress events ([`RlEvent`]) and atomic, resumable
+//!   checkpoints ([`TrainOptions`]); [`train`] is the plain form.
+//! - [`evaluate_with`]: greedy episodes of a policy or of the environment's Oracle ([`Actor`]):
+//!   reward and discounted return per objective, regret, return rate, chosen weights by hour;
+//!   [`evaluate`] and [`evaluate_oracle`] are its two common forms.
+//! - [`evaluate_logged`]: every episode of logged data once, with ranking metrics;
+//!   [`best_static_logged`] picks fixed weights on a grid by logged reward.
+
+mod checkpoint;
+mod evaluate;
+mod logged;
+mod train;
+
+pub use evaluate::{Actor, EvalConfig, Evaluation, evaluate, evaluate_oracle, evaluate_with};
+pub use logged::{LoggedEvaluation, best_static_logged, evaluate_logged};
+pub use train::{LearningCurve, RlEvent, TrainOptions, train, train_with};
+
+use serde::{Deserialize, Serialize};
+
+/// How long to train and how to feed the learner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RolloutConfig {
+    /// Training episodes.
+    pub episodes: usize,
+    /// Steps per episode at most.
+    pub max_steps: usize,
+    /// Transitions collected with random weights before learning starts.
+    pub warmup: usize,
+    /// Transitions per update.
+    pub batch_size: usize,
+    /// Replay capacity.
+    pub replay_capacity: usize,
+    /// Updates per environment step once learning has started.
+    pub updates_per_step: usize,
+}
+
+/// Mean chosen weights per hour of day (24 entries, `None` for hours never seen).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HourlyWeights {
+    sum: Vec<Vec<f64>>,
+    count: Vec<usize>,
+}
+
+impl HourlyWeights {
+    pub(crate) fn add(&mut self, hour: Option<u8>, weights: &[f32]) {
+        let Some(h) = hour.map(usize::from).filter(|&h| h < 24) else { return };
+        if self.sum.is_empty() {
+            self.sum = vec![vec![0.0; weights.len()]; 24];
+            self.count = vec![0; 24];
+        }
+        self.sum[h].iter_mut().zip(weights).for_each(|(s, &w)| *s += f64::from(w));
+        self.count[h] += 1;
+    }
+
+    pub(crate) fn finish(self) -> Vec<Option<Vec<f64>>> {
+        if self.sum.is_empty() {
+            return vec![None; 24];
+        }
+        self.sum
+            .into_iter()
+            .zip(self.count)
+            .map(|(s, n)| (n > 0).then(|| s.iter().map(|v| v / n as f64).collect()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

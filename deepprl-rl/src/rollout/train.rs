@@ -1,0 +1,197 @@
+//! The RL trainer: exploration episodes feeding a replay buffer, policy updates, progress
+//! events, and atomic checkpoints from which a run resumes bit for bit.
+
+use super::RolloutConfig;
+use super::checkpoint;
+use crate::dcrl::random_weights;
+use crate::env::Environment;
+use crate::replay::{ReplayBuffer, Transition};
+use deepprl_core::rng::worker_rng;
+use deepprl_models::WeightPolicy;
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Progress of a training run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RlEvent {
+    /// Training starts (or continues).
+    Started {
+        /// Episodes of the whole run.
+        episodes: usize,
+        /// Episodes already done by the checkpoint it resumes from.
+        resumed_from: Option<usize>,
+    },
+    /// An episode ended.
+    EpisodeEnd {
+        /// Its index (0-based).
+        episode: usize,
+        /// Episodes of the whole run.
+        episodes: usize,
+        /// Mean update loss during it (0 without updates).
+        mean_loss: f64,
+        /// Its undiscounted λ-scalarised return, with exploration.
+        episode_return: f64,
+    },
+    /// A checkpoint was written.
+    Checkpoint {
+        /// Episodes done at the checkpoint.
+        episode: usize,
+    },
+    /// Training finished.
+    Finished,
+}
+
+/// Per-episode learning curve of a run.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LearningCurve {
+    /// Mean update loss per episode (0 for episodes without updates).
+    pub loss: Vec<f64>,
+    /// Undiscounted λ-scalarised return per episode, with exploration.
+    pub returns: Vec<f64>,
+}
+
+/// What a training run reports to and where it checkpoints.
+pub struct TrainOptions<'a> {
+    /// λ of the reported episode returns, `[K]`; empty for uniform.
+    pub lambda: Vec<f32>,
+    /// Checkpoint folder (created if missing); a run resumes from the checkpoint it holds.
+    /// `None` for no checkpoints.
+    pub checkpoint_dir: Option<PathBuf>,
+    /// Checkpoint after every this many episodes (and after the last one).
+    pub checkpoint_every: usize,
+    /// Receives progress events.
+    pub on_event: &'a mut dyn FnMut(&RlEvent),
+}
+
+fn validate(config: &RolloutConfig, options: &TrainOptions<'_>, k: usize) -> crate::Result<()> {
+    for (key, v) in [
+        ("batch_size", config.batch_size),
+        ("replay_capacity", config.replay_capacity),
+        (
+            "checkpoint_every",
+            if options.checkpoint_dir.is_some() { options.checkpoint_every } else { 1 },
+        ),
+    ] {
+        if v == 0 {
+            return Err(crate::Error::config(key, "must be at least 1, got 0"));
+        }
+    }
+    if !options.lambda.is_empty() && options.lambda.len() != k {
+        return Err(crate::Error::Shape(format!(
+            "λ has {} entries for {k} objectives",
+            options.lambda.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Trains `policy` on `env` for `config.episodes` episodes; episode `e` draws its randomness
+/// from `worker_rng(seed, e)`, and the replay buffer samples from its own seeded RNG, so a run
+/// depends only on its seed. With checkpointing, a run finds the latest checkpoint in the folder
+/// and continues from it — giving bit for bit the result of an uninterrupted run, including the
+/// learning curve — and writes a new one every `every` episodes and after the last.
+///
+/// # Errors
+/// A zero batch size, capacity or interval; λ of the wrong width; the policy rejecting a state
+/// or a batch; an unreadable, corrupt or foreign checkpoint (the error names the file), one with
+/// more episodes than `config.episodes`, or an unwritable folder.
+pub fn train_with(
+    env: &mut dyn Environment,
+    policy: &mut dyn WeightPolicy,
+    config: &RolloutConfig,
+    seed: u64,
+    options: TrainOptions<'_>,
+) -> crate::Result<LearningCurve> {
+    let k = env.n_objectives();
+    validate(config, &options, k)?;
+    let lambda = if options.lambda.is_empty() { vec![1.0 / k as f32; k] } else { options.lambda };
+    let (every, on_event) = (options.checkpoint_every, options.on_event);
+    let mut emit = |e: RlEvent| on_event(&e);
+    let mut buffer = ReplayBuffer::new(config.replay_capacity, seed ^ 0xB0FF);
+    let mut curve = LearningCurve::default();
+    let mut resumed_from = None;
+    let dir = options.checkpoint_dir;
+    if let Some(dir) = &dir {
+        std::fs::create_dir_all(dir)
+            .map_err(|source| crate::Error::Io { path: dir.clone(), source })?;
+        if let Some((state, b)) = checkpoint::restore(dir, config, seed, &lambda, policy)? {
+            (buffer, curve, resumed_from) = (b, state.curve, Some(state.episodes_done));
+        }
+    }
+    emit(RlEvent::Started { episodes: config.episodes, resumed_from });
+    for e in curve.loss.len()..config.episodes {
+        let rng = &mut worker_rng(seed, e);
+        let mut state = env.reset(rng);
+        let (mut loss_sum, mut n_updates, mut ret) = (0.0, 0usize, 0.0);
+        for _ in 0..config.max_steps {
+            let weights = if buffer.len() < config.warmup {
+                random_weights(k, rng)
+            } else {
+                let s = Array2::from_shape_vec((1, state.len()), state.clone()).expect("one row");
+                policy.act(&s, true)?.row(0).to_vec()
+            };
+            let step = env.step(&weights, rng);
+            ret += step
+                .reward
+                .iter()
+                .zip(&lambda)
+                .map(|(&r, &l)| f64::from(r) * f64::from(l))
+                .sum::<f64>();
+            buffer.push(Transition {
+                state,
+                weights,
+                reward: step.reward,
+                next_state: step.next_state.clone(),
+                done: step.done,
+            });
+            if buffer.len() >= config.warmup {
+                for _ in 0..config.updates_per_step {
+                    loss_sum += policy.update(&buffer.sample(config.batch_size))?;
+                    n_updates += 1;
+                }
+            }
+            state = step.next_state;
+            if step.done {
+                break;
+            }
+        }
+        let mean_loss = if n_updates == 0 { 0.0 } else { loss_sum / n_updates as f64 };
+        curve.loss.push(mean_loss);
+        curve.returns.push(ret);
+        emit(RlEvent::EpisodeEnd {
+            episode: e,
+            episodes: config.episodes,
+            mean_loss,
+            episode_return: ret,
+        });
+        if let Some(dir) = &dir
+            && ((e + 1).is_multiple_of(every) || e + 1 == config.episodes)
+        {
+            checkpoint::save(dir, config, seed, &lambda, &curve, policy, &buffer)?;
+            emit(RlEvent::Checkpoint { episode: e + 1 });
+        }
+    }
+    emit(RlEvent::Finished);
+    Ok(curve)
+}
+
+/// [`train_with`] without checkpoints or events; returns the mean update loss per episode.
+///
+/// # Errors
+/// As [`train_with`].
+pub fn train(
+    env: &mut dyn Environment,
+    policy: &mut dyn WeightPolicy,
+    config: &RolloutConfig,
+    seed: u64,
+) -> crate::Result<Vec<f64>> {
+    let options = TrainOptions {
+        lambda: Vec::new(),
+        checkpoint_dir: None,
+        checkpoint_every: 1,
+        on_event: &mut |_| {},
+    };
+    Ok(train_with(env, policy, config, seed, options)?.loss)
+}
