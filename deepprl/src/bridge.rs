@@ -70,13 +70,18 @@ pub fn to_model_batch(b: deepprl_data::Batch, meta: &Metadata) -> Batch {
             j += 1;
         }
     }
-    let history = b.history.filter(|_| interactions && meta.history_len > 0).map(|h| History {
+    let history = b.history.filter(|_| interactions && meta.history_len > 0).map(model_history);
+    Batch { cat, num: b.numeric, history, labels: b.outcomes }
+}
+
+/// Gathered histories as the model's [`History`] (Δt becomes `ln(1 + Δt / 60 s)`).
+pub fn model_history(h: deepprl_data::HistoryBatch) -> History {
+    History {
         item: h.items.mapv(|v| v as usize),
         outcome: h.outcomes,
         delta: h.dt.mapv(|dt| (1.0 + dt.max(0.0) / 60.0).ln()),
         mask: h.mask.mapv(|m| m > 0.5),
-    });
-    Batch { cat, num: b.numeric, history, labels: b.outcomes }
+    }
 }
 
 /// The rows of one slice of a dataset, handed out as model batches.

@@ -17,6 +17,7 @@
 //! - [`bridge`]: datasets as model batches (the one place that knows both sides).
 //! - [`stats`]: means with 95 % confidence intervals over seeds.
 //! - [`run`]: configuration, dataset selection and the supervised run behind `deepprl train`.
+//! - [`experiment`]: the experiment runner behind `deepprl compare` and `deepprl ablate`.
 #![warn(missing_docs)]
 
 pub use deepprl_core as core;
@@ -28,6 +29,7 @@ pub use deepprl_rl as rl;
 pub mod bridge;
 pub mod cli;
 mod error;
+pub mod experiment;
 pub mod run;
 /// Means with 95 % confidence intervals over seeds.
 pub mod stats {

@@ -5,6 +5,10 @@
 //! deepprl train [--dataset CONFIG] [--model moh|lr] [--set key=value]... [--seed N] [--out DIR]
 //! deepprl evaluate --run DIR [--dataset CONFIG] [--seed N]
 //! deepprl plugins list
+//! deepprl compare [EXPERIMENT] [--quick] [--out DIR] [--jobs N] [--quiet | --json]
+//! deepprl ablate  [EXPERIMENT] [--quick] [--out DIR] [--jobs N] [--quiet | --json]
+//! deepprl rl train [--dataset CONFIG] [--predictor moh] [--policy dcrl] [--set key=value]...
+//! deepprl rl evaluate --run DIR
 //! ```
 //! Without `--dataset`, every command uses the embedded synthetic world.
 
@@ -73,6 +77,136 @@ enum Command {
         #[arg(long)]
         run: PathBuf,
     },
+    /// Run an experiment (datasets x methods x seeds) and write its report; without a file, the
+    /// comparison of DeepPRL against the baselines on the simulator. A rerun into the same
+    /// folder skips finished runs.
+    Compare(ExperimentArgs),
+    /// Run the ablation grid (every predictor x policy, the MoH and DCRL switches); without a
+    /// file, on the simulator.
+    Ablate(ExperimentArgs),
+    /// Train and evaluate weight policies (DCRL, MORL, grid, static, oracle).
+    Rl {
+        #[command(subcommand)]
+        command: RlCommand,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct ExperimentArgs {
+    /// An experiment file (TOML): datasets, methods, seeds and settings.
+    experiment: Option<PathBuf>,
+    /// The smoke preset: a small world, short training, 2 seeds.
+    #[arg(long, conflicts_with = "experiment")]
+    quick: bool,
+    /// Datasets of the preset (`world` or a dataset config), repeatable; default `world`.
+    #[arg(long = "dataset", conflicts_with = "experiment")]
+    datasets: Vec<String>,
+    /// Output folder; default reports/<name>.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Runs in parallel (default: the experiment's `jobs`, else one per core).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// No progress output.
+    #[arg(long, conflicts_with = "json")]
+    quiet: bool,
+    /// Progress as JSON lines on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum RlCommand {
+    /// Train a weight policy with a predictor ranking the candidates, and evaluate it: in the
+    /// simulator by default, by logged re-ranking on a dataset config.
+    Train {
+        /// A dataset config (TOML); without it, the simulator.
+        #[arg(long)]
+        dataset: Option<PathBuf>,
+        /// The predictor (trained first unless --predictor-run is given).
+        #[arg(long, default_value = "moh")]
+        predictor: String,
+        /// The weight policy.
+        #[arg(long, default_value = "dcrl")]
+        policy: String,
+        /// A finished `deepprl train` folder whose best.ckpt is the predictor.
+        #[arg(long)]
+        predictor_run: Option<PathBuf>,
+        /// Override a setting, e.g. --set dcrl.gamma=0 --set rl.episodes=500.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+        /// Seed.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Output folder; default runs/rl-<predictor>+<policy>-seed<N>.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// No progress output.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Print the evaluation of the finished runs in a folder.
+    Evaluate {
+        /// The folder of `deepprl rl train` (or of an experiment).
+        #[arg(long)]
+        run: PathBuf,
+    },
+}
+
+fn experiment(args: ExperimentArgs, ablate: bool) -> deepprl::Result<()> {
+    use deepprl::cli::experiment::Output;
+    use deepprl::experiment::{ExperimentConfig, presets};
+    let (mut config, base) = match &args.experiment {
+        Some(path) => {
+            let mut c = ExperimentConfig::from_file(path)?;
+            if ablate {
+                let simulator = c.datasets.iter().all(|d| d == "world");
+                c.methods = deepprl::experiment::method::ablation_grid(simulator);
+                c.name = format!("{} (ablation)", c.name);
+            }
+            (c, path.parent().map(PathBuf::from).unwrap_or_default())
+        }
+        None => {
+            let world = if args.datasets.is_empty() {
+                vec!["world".to_string()]
+            } else {
+                args.datasets.clone()
+            };
+            let c = match (ablate, args.quick) {
+                (false, false) => presets::comparison(world),
+                (false, true) => presets::quick(world),
+                (true, quick) => {
+                    let mut c = presets::ablation(world.clone());
+                    if quick {
+                        let q = presets::quick(world.clone());
+                        (c.world, c.train, c.rl, c.seeds) = (q.world, q.train, q.rl, q.seeds);
+                    }
+                    c
+                }
+            };
+            (c, PathBuf::from("."))
+        }
+    };
+    if let Some(j) = args.jobs {
+        config.jobs = j;
+    }
+    let out = args.out.unwrap_or_else(|| {
+        let slug: String = config
+            .name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .collect();
+        PathBuf::from("reports").join(slug.trim_matches('-'))
+    });
+    let output = if args.json {
+        Output::Json
+    } else if args.quiet {
+        Output::Quiet
+    } else {
+        Output::Human
+    };
+    deepprl::cli::experiment::run(&config, &base, &out, output)?;
+    Ok(())
 }
 
 #[derive(Subcommand, Debug)]
@@ -151,6 +285,29 @@ fn main() -> ExitCode {
         }
         Some(Command::Evaluate { common, run }) => {
             cli::train::evaluate_run(&args(common, run.clone()), &run)
+        }
+        Some(Command::Compare(a)) => experiment(a, false),
+        Some(Command::Ablate(a)) => experiment(a, true),
+        Some(Command::Rl { command: RlCommand::Evaluate { run } }) => cli::rl::evaluate(&run),
+        Some(Command::Rl {
+            command:
+                RlCommand::Train { dataset, predictor, policy, predictor_run, sets, seed, out, quiet },
+        }) => {
+            let out = out.unwrap_or_else(|| {
+                PathBuf::from(format!("runs/rl-{predictor}+{policy}-seed{seed}"))
+            });
+            let output =
+                if quiet { cli::experiment::Output::Quiet } else { cli::experiment::Output::Human };
+            cli::rl::train(&cli::rl::TrainArgs {
+                dataset,
+                predictor,
+                policy,
+                predictor_run,
+                sets,
+                seed,
+                out,
+                output,
+            })
         }
     };
     match result {

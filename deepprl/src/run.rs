@@ -10,7 +10,7 @@ use deepprl_models::Predictor;
 use deepprl_models::evaluate::{ObjectiveMetrics, evaluate};
 use deepprl_models::linear::LinearPredictor;
 use deepprl_models::moh::{MohConfig, MohPredictor};
-use deepprl_models::train::{TrainConfig, TrainEvent, TrainState, train};
+use deepprl_models::train::{TrainConfig, TrainEvent, TrainState};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -41,8 +41,27 @@ impl Default for RunConfig {
 /// # Errors
 /// [`Error::Usage`] naming the override for a malformed one, an unknown key or a wrong type.
 pub fn apply_overrides(config: &RunConfig, sets: &[String]) -> Result<RunConfig> {
+    let cfg = set_keys(config, sets)?;
+    if !MODELS.contains(&cfg.model.as_str()) {
+        return Err(Error::Usage(format!(
+            "unknown model `{}`; the in-tree models are {}",
+            cfg.model,
+            MODELS.join(", ")
+        )));
+    }
+    Ok(cfg)
+}
+
+/// Applies `key=value` overrides to any configuration that round-trips through TOML.
+///
+/// # Errors
+/// [`Error::Usage`] naming the override for a malformed one, an unknown key or a wrong type.
+pub fn set_keys<T: Serialize + serde::de::DeserializeOwned>(
+    config: &T,
+    sets: &[String],
+) -> Result<T> {
     let mut root =
-        toml::Table::try_from(config).map_err(|e| Error::Usage(format!("run config: {e}")))?;
+        toml::Table::try_from(config).map_err(|e| Error::Usage(format!("config: {e}")))?;
     for set in sets {
         let (key, value) = set
             .split_once('=')
@@ -62,17 +81,9 @@ pub fn apply_overrides(config: &RunConfig, sets: &[String]) -> Result<RunConfig>
         }
         table.insert(path[path.len() - 1].to_string(), value);
     }
-    let cfg: RunConfig = toml::Value::Table(root)
+    toml::Value::Table(root)
         .try_into()
-        .map_err(|e| Error::Usage(format!("--set {}: {e}", sets.join(" "))))?;
-    if !MODELS.contains(&cfg.model.as_str()) {
-        return Err(Error::Usage(format!(
-            "unknown model `{}`; the in-tree models are {}",
-            cfg.model,
-            MODELS.join(", ")
-        )));
-    }
-    Ok(cfg)
+        .map_err(|e| Error::Usage(format!("--set {}: {e}", sets.join(" "))))
 }
 
 /// The dataset a run uses: a dataset config file, or the log of the synthetic world (the default
@@ -147,30 +158,68 @@ pub fn supervised(
     on_event: &mut dyn FnMut(&TrainEvent),
 ) -> Result<RunReport> {
     let mut predictor = make_predictor(config, ds, seed)?;
-    let histories = (ds.meta.history_len > 0).then(|| Histories::new(ds));
-    let h = histories.as_ref();
-    let (tr, va, te) = (
-        DatasetSource::new(ds, Slice::Train, h),
-        DatasetSource::new(ds, Slice::Valid, h),
-        DatasetSource::new(ds, Slice::Test, h),
-    );
-    let train_cfg = TrainConfig { seed, ..config.train.clone() };
-    std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+    create_dir(dir)?;
     let run_toml = toml::to_string(config).map_err(|e| Error::Usage(e.to_string()))?;
     deepprl_core::io::write_atomic(&dir.join("run.toml"), run_toml.as_bytes())?;
+    let histories = (ds.meta.history_len > 0).then(|| Histories::new(ds));
+    let report = train_and_test(
+        ds,
+        histories.as_ref(),
+        predictor.as_mut(),
+        &config.train,
+        seed,
+        dir,
+        on_event,
+    )?;
+    let json = serde_json::to_string_pretty(&report).map_err(|e| Error::Usage(e.to_string()))?;
+    deepprl_core::io::write_atomic(&dir.join("report.json"), json.as_bytes())?;
+    Ok(report)
+}
+
+/// Creates `dir` and its parents.
+///
+/// # Errors
+/// [`Error::Io`] naming the folder.
+pub fn create_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })
+}
+
+/// Trains any `predictor` on `ds` (train slice; early stopping on the validation slice, with
+/// checkpoints in `dir`, resuming an unfinished run there) and evaluates its best weights on the
+/// test slice.
+///
+/// # Errors
+/// From training or evaluation.
+pub fn train_and_test(
+    ds: &Dataset,
+    histories: Option<&Histories>,
+    predictor: &mut dyn Predictor,
+    train: &TrainConfig,
+    seed: u64,
+    dir: &Path,
+    on_event: &mut dyn FnMut(&TrainEvent),
+) -> Result<RunReport> {
+    let (tr, va, te) = (
+        DatasetSource::new(ds, Slice::Train, histories),
+        DatasetSource::new(ds, Slice::Valid, histories),
+        DatasetSource::new(ds, Slice::Test, histories),
+    );
+    let train_cfg = TrainConfig { seed, ..train.clone() };
+    create_dir(dir)?;
     let started = std::time::Instant::now();
     let mut epochs_here = 0usize;
-    let state: TrainState = train(predictor.as_mut(), &tr, &va, &train_cfg, dir, &mut |e| {
-        if matches!(e, TrainEvent::EpochFinished { .. }) {
-            epochs_here += 1;
-        }
-        on_event(e);
-    })?;
+    let state: TrainState =
+        deepprl_models::train::train(predictor, &tr, &va, &train_cfg, dir, &mut |e| {
+            if matches!(e, TrainEvent::EpochFinished { .. }) {
+                epochs_here += 1;
+            }
+            on_event(e);
+        })?;
     let train_secs = started.elapsed().as_secs_f64();
     let users = te.users();
-    let test = evaluate(predictor.as_ref(), &te, config.train.batch_size, Some(&users))?;
-    let report = RunReport {
-        model: config.model.clone(),
+    let test = evaluate(predictor, &te, train.batch_size, Some(&users))?;
+    Ok(RunReport {
+        model: predictor.name().to_string(),
         dataset: ds.meta.name.clone(),
         seed,
         n_params: predictor.num_params(),
@@ -179,10 +228,7 @@ pub fn supervised(
         best_val_loss: state.best.map(|(l, _)| l),
         train_secs,
         train_examples_per_sec: (epochs_here * tr.rows().len()) as f64 / train_secs.max(1e-9),
-    };
-    let json = serde_json::to_string_pretty(&report).map_err(|e| Error::Usage(e.to_string()))?;
-    deepprl_core::io::write_atomic(&dir.join("report.json"), json.as_bytes())?;
-    Ok(report)
+    })
 }
 
 #[cfg(test)]

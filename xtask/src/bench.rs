@@ -1,8 +1,12 @@
-//! The `bench` subcommand: criterion benchmarks, or the SPEC v1 speed benchmark with `--spec`.
+//! The `bench` subcommand: the default suite (DeepPRL against every baseline, the report in
+//! `reports/<timestamp>/`), the SPEC v1 speed benchmark with `--spec`, or the criterion
+//! benchmarks with `--criterion`.
 //!
 //! ```text
-//! cargo xtask bench --quick                   # criterion, saved as baseline "main"
-//! cargo xtask bench --baseline main           # criterion, compared with baseline "main"
+//! cargo xtask bench                           # the suite: simulator (+ KuaiRand when present)
+//! cargo xtask bench --quick                   # its smoke preset
+//! cargo xtask bench --criterion --quick       # criterion, saved as baseline "main"
+//! cargo xtask bench --criterion --baseline main
 //! cargo xtask bench --spec --json --threads 2 # cargo run --release -p deepprl-benches --bin spec
 //! ```
 
@@ -11,10 +15,18 @@ use anyhow::Result;
 use crate::{cmd, print_help, usage_error};
 
 const USAGE: &str = "\
-usage: cargo xtask bench [--quick] [--baseline NAME | --save-baseline NAME]
+usage: cargo xtask bench [--quick] [--data-root DIR] [--out DIR]
+       cargo xtask bench --criterion [--quick] [--baseline NAME | --save-baseline NAME]
        cargo xtask bench --spec [--json] [--threads N] [--workloads a,b]
 
-without --spec, runs the criterion benchmarks of deepprl-benches:
+without a mode flag, runs the default suite: builds the program and the plugins (release),
+then `deepprl compare` of DeepPRL against every baseline, 3 seeds, on the simulator and,
+when the data root holds it, on the KuaiRand-27K subset; writes reports/<timestamp>/:
+  --quick               the smoke preset (small world, short training, 2 seeds, simulator only)
+  --data-root DIR       where the datasets are (default ../shared/data beside the repository)
+  --out DIR             the report folder instead of reports/<timestamp>
+
+with --criterion, runs the criterion benchmarks of deepprl-benches:
   --quick               criterion's --quick (short runs, for CI)
   --save-baseline NAME  save the results as baseline NAME (default \"main\")
   --baseline NAME       compare with the saved baseline NAME instead of saving
@@ -24,12 +36,15 @@ with --spec, runs the SPEC v1 speed benchmark (BENCH-SPEC.md) and forwards:
   --threads N           run with N worker threads only
   --workloads a,b       run only these workloads (sb, mmoe, hn, lstm)
 
-both build with -C target-cpu=native into target/bench-native";
+--spec and --criterion build with -C target-cpu=native into target/bench-native";
 
 /// What `cargo xtask bench` was asked to do.
 #[derive(Debug, Default, PartialEq)]
 struct BenchArgs {
     spec: bool,
+    criterion: bool,
+    data_root: Option<String>,
+    out: Option<String>,
     quick: bool,
     json: bool,
     threads: Option<String>,
@@ -45,6 +60,9 @@ pub fn run(args: &[String]) -> Result<u8> {
         return Ok(0);
     }
     let parsed = parse(args)?;
+    if !parsed.spec && !parsed.criterion {
+        return crate::suite::run(parsed.quick, parsed.data_root.as_deref(), parsed.out.as_deref());
+    }
     let mut cargo = cmd::cargo();
     cargo.args(parsed.cargo_args());
     // Bench builds target the host CPU: the elementwise loops (activations, optimiser updates,
@@ -83,10 +101,13 @@ fn parse(args: &[String]) -> Result<BenchArgs> {
             _ => Err(usage_error(format!("`{name}` needs a value"))),
         };
         match name {
-            "--spec" | "--quick" | "--json" if inline.is_some() => {
+            "--spec" | "--criterion" | "--quick" | "--json" if inline.is_some() => {
                 return Err(usage_error(format!("`{name}` takes no value")));
             }
             "--spec" => out.spec = true,
+            "--criterion" => out.criterion = true,
+            "--data-root" => out.data_root = Some(value()?),
+            "--out" => out.out = Some(value()?),
             "--quick" => out.quick = true,
             "--json" => out.json = true,
             "--threads" => out.threads = Some(value()?),
@@ -95,8 +116,9 @@ fn parse(args: &[String]) -> Result<BenchArgs> {
             "--save-baseline" => out.save_baseline = Some(value()?),
             other => {
                 return Err(usage_error(format!(
-                    "unknown flag `{other}` for `bench` (expected one of: --spec, --quick, \
-                     --json, --threads, --workloads, --baseline, --save-baseline, --help)"
+                    "unknown flag `{other}` for `bench` (expected one of: --spec, --criterion, \
+                     --quick, --data-root, --out, --json, --threads, --workloads, --baseline, \
+                     --save-baseline, --help)"
                 )));
             }
         }
@@ -115,20 +137,30 @@ impl BenchArgs {
                 "`--threads` needs a positive integer, got `{threads}`"
             )));
         }
+        if self.spec && self.criterion {
+            return Err(usage_error("`--spec` and `--criterion` cannot be used together"));
+        }
+        let spec_only = [
+            (self.json, "--json"),
+            (self.threads.is_some(), "--threads"),
+            (self.workloads.is_some(), "--workloads"),
+        ];
+        let criterion_only = [
+            (self.baseline.is_some(), "--baseline"),
+            (self.save_baseline.is_some(), "--save-baseline"),
+        ];
+        let suite_only = [(self.data_root.is_some(), "--data-root"), (self.out.is_some(), "--out")];
         let (wrong, mode) = if self.spec {
-            let criterion_only = [
-                (self.quick, "--quick"),
-                (self.baseline.is_some(), "--baseline"),
-                (self.save_baseline.is_some(), "--save-baseline"),
-            ];
-            (criterion_only.into_iter().find(|(set, _)| *set), "with --spec")
+            let not_spec =
+                criterion_only.into_iter().chain(suite_only).chain([(self.quick, "--quick")]);
+            (not_spec.into_iter().find(|(set, _)| *set), "with --spec")
+        } else if self.criterion {
+            (spec_only.into_iter().chain(suite_only).find(|(set, _)| *set), "with --criterion")
         } else {
-            let spec_only = [
-                (self.json, "--json"),
-                (self.threads.is_some(), "--threads"),
-                (self.workloads.is_some(), "--workloads"),
-            ];
-            (spec_only.into_iter().find(|(set, _)| *set), "without --spec")
+            (
+                spec_only.into_iter().chain(criterion_only).find(|(set, _)| *set),
+                "without --spec or --criterion",
+            )
         };
         if let Some((_, flag)) = wrong {
             return Err(usage_error(format!("`{flag}` cannot be used {mode}")));
@@ -189,12 +221,15 @@ mod tests {
     #[test]
     fn criterion_saves_baseline_main_by_default() {
         assert_eq!(
-            cargo_line(""),
+            cargo_line("--criterion"),
             "bench -p deepprl-benches --bench * --target-dir target/bench-native -- \
              --save-baseline main"
         );
-        assert!(cargo_line("--quick --save-baseline pr").ends_with("--save-baseline pr --quick"));
-        assert!(cargo_line("--baseline=main").ends_with("-- --baseline main"));
+        assert!(
+            cargo_line("--criterion --quick --save-baseline pr")
+                .ends_with("--save-baseline pr --quick")
+        );
+        assert!(cargo_line("--criterion --baseline=main").ends_with("-- --baseline main"));
     }
 
     #[test]
@@ -216,13 +251,25 @@ mod tests {
             "--spec --threads x",
             "--spec --quick",
             "--json",
-            "--baseline a --save-baseline b",
+            "--baseline main",
+            "--criterion --baseline a --save-baseline b",
+            "--criterion --spec",
+            "--criterion --data-root x",
+            "--spec --out x",
+            "--data-root",
             "--spec=yes",
             "--workloads --spec",
         ] {
             let err = parse(&args(line)).unwrap_err();
             assert!(err.downcast_ref::<crate::UsageError>().is_some(), "{line}: {err}");
         }
+    }
+
+    #[test]
+    fn the_suite_is_the_default() {
+        let a = parse(&args("--quick --data-root /d --out r")).unwrap();
+        assert!(!a.spec && !a.criterion && a.quick);
+        assert_eq!((a.data_root.as_deref(), a.out.as_deref()), (Some("/d"), Some("r")));
     }
 
     #[test]

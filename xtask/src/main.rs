@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo xtask test            # plugin cdylibs, then cargo test --workspace
+//! cargo xtask bench           # the default suite: DeepPRL against every baseline, a report
 //! cargo xtask bench --spec    # the SPEC v1 speed benchmark
 //! cargo xtask ci              # fmt check, clippy, test
 //! ```
@@ -12,6 +13,7 @@
 
 mod bench;
 mod cmd;
+mod suite;
 mod tasks;
 #[cfg(test)]
 mod tidy;
@@ -27,7 +29,8 @@ usage: cargo xtask <subcommand> [args]
 
 subcommands:
   test [args]   build the plugin cdylibs, then run `cargo test --workspace [args]`
-  bench [flags] run the criterion benchmarks, or the SPEC v1 speed benchmark with --spec
+  bench [flags] the default suite (report in reports/<timestamp>/), the SPEC v1 speed
+                benchmark with --spec, or the criterion benchmarks with --criterion
   plugins       build the plugin cdylibs and print their paths
   ci            fmt check, clippy with -D warnings, then `cargo xtask test`
   help          print this text

@@ -1,0 +1,125 @@
+//! Reports of experiment results (DESIGN.md §5): `results.csv`, `results.json`, `report.md`
+//! and SVG plots, from the runs the experiment runner records.
+//!
+//! ```
+//! use deepprl_report::{DatasetInfo, Point, RunRecord, write_report};
+//! # fn main() -> deepprl_report::Result<()> {
+//! let info = DatasetInfo {
+//!     name: "toy".into(),
+//!     objectives: vec!["click".into(), "watch".into()],
+//!     reference_point: vec![0.0, 0.0],
+//!     simulator: false,
+//!     note: None,
+//!     point_metric: "mean reward per step".into(),
+//! };
+//! let run = |method: &str, seed, v: f64| RunRecord {
+//!     dataset: "toy".into(),
+//!     method: method.into(),
+//!     seed,
+//!     metrics: [("click.auc".to_string(), 0.7 + v / 100.0)].into(),
+//!     points: vec![Point { lambda: vec![0.5, 0.5], value: vec![v, v] }],
+//!     curve: vec![],
+//!     weights_by_hour: vec![],
+//!     beta: None,
+//!     wall_secs: 1.0,
+//! };
+//! let records = [run("a", 0, 2.0), run("a", 1, 2.1), run("b", 0, 1.0), run("b", 1, 1.1)];
+//! let dir = std::env::temp_dir().join(format!("deepprl-report-doc-{}", std::process::id()));
+//! let files = write_report(&dir, &[info], &records, Some("a"))?;
+//! assert!(std::fs::read_to_string(&files.report_md).unwrap().contains("**a** Pareto-dominates b"));
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The rules (dominance, hypervolume, expected utility, intervals) are in the modules:
+//! - [`pareto`]: dominance between points and between methods;
+//! - [`hypervolume`]: the exact hypervolume indicator and its reference point;
+//! - [`utility`]: linear utility and expected utility over a λ grid;
+//! - [`stats`]: means and 95 % confidence intervals over seeds, per-dataset summaries;
+//! - [`table`]: number formatting and Markdown tables;
+//! - [`csv_json`] writes `results.csv` and `results.json`;
+//! - [`markdown`] writes `report.md`;
+//! - [`plots`] draws the SVG plots;
+//! - [`validate`] checks the input.
+//!
+//! Every file is written atomically ([`deepprl_core::io::write_atomic`]), so a crash leaves the
+//! previous file or the new one, never half of one.
+#![warn(missing_docs)]
+
+pub mod csv_json;
+mod error;
+pub mod hypervolume;
+pub mod markdown;
+pub mod pareto;
+pub mod plots;
+mod record;
+pub mod stats;
+pub mod table;
+pub mod utility;
+pub mod validate;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::{Error, Result};
+pub use record::{DatasetInfo, Point, RunRecord};
+
+use std::path::{Path, PathBuf};
+
+/// The files a report wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportFiles {
+    /// `dir/results.csv`.
+    pub results_csv: PathBuf,
+    /// `dir/results.json`.
+    pub results_json: PathBuf,
+    /// `dir/report.md`.
+    pub report_md: PathBuf,
+    /// The SVG plots, `dir/plots/<dataset>-<kind>.svg`, in report order.
+    pub plots: Vec<PathBuf>,
+}
+
+/// Writes the report of `records` over `datasets` into `dir` (created if missing):
+/// `results.csv`, `results.json`, `report.md` and `plots/*.svg`.
+/// `highlight` names a method (e.g. `"moh+dcrl"`) whose Pareto dominance and hypervolume
+/// interval `report.md` states against every other method of each dataset.
+///
+/// The input is checked ([`validate::validate`]) before anything is written.
+///
+/// # Errors
+/// [`Error::Dataset`] or [`Error::Record`] for inconsistent input; [`Error::Io`],
+/// [`Error::Serialize`] or [`Error::Plot`] when a file cannot be written.
+pub fn write_report(
+    dir: &Path,
+    datasets: &[DatasetInfo],
+    records: &[RunRecord],
+    highlight: Option<&str>,
+) -> Result<ReportFiles> {
+    let analysis = stats::analyse(datasets, records)?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+    let plots = plots::write_plots(dir, datasets, records, &analysis)?;
+    let files = ReportFiles {
+        results_csv: dir.join("results.csv"),
+        results_json: dir.join("results.json"),
+        report_md: dir.join("report.md"),
+        plots: plots.iter().map(|p| dir.join(&p.relative_path)).collect(),
+    };
+    csv_json::write_csv(&files.results_csv, records, &analysis)?;
+    let markdown = markdown::report_markdown(datasets, &analysis, &plots, highlight);
+    let results =
+        csv_json::Results { datasets: datasets.to_vec(), records: records.to_vec(), analysis };
+    csv_json::write_json(&files.results_json, &results)?;
+    write_file(&files.report_md, markdown.as_bytes())?;
+    Ok(files)
+}
+
+/// Writes `bytes` to `path` atomically, with this crate's error.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    deepprl_core::io::write_atomic(path, bytes).map_err(|e| match e {
+        deepprl_core::Error::Io { path, source } => Error::Io { path, source },
+        other => {
+            Error::Io { path: path.to_path_buf(), source: std::io::Error::other(other.to_string()) }
+        }
+    })
+}

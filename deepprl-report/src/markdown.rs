@@ -1,0 +1,236 @@
+//! `report.md`: one section per dataset with its metric tables, hypervolume and expected
+//! utility, the dominance matrix, an explicit statement about a highlighted method, the
+//! long-term table of simulator datasets, and the plots.
+
+use crate::DatasetInfo;
+use crate::plots::PlotFile;
+use crate::stats::{Analysis, DatasetSummary, Estimate, MethodSummary};
+use crate::table::{cell, fmt_estimate, fmt_num, markdown_table};
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// Whether a metric belongs to the long-term (simulator) table: `return.*`, `session_length`,
+/// `return_rate` and `regret`.
+pub fn is_long_term(metric: &str) -> bool {
+    metric.starts_with("return.") || matches!(metric, "session_length" | "return_rate" | "regret")
+}
+
+/// The Markdown report. `highlight` names the method whose dominance and hypervolume are
+/// stated against every other method of each dataset.
+pub fn report_markdown(
+    datasets: &[DatasetInfo],
+    analysis: &Analysis,
+    plots: &[PlotFile],
+    highlight: Option<&str>,
+) -> String {
+    let mut out = String::new();
+    let runs = analysis.run_scores.len();
+    let _ = writeln!(out, "# Results\n");
+    let _ = writeln!(out, "{runs} runs over {} datasets.", datasets.len());
+    out.push_str(RULES);
+    for (info, summary) in datasets.iter().zip(&analysis.summaries) {
+        dataset_section(&mut out, info, summary, plots, highlight);
+    }
+    out
+}
+
+const RULES: &str = "
+Every number is a mean over seeds ± the half-width of its 95 % Student-t confidence interval (a bare mean when there is one seed).
+Points are in objective space, larger is better in every objective.
+Method A *Pareto-dominates* method B when every point of B is weakly dominated (≥ in every objective) by some point of A and the two point sets differ in at least one point of A that no point of B weakly dominates; it is judged on seed-mean points (point i of a method averages point i of its seeds, all obtained for the same λ).
+The *hypervolume* is the volume of objective space dominated by a run's points and dominating the dataset's reference point (points not strictly better than the reference in every objective add nothing); it is computed per seed, then averaged.
+The *expected utility* is the mean over the dataset's λ grid of λ·v, v being the point the method gave when asked for λ (a method without a trade-off knob is credited with its best point under λ); per seed, then averaged.
+";
+
+fn dataset_section(
+    out: &mut String,
+    info: &DatasetInfo,
+    summary: &DatasetSummary,
+    plots: &[PlotFile],
+    highlight: Option<&str>,
+) {
+    let _ = writeln!(out, "\n## {}\n", info.name);
+    if let Some(note) = &info.note {
+        let _ = writeln!(out, "> {}\n", note.replace('\n', " "));
+    }
+    let reference: Vec<String> = info.reference_point.iter().map(|&x| fmt_num(x)).collect();
+    let _ = writeln!(
+        out,
+        "Objectives: {}. Points: {}. Hypervolume reference point: ({}). λ grid: {} preferences.\n",
+        info.objectives.join(", "),
+        info.point_metric,
+        reference.join(", "),
+        summary.lambda_grid.len()
+    );
+    let methods = &summary.methods;
+    if methods.is_empty() {
+        let _ = writeln!(out, "No runs.");
+        return;
+    }
+    let names: BTreeSet<&String> = methods.iter().flat_map(|m| m.metrics.keys()).collect();
+    let (long_term, metrics): (Vec<&String>, Vec<&String>) =
+        names.into_iter().partition(|n| info.simulator && is_long_term(n));
+
+    let _ = writeln!(out, "### Metrics\n");
+    if metrics.is_empty() {
+        let _ = writeln!(out, "No metrics recorded.\n");
+    } else {
+        out.push_str(&metric_table(methods, &metrics));
+        out.push('\n');
+    }
+
+    let _ = writeln!(out, "### Hypervolume and expected utility\n");
+    let header: Vec<String> = [
+        "method",
+        "seeds",
+        "hypervolume",
+        "expected utility",
+        "hypervolume of seed-mean points",
+        "wall s",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows: Vec<Vec<String>> = methods
+        .iter()
+        .map(|m| {
+            vec![
+                cell(&m.method),
+                m.seeds.len().to_string(),
+                fmt_estimate(&m.hypervolume),
+                m.expected_utility.as_ref().map_or("-".into(), fmt_estimate),
+                fmt_num(m.mean_points_hypervolume),
+                fmt_estimate(&m.wall_secs),
+            ]
+        })
+        .collect();
+    out.push_str(&markdown_table(&header, &rows));
+
+    let _ = writeln!(out, "\n### Pareto dominance\n");
+    let _ = writeln!(
+        out,
+        "✓ where the row method Pareto-dominates the column method on seed-mean points.\n"
+    );
+    let mut header = vec![String::from("dominates →")];
+    header.extend(methods.iter().map(|m| cell(&m.method)));
+    let rows: Vec<Vec<String>> = methods
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut row = vec![cell(&m.method)];
+            row.extend((0..methods.len()).map(|j| {
+                if i == j {
+                    "—".into()
+                } else if summary.dominance[i][j] {
+                    "✓".into()
+                } else {
+                    String::new()
+                }
+            }));
+            row
+        })
+        .collect();
+    out.push_str(&markdown_table(&header, &rows));
+    if let Some(name) = highlight {
+        out.push('\n');
+        out.push_str(&highlight_statement(summary, name));
+    }
+
+    if info.simulator {
+        let _ = writeln!(out, "\n### Long-term (simulator)\n");
+        if long_term.is_empty() {
+            let _ = writeln!(out, "No long-term metrics recorded.");
+        } else {
+            out.push_str(&metric_table(methods, &long_term));
+        }
+    }
+
+    let mine: Vec<&PlotFile> = plots.iter().filter(|p| p.dataset == info.name).collect();
+    if !mine.is_empty() {
+        let _ = writeln!(out, "\n### Plots\n");
+        for p in mine {
+            let path = p.relative_path.to_string_lossy().replace('\\', "/");
+            let _ = writeln!(
+                out,
+                "- [{}]({path})\n\n  ![{}]({path})\n",
+                p.kind.title(),
+                p.kind.title()
+            );
+        }
+    }
+}
+
+fn metric_table(methods: &[MethodSummary], metrics: &[&String]) -> String {
+    let mut header = vec![String::from("method")];
+    header.extend(metrics.iter().map(|m| cell(m)));
+    let rows: Vec<Vec<String>> = methods
+        .iter()
+        .map(|m| {
+            let mut row = vec![cell(&m.method)];
+            row.extend(metrics.iter().map(|n| m.metrics.get(*n).map_or("-".into(), fmt_estimate)));
+            row
+        })
+        .collect();
+    markdown_table(&header, &rows)
+}
+
+fn interval(e: &Estimate) -> String {
+    match e.ci95 {
+        Some(_) => format!("[{}, {}]", fmt_num(e.lower()), fmt_num(e.upper())),
+        None => format!("{} (one seed, no interval)", fmt_num(e.mean)),
+    }
+}
+
+/// One sentence per other method: does `name` Pareto-dominate it, and does its hypervolume
+/// interval lie strictly above the other's?
+fn highlight_statement(summary: &DatasetSummary, name: &str) -> String {
+    let methods = &summary.methods;
+    let Some(h) = methods.iter().position(|m| m.method == name) else {
+        return format!(
+            "**{}** has no runs on this dataset, so nothing is stated about it.\n",
+            cell(name)
+        );
+    };
+    if methods.len() == 1 {
+        return format!("**{}** is the only method on this dataset.\n", cell(name));
+    }
+    let me = &methods[h];
+    let mut out = String::new();
+    let others: Vec<usize> = (0..methods.len()).filter(|&j| j != h).collect();
+    let dominated = others.iter().filter(|&&j| summary.dominance[h][j]).count();
+    let above = others
+        .iter()
+        .filter(|&&j| me.hypervolume.strictly_above(&methods[j].hypervolume) == Some(true))
+        .count();
+    let _ = writeln!(
+        out,
+        "**{}** Pareto-dominates {dominated} of the {} other methods and its hypervolume interval lies strictly above that of {above} of them:\n",
+        cell(name),
+        others.len()
+    );
+    for j in others {
+        let other = &methods[j];
+        let o = cell(&other.method);
+        let dominance = if summary.dominance[h][j] {
+            format!("**{}** Pareto-dominates {o}", cell(name))
+        } else if summary.dominance[j][h] {
+            format!("**{}** does not Pareto-dominate {o} ({o} Pareto-dominates it)", cell(name))
+        } else {
+            format!("**{}** does not Pareto-dominate {o} (neither dominates the other)", cell(name))
+        };
+        let hv = match me.hypervolume.strictly_above(&other.hypervolume) {
+            Some(true) => "lies strictly above",
+            Some(false) if other.hypervolume.strictly_above(&me.hypervolume) == Some(true) => {
+                "lies strictly below"
+            }
+            Some(false) => "overlaps",
+            None => "cannot be compared with (fewer than two seeds)",
+        };
+        let _ = writeln!(
+            out,
+            "- {dominance}; its hypervolume interval {} {hv} {o}'s {}.",
+            interval(&me.hypervolume),
+            interval(&other.hypervolume)
+        );
+    }
+    out
+}

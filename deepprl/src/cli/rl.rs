@@ -1,0 +1,142 @@
+//! `deepprl rl train` and `deepprl rl evaluate`: one weight policy on one dataset and seed —
+//! an experiment of a single run, so it shares the runner's checkpoints, resumption, manifest
+//! and report.
+
+use crate::cli::experiment::{self, Output};
+use crate::experiment::ExperimentConfig;
+use crate::experiment::config::Seeds;
+use crate::experiment::method::{Method, PredictorKind};
+use crate::experiment::predictors::{PredictorSummary, predictor_dir};
+use crate::run::{create_dir, set_keys};
+use crate::{Error, Result};
+use deepprl_report::RunRecord;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `deepprl rl train`.
+#[derive(Debug, Clone)]
+pub struct TrainArgs {
+    /// A dataset config; `None` for the simulator.
+    pub dataset: Option<PathBuf>,
+    /// The predictor ranking the candidates.
+    pub predictor: String,
+    /// The weight policy.
+    pub policy: String,
+    /// A finished `deepprl train` run folder whose `best.ckpt` is the predictor (skips stage A).
+    pub predictor_run: Option<PathBuf>,
+    /// `key=value` overrides of the experiment config (e.g. `dcrl.gamma=0`, `rl.episodes=500`).
+    pub sets: Vec<String>,
+    /// Seed.
+    pub seed: u64,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Progress output.
+    pub output: Output,
+}
+
+/// Trains and evaluates the policy; prints its metrics.
+///
+/// # Errors
+/// For bad arguments, or from the run.
+pub fn train(args: &TrainArgs) -> Result<()> {
+    let method = Method::parse(&format!("{}+{}", args.predictor, args.policy))?;
+    let dataset = match &args.dataset {
+        Some(p) => p.canonicalize().map_err(|source| Error::Io { path: p.clone(), source })?,
+        None => PathBuf::from("world"),
+    };
+    let base = ExperimentConfig {
+        name: format!("rl {}", method.name()),
+        datasets: vec![dataset.display().to_string()],
+        methods: vec![method.name()],
+        seeds: Seeds::List(vec![args.seed]),
+        jobs: 1,
+        highlight: method.name(),
+        ..ExperimentConfig::default()
+    };
+    let config = set_keys(&base, &args.sets)?;
+    config.validate()?;
+    if let Some(run) = &args.predictor_run {
+        adopt_predictor(&config, run, &method.predictor, args.seed, &args.out)?;
+    }
+    let outcome = experiment::run(&config, Path::new("."), &args.out, args.output)?;
+    for r in &outcome.records {
+        print_record(r);
+    }
+    Ok(())
+}
+
+/// Uses a `deepprl train` run's best checkpoint as the run's predictor.
+fn adopt_predictor(
+    config: &ExperimentConfig,
+    run: &Path,
+    kind: &PredictorKind,
+    seed: u64,
+    out: &Path,
+) -> Result<()> {
+    let src = run.join("best.ckpt");
+    if !src.is_file() {
+        return Err(Error::Usage(format!(
+            "--predictor-run {}: no best.ckpt there (a finished `deepprl train` folder has one)",
+            run.display()
+        )));
+    }
+    let refs = config.dataset_refs(Path::new("."))?;
+    let data = crate::experiment::data::ExperimentData::load(&refs[0], &config.world)?;
+    let dir = predictor_dir(out, &data.name, kind, seed);
+    create_dir(&dir)?;
+    let bytes = std::fs::read(&src).map_err(|source| Error::Io { path: src.clone(), source })?;
+    deepprl_core::io::write_atomic(&dir.join("best.ckpt"), &bytes)?;
+    let summary =
+        PredictorSummary { metrics: Default::default(), beta: None, n_params: 0, train_secs: 0.0 };
+    crate::experiment::manifest::write_json(&dir.join("predictor.json"), &summary)
+}
+
+fn print_record(r: &RunRecord) {
+    println!("{} {} seed {}", r.dataset, r.method, r.seed);
+    for (k, v) in &r.metrics {
+        println!("  {k:<28} {v:.4}");
+    }
+    for p in &r.points {
+        let lambda: Vec<String> = p.lambda.iter().map(|l| format!("{l:.2}")).collect();
+        let value: Vec<String> = p.value.iter().map(|v| format!("{v:.4}")).collect();
+        println!("  λ = [{}] → [{}]", lambda.join(", "), value.join(", "));
+    }
+}
+
+/// Prints the results of the runs of an `rl train` (or any experiment) folder.
+///
+/// # Errors
+/// If the folder has no finished run.
+pub fn evaluate(out: &Path) -> Result<()> {
+    let mut found = 0;
+    let runs = out.join("runs");
+    let mut files = Vec::new();
+    collect_results(&runs, &mut files);
+    files.sort();
+    for f in files {
+        let r: RunRecord = serde_json::from_slice(
+            &std::fs::read(&f).map_err(|source| Error::Io { path: f.clone(), source })?,
+        )
+        .map_err(|e| Error::Usage(format!("{}: {e}", f.display())))?;
+        print_record(&r);
+        found += 1;
+    }
+    if found == 0 {
+        return Err(Error::Usage(format!(
+            "{}: no finished run (no runs/*/*/seed*/result.json)",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+fn collect_results(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_results(&p, out);
+        } else if p.file_name().is_some_and(|n| n == "result.json") {
+            out.push(p);
+        }
+    }
+}

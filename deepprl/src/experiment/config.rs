@@ -1,0 +1,322 @@
+//! Experiment configs (TOML): datasets × methods × seeds, with defaults for everything else,
+//! so three lines are a complete experiment:
+//!
+//! ```toml
+//! datasets = ["world"]
+//! methods = ["moh+dcrl", "mmoe+grid", "sb+static"]
+//! seeds = 3
+//! ```
+//!
+//! `datasets` entries are `world` (the embedded synthetic world, configured by `[world]`) or a
+//! dataset config path, relative to the experiment file, absolute, or under the data root.
+//! Every key is documented in `docs/EXPERIMENTS.md`.
+
+use crate::experiment::method::Method;
+use crate::{Error, Result};
+use deepprl_data::world::WorldConfig;
+use deepprl_models::moh::MohConfig;
+use deepprl_models::train::TrainConfig;
+use deepprl_rl::dcrl::DcrlConfig;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Seeds: a count (`3` means 0, 1, 2) or an explicit list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Seeds {
+    /// Seeds `0..n`.
+    Count(u64),
+    /// These seeds.
+    List(Vec<u64>),
+}
+
+impl Seeds {
+    /// The seeds.
+    pub fn list(&self) -> Vec<u64> {
+        match self {
+            Seeds::Count(n) => (0..*n).collect(),
+            Seeds::List(l) => l.clone(),
+        }
+    }
+}
+
+/// Settings of the policy stage (DESIGN.md §3.4, stage B).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RlSettings {
+    /// Training episodes of a learning policy per λ (default 1500).
+    pub episodes: usize,
+    /// Greedy evaluation episodes in the simulator, the same for every method (default 300).
+    pub eval_episodes: usize,
+    /// Validation episodes per grid point when the grid policy picks its weights (default 100).
+    pub grid_episodes: usize,
+    /// Divisions of the simplex grid of the grid policy (default 4: 15 points for 3 objectives).
+    pub grid_divisions: usize,
+    /// Items shown per logged request: the re-ranked top N whose realised outcomes are the
+    /// reward and the method's point (default 3: KuaiRand requests hold about 5–10 impressions,
+    /// and a top N that holds them all would make every ranking score alike).
+    pub top_n: usize,
+    /// The K of the reported NDCG@K per objective (default 10).
+    pub ndcg_k: usize,
+    /// The business preferences λ of the expected-utility grid; each learning policy is trained
+    /// once per λ and each method gives one point per λ. Empty means the default: uniform plus
+    /// one λ leaning (0.6) towards each objective.
+    pub lambda_grid: Vec<Vec<f64>>,
+    /// Discount of the reported long-term return (default 0.9).
+    pub report_gamma: f64,
+}
+
+impl Default for RlSettings {
+    fn default() -> Self {
+        Self {
+            episodes: 1500,
+            eval_episodes: 300,
+            grid_episodes: 100,
+            grid_divisions: 4,
+            top_n: 3,
+            ndcg_k: 10,
+            lambda_grid: Vec::new(),
+            report_gamma: 0.9,
+        }
+    }
+}
+
+impl RlSettings {
+    /// The λ grid for `k` objectives: uniform first, then one leaning towards each objective.
+    pub fn lambdas(&self, k: usize) -> Vec<Vec<f64>> {
+        if !self.lambda_grid.is_empty() {
+            return self.lambda_grid.clone();
+        }
+        let mut out = vec![vec![1.0 / k as f64; k]];
+        if k > 1 {
+            for j in 0..k {
+                let rest = 0.4 / (k - 1) as f64;
+                out.push((0..k).map(|i| if i == j { 0.6 } else { rest }).collect());
+            }
+        }
+        out
+    }
+}
+
+/// Configs of the plugin baselines, passed to them as TOML tables (their own keys).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PluginSettings {
+    /// `[plugins.sb]`: Shared-Bottom's keys.
+    pub sb: toml::Table,
+    /// `[plugins.mmoe]`: MMOE's keys.
+    pub mmoe: toml::Table,
+    /// `[plugins.morl]`: MORL's keys (`preference` and the shapes are set per run).
+    pub morl: toml::Table,
+}
+
+/// An experiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExperimentConfig {
+    /// A name for the report (default `experiment`).
+    pub name: String,
+    /// `world` or dataset config paths (default `["world"]`).
+    pub datasets: Vec<String>,
+    /// `predictor+policy` names (default: the comparison of DESIGN.md §5, see
+    /// [`crate::experiment::presets::COMPARISON`]).
+    pub methods: Vec<String>,
+    /// Seeds (default 3).
+    pub seeds: Seeds,
+    /// Runs in parallel; 0 means one per core (default 0).
+    pub jobs: usize,
+    /// The method the report checks against every other (default `moh+dcrl`).
+    pub highlight: String,
+    /// The synthetic world behind `world` (default: the embedded world).
+    pub world: WorldConfig,
+    /// The supervised trainer (stage A).
+    pub train: TrainConfig,
+    /// The MoH and its ablations.
+    pub moh: MohConfig,
+    /// DCRL and its ablations.
+    pub dcrl: DcrlConfig,
+    /// The policy stage.
+    pub rl: RlSettings,
+    /// Plugin baselines' own settings.
+    pub plugins: PluginSettings,
+}
+
+impl Default for ExperimentConfig {
+    fn default() -> Self {
+        Self {
+            name: "experiment".into(),
+            datasets: vec!["world".into()],
+            methods: crate::experiment::presets::COMPARISON.iter().map(|s| s.to_string()).collect(),
+            seeds: Seeds::Count(3),
+            jobs: 0,
+            highlight: "moh+dcrl".into(),
+            world: WorldConfig::default(),
+            train: TrainConfig::default(),
+            moh: MohConfig::default(),
+            dcrl: DcrlConfig::default(),
+            rl: RlSettings::default(),
+            plugins: PluginSettings::default(),
+        }
+    }
+}
+
+/// A dataset of an experiment, resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DatasetRef {
+    /// The synthetic world (simulator and its log).
+    World,
+    /// A dataset config file (logged re-ranking).
+    Config(PathBuf),
+}
+
+impl ExperimentConfig {
+    /// Reads and checks an experiment file.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] naming the file, and the line, column and key of a malformed or unknown
+    /// setting; unknown method names list the known ones.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        Self::from_toml_str(&text, path)
+    }
+
+    /// Parses an experiment from `text` (read from `path`, for messages).
+    ///
+    /// # Errors
+    /// As [`ExperimentConfig::from_file`].
+    pub fn from_toml_str(text: &str, path: &Path) -> Result<Self> {
+        let config: Self = toml::from_str(text)
+            .map_err(|e| Error::Usage(format!("{}: {}", path.display(), located(text, &e))))?;
+        config.validate().map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+        Ok(config)
+    }
+
+    /// The parsed methods.
+    ///
+    /// # Errors
+    /// For an unknown method name.
+    pub fn parsed_methods(&self) -> Result<Vec<Method>> {
+        self.methods.iter().map(|m| Method::parse(m)).collect()
+    }
+
+    /// Checks names and ranges.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] naming the key.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |key: &str, why: String| Err(Error::Usage(format!("key `{key}`: {why}")));
+        if self.datasets.is_empty() {
+            return bad("datasets", "needs at least one dataset".into());
+        }
+        if self.methods.is_empty() {
+            return bad("methods", "needs at least one method".into());
+        }
+        self.parsed_methods().map_err(|e| Error::Usage(format!("key `methods`: {e}")))?;
+        if self.seeds.list().is_empty() {
+            return bad("seeds", "needs at least one seed".into());
+        }
+        if [self.rl.top_n, self.rl.ndcg_k, self.rl.grid_divisions, self.rl.eval_episodes]
+            .contains(&0)
+        {
+            return bad(
+                "rl",
+                "top_n, ndcg_k, grid_divisions and eval_episodes must be at least 1".into(),
+            );
+        }
+        for l in &self.rl.lambda_grid {
+            if l.iter().any(|v| !(v.is_finite() && *v >= 0.0)) || l.iter().sum::<f64>() <= 0.0 {
+                return bad(
+                    "rl.lambda_grid",
+                    format!("{l:?} is not a preference (>= 0, not all 0)"),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The datasets, resolved against the experiment file's folder (`base`) and the data root.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] saying which paths were looked for when a config is missing.
+    pub fn dataset_refs(&self, base: &Path) -> Result<Vec<DatasetRef>> {
+        self.datasets.iter().map(|d| resolve_dataset(d, base)).collect()
+    }
+}
+
+/// `world`, or the first existing of: `d` as given (absolute or relative to `base`), under
+/// `$DEEPPRL_DATA_ROOT`.
+///
+/// # Errors
+/// [`Error::Usage`] listing every path looked for.
+pub fn resolve_dataset(d: &str, base: &Path) -> Result<DatasetRef> {
+    if d == "world" {
+        return Ok(DatasetRef::World);
+    }
+    let p = Path::new(d);
+    let mut tried = vec![if p.is_absolute() { p.to_path_buf() } else { base.join(p) }];
+    if let Some(root) = std::env::var_os("DEEPPRL_DATA_ROOT") {
+        tried.push(Path::new(&root).join(p));
+    }
+    tried.iter().find(|c| c.is_file()).map(|c| DatasetRef::Config(c.clone())).ok_or_else(|| {
+        let list: Vec<String> = tried.iter().map(|t| t.display().to_string()).collect();
+        Error::Usage(format!("dataset config `{d}` not found; looked for {}", list.join(", ")))
+    })
+}
+
+/// A TOML error with its line and column spelled out (1-based) and its message.
+pub(crate) fn located(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message();
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<ExperimentConfig> {
+        ExperimentConfig::from_toml_str(text, Path::new("exp.toml"))
+    }
+
+    #[test]
+    fn three_lines_are_a_whole_experiment() {
+        let c = parse("datasets = [\"world\"]\nmethods = [\"moh+dcrl\", \"sb+grid\"]\nseeds = 2\n")
+            .unwrap();
+        assert_eq!(c.seeds.list(), vec![0, 1]);
+        assert_eq!(c.parsed_methods().unwrap().len(), 2);
+        assert_eq!(c.rl.lambdas(3).len(), 4);
+        assert_eq!(c.rl.lambdas(3)[1], vec![0.6, 0.2, 0.2]);
+        assert_eq!(parse("seeds = [4, 9]").unwrap().seeds.list(), vec![4, 9]);
+        assert_eq!(parse("").unwrap(), ExperimentConfig::default());
+    }
+
+    #[test]
+    fn malformed_configs_name_the_key_and_line() {
+        let err = parse("seeds = 2\n\n[rl]\nepisodes = \"many\"\n").unwrap_err().to_string();
+        assert!(err.starts_with("exp.toml: line 4, column 12"), "{err}");
+        assert!(err.contains("invalid type"), "{err}");
+        let err = parse("seeds = 2\nmethod = [\"moh+dcrl\"]\n").unwrap_err().to_string();
+        assert!(
+            err.contains("line 2, column 1") && err.contains("unknown field `method`"),
+            "{err}"
+        );
+        let err = parse("methods = [\"moh+dqn\"]").unwrap_err().to_string();
+        assert!(err.contains("key `methods`") && err.contains("dcrl-myopic"), "{err}");
+        let err = parse("[rl]\nlambda_grid = [[0.0, 0.0, 0.0]]").unwrap_err().to_string();
+        assert!(err.contains("rl.lambda_grid"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_dataset_says_which_paths_were_looked_for() {
+        let err = resolve_dataset("nowhere/x.toml", Path::new("/tmp/exp")).unwrap_err().to_string();
+        assert!(err.contains("/tmp/exp/nowhere/x.toml"), "{err}");
+    }
+}

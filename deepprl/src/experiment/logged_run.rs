@@ -1,0 +1,135 @@
+//! A run by logged re-ranking (DESIGN.md §3.5): the method's predictor scores each logged
+//! request's impressions, its policy's weights re-rank them, and the realised outcomes of the
+//! top N are the reward. Learning policies and the grid policy learn on the validation slice's
+//! requests; every method is evaluated on the test slice's requests.
+//!
+//! Each method gives one point per λ: the mean realised outcome of each objective in the
+//! re-ranked top N, in stored units; NDCG@N per objective is reported beside it.
+
+use crate::Result;
+use crate::experiment::policy_stage::{RunContext, dot, lambda_f32, make_policy};
+use crate::experiment::scoring::{logged_episodes, outcome_stats, prediction_stats, user_profiles};
+use deepprl_data::Slice;
+use deepprl_models::Predictor;
+use deepprl_report::{Point, RunRecord};
+use deepprl_rl::env::{Environment, LoggedReranking};
+use deepprl_rl::policies::{StaticWeights, simplex_grid};
+use deepprl_rl::rollout::{self, LoggedEvaluation, RlEvent, RolloutConfig, TrainOptions};
+
+/// Requests per training episode at most (a user's requests in time order).
+const MAX_STEPS: usize = 200;
+
+/// Runs the policy stage on a logged dataset.
+///
+/// # Errors
+/// If a policy cannot be made or trained.
+pub fn run(ctx: &RunContext<'_>, predictor: &dyn Predictor, rec: &mut RunRecord) -> Result<()> {
+    let data = ctx.data;
+    let k = data.ds.meta.n_objectives();
+    let stats = prediction_stats(predictor, data)?;
+    let profiles = user_profiles(&data.ds);
+    let rewards = outcome_stats(&data.ds);
+    let rl = &ctx.config.rl;
+    let make_env = |slice| -> Result<LoggedReranking> {
+        let episodes = logged_episodes(predictor, &stats, data, slice)?;
+        Ok(LoggedReranking::new(episodes, profiles.clone(), rl.top_n, rewards.clone())?)
+    };
+    let (mut valid, mut test) = (make_env(Slice::Valid)?, make_env(Slice::Test)?);
+    let lambdas = rl.lambdas(k);
+    let kind = &ctx.method.policy;
+    let mut evals: Vec<LoggedEvaluation> = Vec::new();
+    let mut final_ndcg: Option<LoggedEvaluation> = None;
+    match kind.0.as_str() {
+        "static" => {
+            let mut p = StaticWeights::uniform(k, test.state_dim());
+            let e = rollout::evaluate_logged(&mut test, &mut p, rl.top_n)?;
+            evals = vec![e; lambdas.len()];
+        }
+        "grid" => {
+            let grid = simplex_grid(k, rl.grid_divisions);
+            let mut scores = Vec::new();
+            for w in &grid {
+                let mut p = StaticWeights::new("grid", w, valid.state_dim())?;
+                scores.push(rollout::evaluate_logged(&mut valid, &mut p, rl.top_n)?.mean_reward);
+            }
+            for (j, lambda) in lambdas.iter().enumerate() {
+                let best = (0..grid.len())
+                    .max_by(|&a, &b| {
+                        dot(lambda, &scores[a]).total_cmp(&dot(lambda, &scores[b])).then(b.cmp(&a))
+                    })
+                    .expect("a non-empty grid");
+                let mut p = StaticWeights::new("grid", &grid[best], test.state_dim())?;
+                evals.push(rollout::evaluate_logged(&mut test, &mut p, rl.top_n)?);
+                if j == 0 {
+                    final_ndcg = Some(rollout::evaluate_logged(&mut test, &mut p, rl.ndcg_k)?);
+                    for (name, w) in data.objectives().iter().zip(&grid[best]) {
+                        rec.metrics.insert(format!("grid_weight.{name}"), f64::from(*w));
+                    }
+                }
+            }
+        }
+        _ => {
+            let layout = valid.layout();
+            let d = &ctx.config.dcrl;
+            let rollout_cfg = RolloutConfig {
+                episodes: rl.episodes,
+                max_steps: MAX_STEPS,
+                warmup: d.warmup,
+                batch_size: d.batch_size,
+                replay_capacity: d.replay_capacity,
+                updates_per_step: 1,
+            };
+            let n_l = lambdas.len() as f64;
+            for (j, lambda) in lambdas.iter().enumerate() {
+                let mut policy = make_policy(kind, ctx.config, &layout, lambda, ctx.seed)?;
+                let mut on_event = |e: &RlEvent| {
+                    if let RlEvent::EpisodeEnd { episode, episodes, .. } = e
+                        && episode % 50 == 0
+                    {
+                        (ctx.progress)((j as f64 + *episode as f64 / *episodes as f64) / n_l);
+                    }
+                };
+                let curve = rollout::train_with(
+                    &mut valid,
+                    policy.as_mut(),
+                    &rollout_cfg,
+                    ctx.seed,
+                    TrainOptions {
+                        lambda: lambda_f32(lambda),
+                        checkpoint_dir: Some(ctx.run_dir.join(format!("lambda{j}"))),
+                        checkpoint_every: 250,
+                        on_event: &mut on_event,
+                    },
+                )?;
+                if j == 0 {
+                    rec.curve = curve.returns.clone();
+                    final_ndcg =
+                        Some(rollout::evaluate_logged(&mut test, policy.as_mut(), rl.ndcg_k)?);
+                }
+                evals.push(rollout::evaluate_logged(&mut test, policy.as_mut(), rl.top_n)?);
+            }
+        }
+    }
+    for (lambda, e) in lambdas.iter().zip(&evals) {
+        rec.points.push(Point { lambda: lambda.clone(), value: e.top_k_mean.clone() });
+    }
+    let e = &evals[0];
+    let n = rl.top_n;
+    for (i, name) in data.objectives().iter().enumerate() {
+        rec.metrics.insert(format!("{name}.top{n}"), e.top_k_mean[i]);
+    }
+    // NDCG@K of the uniform-λ policy, for K = ndcg_k (one more pass over the test requests).
+    let ndcg = match kind.0.as_str() {
+        "static" => {
+            let mut p = StaticWeights::uniform(k, test.state_dim());
+            rollout::evaluate_logged(&mut test, &mut p, rl.ndcg_k)?
+        }
+        _ => final_ndcg.take().expect("the uniform-λ policy was kept"),
+    };
+    for (i, name) in data.objectives().iter().enumerate() {
+        rec.metrics.insert(format!("{name}.ndcg@{}", rl.ndcg_k), ndcg.ndcg[i]);
+    }
+    rec.metrics.insert("utility".into(), dot(&lambdas[0], &e.mean_reward));
+    rec.weights_by_hour = e.weights_by_hour.clone();
+    Ok(())
+}

@@ -1,0 +1,215 @@
+//! Stage A of DESIGN.md §3.4: the predictor of every (dataset, predictor, seed), trained once on
+//! the training slice and shared by every policy combined with it.
+//!
+//! Folder: `<out>/predictors/<dataset>/<predictor>/seed<N>/` with the trainer's checkpoints
+//! (`best.ckpt`, resumable) and `predictor.json` — test metrics and the MoH's mean β — written
+//! last, atomically: its presence marks the predictor as done.
+
+use crate::bridge::{DatasetSource, schema_of};
+use crate::experiment::config::ExperimentConfig;
+use crate::experiment::data::ExperimentData;
+use crate::experiment::method::PredictorKind;
+use crate::run::train_and_test;
+use crate::{Error, Result};
+use deepprl_data::Slice;
+use deepprl_models::linear::LinearPredictor;
+use deepprl_models::moh::MohPredictor;
+use deepprl_models::train::TrainEvent;
+use deepprl_models::{Batch, BatchSource, Predictor, Schema};
+use deepprl_plugins::{CreateOptions, PluginPredictor, find_plugin};
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What stage A leaves for the policies and the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PredictorSummary {
+    /// Test-slice metrics, e.g. `click.auc`, `watch_time.rmse`.
+    pub metrics: BTreeMap<String, f64>,
+    /// Mean mixture weights β `[K][K]` of a MoH on the test slice.
+    pub beta: Option<Vec<Vec<f64>>>,
+    /// Scalar parameters.
+    pub n_params: usize,
+    /// Training wall time, seconds.
+    pub train_secs: f64,
+}
+
+/// The folder of a predictor.
+pub fn predictor_dir(out: &Path, dataset: &str, kind: &PredictorKind, seed: u64) -> PathBuf {
+    out.join("predictors").join(dataset).join(&kind.0).join(format!("seed{seed}"))
+}
+
+/// A fresh predictor of `kind` for `data`.
+///
+/// # Errors
+/// If the predictor does not fit the dataset, or a plugin is missing (saying where it was
+/// looked for and how to build it).
+pub fn make(
+    kind: &PredictorKind,
+    config: &ExperimentConfig,
+    data: &ExperimentData,
+    seed: u64,
+) -> Result<Box<dyn Predictor>> {
+    let schema = schema_of(&data.ds.meta);
+    if let Some(moh) = kind.moh_config(&config.moh) {
+        return Ok(Box::new(MohPredictor::new(&moh, &schema, seed)?));
+    }
+    if kind.0 == "lr" {
+        return Ok(Box::new(LinearPredictor::new(&schema, config.moh.optimizer.clone(), seed)?));
+    }
+    let name = kind.plugin_name().expect("every predictor is in-tree or a plugin");
+    let plugin = find_plugin(name).map_err(|e| {
+        Error::Usage(format!(
+            "predictor `{}`: {e} (build the plugins with `cargo xtask plugins`)",
+            kind.0
+        ))
+    })?;
+    let table = match kind.0.as_str() {
+        "sb" => &config.plugins.sb,
+        _ => &config.plugins.mmoe,
+    };
+    let text = toml::to_string(table).map_err(|e| Error::Usage(e.to_string()))?;
+    let flat = Schema { history_len: 0, ..schema.clone() };
+    let p = PluginPredictor::new(&plugin, &text, &flat, CreateOptions { seed, n_threads: 1 })
+        .map_err(|e| Error::Usage(format!("predictor `{}`: {e}", kind.0)))?;
+    Ok(Box::new(WithoutHistory { inner: p, schema }))
+}
+
+/// A predictor without a sequence input (the Shared-Bottom and MMOE baselines read the user,
+/// item, side and context features only) fed batches of a dataset that has histories: they
+/// are dropped before each call.
+struct WithoutHistory<P> {
+    inner: P,
+    schema: Schema,
+}
+
+impl<P: Predictor> WithoutHistory<P> {
+    fn strip(batch: &Batch) -> Batch {
+        Batch {
+            cat: batch.cat.clone(),
+            num: batch.num.clone(),
+            history: None,
+            labels: batch.labels.clone(),
+        }
+    }
+}
+
+impl<P: Predictor> Predictor for WithoutHistory<P> {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+    fn predict(&self, batch: &Batch) -> deepprl_models::Result<Array2<f32>> {
+        self.inner.predict(&Self::strip(batch))
+    }
+    fn train_step(&mut self, batch: &Batch) -> deepprl_models::Result<f64> {
+        self.inner.train_step(&Self::strip(batch))
+    }
+    fn eval_loss(&self, batch: &Batch) -> deepprl_models::Result<f64> {
+        self.inner.eval_loss(&Self::strip(batch))
+    }
+    fn set_lr(&mut self, lr: f64) {
+        self.inner.set_lr(lr);
+    }
+    fn num_params(&self) -> usize {
+        self.inner.num_params()
+    }
+    fn save(&self, path: &Path) -> deepprl_models::Result<()> {
+        self.inner.save(path)
+    }
+    fn load(&mut self, path: &Path) -> deepprl_models::Result<()> {
+        self.inner.load(path)
+    }
+}
+
+/// Trains the predictor (or resumes it), tests it and writes `predictor.json`; when that file
+/// exists already, reads it instead.
+///
+/// # Errors
+/// From training, evaluation or I/O.
+pub fn train_predictor(
+    kind: &PredictorKind,
+    config: &ExperimentConfig,
+    data: &ExperimentData,
+    seed: u64,
+    dir: &Path,
+    on_event: &mut dyn FnMut(&TrainEvent),
+) -> Result<PredictorSummary> {
+    let summary_path = dir.join("predictor.json");
+    if let Some(s) = read_summary(&summary_path) {
+        return Ok(s);
+    }
+    let mut predictor = make(kind, config, data, seed)?;
+    let report = train_and_test(
+        &data.ds,
+        data.histories.as_ref(),
+        predictor.as_mut(),
+        &config.train,
+        seed,
+        dir,
+        on_event,
+    )?;
+    let mut metrics = BTreeMap::new();
+    for m in &report.test {
+        for (name, v) in
+            [("auc", m.auc), ("gauc", m.group_auc), ("logloss", m.log_loss), ("rmse", m.rmse)]
+        {
+            if let Some(v) = v {
+                metrics.insert(format!("{}.{name}", m.name), v);
+            }
+        }
+    }
+    let beta = match kind.moh_config(&config.moh) {
+        Some(moh) => {
+            let mut p = MohPredictor::new(&moh, &schema_of(&data.ds.meta), seed)?;
+            p.load(&dir.join("best.ckpt"))?;
+            mean_beta(&p, data)?
+        }
+        None => None,
+    };
+    let summary = PredictorSummary {
+        metrics,
+        beta,
+        n_params: report.n_params,
+        train_secs: report.train_secs,
+    };
+    let json = serde_json::to_vec_pretty(&summary).map_err(|e| Error::Usage(e.to_string()))?;
+    deepprl_core::io::write_atomic(&summary_path, &json)?;
+    Ok(summary)
+}
+
+/// Loads the trained predictor of a finished [`train_predictor`].
+///
+/// # Errors
+/// If the checkpoint is missing or does not fit.
+pub fn load_predictor(
+    kind: &PredictorKind,
+    config: &ExperimentConfig,
+    data: &ExperimentData,
+    seed: u64,
+    dir: &Path,
+) -> Result<Box<dyn Predictor>> {
+    let mut p = make(kind, config, data, seed)?;
+    p.load(&dir.join("best.ckpt"))?;
+    Ok(p)
+}
+
+fn read_summary(path: &Path) -> Option<PredictorSummary> {
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
+/// Mean β over (at most 2048 rows of) the test slice.
+fn mean_beta(p: &MohPredictor, data: &ExperimentData) -> Result<Option<Vec<Vec<f64>>>> {
+    let src = DatasetSource::new(&data.ds, Slice::Test, data.histories.as_ref());
+    let n = src.n_examples().min(2048);
+    if n == 0 {
+        return Ok(None);
+    }
+    let idx: Vec<usize> = (0..n).collect();
+    let Some(beta) = p.beta(&src.batch(&idx))? else { return Ok(None) };
+    let mean = beta.mean_axis(ndarray::Axis(0)).expect("non-empty batch");
+    Ok(Some(mean.rows().into_iter().map(|r| r.iter().map(|&v| f64::from(v)).collect()).collect()))
+}

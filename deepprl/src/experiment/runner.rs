@@ -1,0 +1,344 @@
+//! Running an experiment: plan the (dataset, method, seed) runs, train each needed predictor
+//! once, run the policies, write every finished run's result and manifest atomically, skip what
+//! an earlier (interrupted) invocation finished, and write the report.
+//!
+//! Output folder:
+//! ```text
+//! <out>/experiment.toml                       the config with every default filled in
+//! <out>/predictors/<dataset>/<predictor>/seed<N>/   stage A (see predictors.rs)
+//! <out>/runs/<dataset>/<method>/seed<N>/result.json, manifest.json, policy checkpoints
+//! <out>/results.csv, results.json, report.md, plots/*.svg
+//! ```
+//! Runs execute in parallel on a pool of `jobs` threads, which their own data-parallel ops share;
+//! every computation is sharded independently of the thread count, so results do not depend on
+//! `jobs`.
+
+use crate::experiment::config::{DatasetRef, ExperimentConfig};
+use crate::experiment::data::ExperimentData;
+use crate::experiment::manifest::{self, Manifest};
+use crate::experiment::method::{Method, PredictorKind};
+use crate::experiment::policy_stage::{self, RunContext};
+use crate::experiment::predictors::{self, PredictorSummary};
+use crate::run::create_dir;
+use crate::{Error, Result};
+use deepprl_report::{DatasetInfo, ReportFiles, RunRecord};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// One run of an experiment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct RunId {
+    /// Dataset name.
+    pub dataset: String,
+    /// `predictor+policy`.
+    pub method: String,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl std::fmt::Display for RunId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}/seed{}", self.dataset, self.method, self.seed)
+    }
+}
+
+/// What an experiment reports while it runs (to a progress display, or as JSON lines).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// The plan: runs in total, runs already finished by an earlier invocation, predictors to
+    /// train.
+    Planned {
+        /// Runs in the experiment.
+        runs: usize,
+        /// Of which already finished.
+        done: usize,
+        /// Predictors to train (or finish).
+        predictors: usize,
+    },
+    /// A predictor started training.
+    PredictorStarted {
+        /// Dataset, predictor and seed as `dataset/predictor/seedN`.
+        id: String,
+    },
+    /// A predictor finished an epoch.
+    PredictorEpoch {
+        /// As above.
+        id: String,
+        /// Epochs finished.
+        epoch: usize,
+        /// Validation loss.
+        val_loss: f64,
+    },
+    /// A predictor is trained.
+    PredictorFinished {
+        /// As above.
+        id: String,
+        /// Seconds.
+        secs: f64,
+    },
+    /// A run started.
+    RunStarted {
+        /// The run.
+        id: RunId,
+    },
+    /// A run progressed (fraction of its work done, 0–1).
+    RunProgress {
+        /// The run.
+        id: RunId,
+        /// Fraction done.
+        fraction: f64,
+    },
+    /// A run finished and its result is on disk.
+    RunFinished {
+        /// The run.
+        id: RunId,
+        /// Seconds.
+        secs: f64,
+    },
+    /// A run failed; the others go on.
+    RunFailed {
+        /// The run.
+        id: RunId,
+        /// The error.
+        error: String,
+    },
+    /// The report is written.
+    ReportWritten {
+        /// `report.md`.
+        path: PathBuf,
+    },
+}
+
+/// The end of an experiment.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Every finished run (earlier and now).
+    pub records: Vec<RunRecord>,
+    /// Runs that failed, with their errors.
+    pub failures: Vec<(RunId, String)>,
+    /// The report's files.
+    pub report: ReportFiles,
+}
+
+/// The result file of a run.
+pub fn run_dir(out: &Path, id: &RunId) -> PathBuf {
+    out.join("runs").join(&id.dataset).join(&id.method).join(format!("seed{}", id.seed))
+}
+
+fn read_record(dir: &Path) -> Option<RunRecord> {
+    serde_json::from_slice(&std::fs::read(dir.join("result.json")).ok()?).ok()
+}
+
+/// Runs `config` (datasets resolved against `base`) into `out`.
+///
+/// # Errors
+/// For a bad config, a dataset that cannot be loaded, or an output that cannot be written;
+/// failures of single runs are collected in [`Outcome::failures`] instead.
+pub fn run_experiment(
+    config: &ExperimentConfig,
+    base: &Path,
+    out: &Path,
+    on_event: &(dyn Fn(&Event) + Sync),
+) -> Result<Outcome> {
+    config.validate()?;
+    let methods = config.parsed_methods()?;
+    let refs = config.dataset_refs(base)?;
+    for (r, m) in refs.iter().flat_map(|r| methods.iter().map(move |m| (r, m))) {
+        if m.policy.0 == "oracle" && *r != DatasetRef::World {
+            return Err(Error::Usage(format!(
+                "method `{}` needs the simulator (`world`), not a logged dataset",
+                m.name()
+            )));
+        }
+    }
+    create_dir(out)?;
+    let full = toml::to_string(config).map_err(|e| Error::Usage(e.to_string()))?;
+    deepprl_core::io::write_atomic(&out.join("experiment.toml"), full.as_bytes())?;
+    let datasets: Vec<ExperimentData> =
+        refs.iter().map(|r| ExperimentData::load(r, &config.world)).collect::<Result<_>>()?;
+    for (i, d) in datasets.iter().enumerate() {
+        if datasets[..i].iter().any(|e| e.name == d.name) {
+            return Err(Error::Usage(format!(
+                "two datasets are named `{}` (runs and reports are kept by name); give one \
+                 another `name` in its config",
+                d.name
+            )));
+        }
+    }
+    let seeds = config.seeds.list();
+    let mut planned = Vec::new();
+    for (d, data) in datasets.iter().enumerate() {
+        for m in &methods {
+            for &seed in &seeds {
+                let id = RunId { dataset: data.name.clone(), method: m.name(), seed };
+                planned.push((d, m.clone(), id));
+            }
+        }
+    }
+    let finished: Vec<Option<RunRecord>> =
+        planned.iter().map(|(_, _, id)| read_record(&run_dir(out, id))).collect();
+    let todo: Vec<&(usize, Method, RunId)> =
+        planned.iter().zip(&finished).filter(|(_, f)| f.is_none()).map(|(p, _)| p).collect();
+    let mut needed: Vec<(usize, PredictorKind, u64)> =
+        todo.iter().map(|(d, m, id)| (*d, m.predictor.clone(), id.seed)).collect();
+    needed.sort();
+    needed.dedup();
+    on_event(&Event::Planned {
+        runs: planned.len(),
+        done: planned.len() - todo.len(),
+        predictors: needed.len(),
+    });
+    let jobs = if config.jobs == 0 { rayon::current_num_threads() } else { config.jobs };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| Error::Usage(format!("thread pool: {e}")))?;
+    let failures = Mutex::new(Vec::new());
+
+    // Stage A: each needed predictor once.
+    let summaries: Vec<Result<PredictorSummary>> = pool.install(|| {
+        needed
+            .par_iter()
+            .map(|(d, kind, seed)| {
+                let data = &datasets[*d];
+                let pid = format!("{}/{}/seed{seed}", data.name, kind.0);
+                on_event(&Event::PredictorStarted { id: pid.clone() });
+                let t = Instant::now();
+                let dir = predictors::predictor_dir(out, &data.name, kind, *seed);
+                let s = predictors::train_predictor(kind, config, data, *seed, &dir, &mut |e| {
+                    if let deepprl_models::train::TrainEvent::EpochFinished {
+                        epoch, record, ..
+                    } = e
+                    {
+                        on_event(&Event::PredictorEpoch {
+                            id: pid.clone(),
+                            epoch: epoch + 1,
+                            val_loss: record.val_loss,
+                        });
+                    }
+                })?;
+                on_event(&Event::PredictorFinished { id: pid, secs: t.elapsed().as_secs_f64() });
+                Ok(s)
+            })
+            .collect()
+    });
+    let summary_of = |d: usize, kind: &PredictorKind, seed: u64| {
+        let i = needed.binary_search(&(d, kind.clone(), seed)).expect("planned predictor");
+        summaries[i].as_ref()
+    };
+
+    // Stage B: the policies.
+    let new_records: Vec<Option<RunRecord>> = pool.install(|| {
+        todo.par_iter()
+            .map(|(d, method, id)| {
+                let data = &datasets[*d];
+                on_event(&Event::RunStarted { id: id.clone() });
+                let t = Instant::now();
+                let started = manifest::now_utc();
+                let result = summary_of(*d, &method.predictor, id.seed)
+                    .map_err(|e| Error::Usage(format!("its predictor failed: {e}")))
+                    .and_then(|summary| {
+                        let dir = run_dir(out, id);
+                        create_dir(&dir)?;
+                        let ctx = RunContext {
+                            config,
+                            data,
+                            method,
+                            seed: id.seed,
+                            predictor_dir: predictors::predictor_dir(
+                                out,
+                                &data.name,
+                                &method.predictor,
+                                id.seed,
+                            ),
+                            run_dir: dir.clone(),
+                            summary,
+                            progress: &|fraction| {
+                                on_event(&Event::RunProgress { id: id.clone(), fraction })
+                            },
+                        };
+                        let mut record = policy_stage::run(&ctx)?;
+                        record.wall_secs = t.elapsed().as_secs_f64();
+                        let m = Manifest {
+                            dataset: id.dataset.clone(),
+                            method: id.method.clone(),
+                            seed: id.seed,
+                            config: full.clone(),
+                            git_revision: manifest::git_revision(),
+                            data_sha256: data.sha256.clone(),
+                            versions: policy_stage::versions(method),
+                            started,
+                            wall_secs: record.wall_secs,
+                            peak_rss_mb: manifest::peak_rss_mb(),
+                            jobs,
+                        };
+                        manifest::write_json(&dir.join("manifest.json"), &m)?;
+                        // The result last: its presence marks the run as done.
+                        manifest::write_json(&dir.join("result.json"), &record)?;
+                        Ok(record)
+                    });
+                match result {
+                    Ok(r) => {
+                        on_event(&Event::RunFinished {
+                            id: id.clone(),
+                            secs: t.elapsed().as_secs_f64(),
+                        });
+                        Some(r)
+                    }
+                    Err(e) => {
+                        let msg = e.to_string();
+                        on_event(&Event::RunFailed { id: id.clone(), error: msg.clone() });
+                        failures.lock().expect("no panic").push((id.clone(), msg));
+                        None
+                    }
+                }
+            })
+            .collect()
+    });
+
+    let mut new_iter = new_records.into_iter();
+    let records: Vec<RunRecord> = finished
+        .into_iter()
+        .filter_map(|f| match f {
+            Some(r) => Some(r),
+            None => new_iter.next().flatten(),
+        })
+        .collect();
+    let infos: Vec<DatasetInfo> = datasets.iter().map(dataset_info).collect();
+    let report = deepprl_report::write_report(out, &infos, &records, Some(&config.highlight))
+        .map_err(|e| Error::Usage(format!("writing the report: {e}")))?;
+    on_event(&Event::ReportWritten { path: out.join("report.md") });
+    Ok(Outcome { records, failures: failures.into_inner().expect("no panic"), report })
+}
+
+fn dataset_info(data: &ExperimentData) -> DatasetInfo {
+    let simulator = data.world.is_some();
+    DatasetInfo {
+        name: data.name.clone(),
+        objectives: data.objectives(),
+        reference_point: data.ds.meta.reference_point.clone(),
+        simulator,
+        note: Some(if simulator {
+            "simulator: sessions of the synthetic world; the candidates are ranked by the \
+             method's predictor with the policy's weights, outcomes and dynamics are the world's \
+             ground truth"
+                .into()
+        } else {
+            "logged re-ranking: each logged request's impressions are re-ranked and the realised \
+             outcomes of the top N scored; transitions follow the log, so this measures \
+             short-term effects honestly and long-term effects only weakly"
+                .into()
+        }),
+        point_metric: if simulator {
+            "outcome per session (sum over the session's slates of the slate's mean outcome, \
+             stored units)"
+                .into()
+        } else {
+            "mean realised outcome in the re-ranked top N (stored units)".into()
+        },
+    }
+}

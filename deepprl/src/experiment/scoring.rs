@@ -1,0 +1,274 @@
+//! A trained predictor as the ranking signal of DESIGN.md §3.4: `U(i) = Σ_k w_k ŷ_k`, each ŷ_k
+//! standardised by the mean and standard deviation of the predictor's own predictions on the
+//! training slice, so weights are comparable across objectives and predictors.
+//!
+//! - [`WorldScorer`] answers the simulator's slates (`deepprl_rl::env::SlateScorer`): a
+//!   candidate's features are those of the item in the world's log, the user's history is their
+//!   last logged interactions, the hour is the session's.
+//! - [`logged_episodes`] turns a slice's requests into the logged re-ranking environment's
+//!   episodes, with the predictor's scores and the realised outcomes.
+//! - [`user_profiles`] are the users' part of the policy state: each user's mean outcome per
+//!   objective on the training slice, standardised — the same for every predictor, so policies
+//!   are compared on equal information.
+
+use crate::bridge::{model_history, to_model_batch};
+use crate::experiment::data::ExperimentData;
+use crate::{Error, Result};
+use deepprl_data::world::{Context, K};
+use deepprl_data::{Dataset, Slice, requests};
+use deepprl_models::{Batch, BatchSource, History, Predictor};
+use deepprl_rl::env::{LoggedRequest, SlateScorer};
+use ndarray::{Array2, Axis};
+use std::sync::Mutex;
+
+/// Rows of the training slice sampled for the prediction statistics.
+const STAT_ROWS: usize = 20_000;
+/// Rows per prediction call.
+const CHUNK: usize = 1024;
+
+/// Predictions for dataset `rows`, `[rows, K]`.
+fn predict_rows(p: &dyn Predictor, data: &ExperimentData, rows: &[usize]) -> Result<Array2<f32>> {
+    let src = RowsSource { data, rows };
+    let mut parts = Vec::new();
+    for start in (0..rows.len()).step_by(CHUNK) {
+        let idx: Vec<usize> = (start..(start + CHUNK).min(rows.len())).collect();
+        parts.push(p.predict(&src.batch(&idx))?);
+    }
+    let views: Vec<_> = parts.iter().map(|a| a.view()).collect();
+    if views.is_empty() {
+        return Ok(Array2::zeros((0, data.ds.meta.n_objectives())));
+    }
+    Ok(ndarray::concatenate(Axis(0), &views).expect("same width"))
+}
+
+struct RowsSource<'a> {
+    data: &'a ExperimentData,
+    rows: &'a [usize],
+}
+
+impl BatchSource for RowsSource<'_> {
+    fn n_examples(&self) -> usize {
+        self.rows.len()
+    }
+    fn batch(&self, indices: &[usize]) -> Batch {
+        let rows: Vec<usize> = indices.iter().map(|&i| self.rows[i]).collect();
+        let b = deepprl_data::Batch::from_rows(&self.data.ds, &rows, self.data.histories.as_ref());
+        to_model_batch(b, &self.data.ds.meta)
+    }
+}
+
+/// Per-objective mean and standard deviation of the predictions on (an even sample of) the
+/// training slice.
+///
+/// # Errors
+/// If prediction fails.
+pub fn prediction_stats(p: &dyn Predictor, data: &ExperimentData) -> Result<Vec<(f64, f64)>> {
+    let train = data.ds.rows(Slice::Train);
+    let step = (train.len() / STAT_ROWS).max(1);
+    let rows: Vec<usize> = train.step_by(step).collect();
+    let pred = predict_rows(p, data, &rows)?;
+    Ok(pred
+        .columns()
+        .into_iter()
+        .map(|c| {
+            let n = c.len().max(1) as f64;
+            let mean = c.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
+            let var = c.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / n;
+            (mean, var.sqrt().max(1e-6))
+        })
+        .collect())
+}
+
+/// Each user's (by user key) mean outcome per objective on the training slice, standardised
+/// with the training statistics; zeros for a user without training rows.
+pub fn user_profiles(ds: &Dataset) -> Vec<Vec<f32>> {
+    let k = ds.meta.n_objectives();
+    let mut sum = vec![vec![0.0f64; k]; ds.n_user_keys()];
+    let mut count = vec![0usize; ds.n_user_keys()];
+    for row in ds.rows(Slice::Train) {
+        let u = ds.user_key[row] as usize;
+        count[u] += 1;
+        for (s, &y) in sum[u].iter_mut().zip(ds.outcome(row)) {
+            *s += f64::from(y);
+        }
+    }
+    sum.iter()
+        .zip(&count)
+        .map(|(s, &n)| {
+            if n == 0 {
+                return vec![0.0; k];
+            }
+            s.iter()
+                .zip(&ds.meta.stats.objectives)
+                .map(|(&v, st)| st.standardise(v / n as f64) as f32)
+                .collect()
+        })
+        .collect()
+}
+
+/// The predictor ranking the simulator's candidates.
+pub struct WorldScorer {
+    predictor: Mutex<Box<dyn Predictor>>,
+    /// Model-batch row of each world item: categorical ids and numeric features.
+    item_cat: Vec<Vec<usize>>,
+    item_num: Vec<Vec<f32>>,
+    /// Each world user's last logged interactions.
+    user_history: Vec<Option<History>>,
+    user_col: usize,
+    hour_col: Option<usize>,
+    stats: Vec<(f64, f64)>,
+}
+
+impl WorldScorer {
+    /// Scores with `predictor` (trained on `data`, the world's log).
+    ///
+    /// # Errors
+    /// If the dataset is not the world's log, or prediction fails.
+    pub fn new(predictor: Box<dyn Predictor>, data: &ExperimentData) -> Result<Self> {
+        let world = data.world.as_ref().ok_or_else(|| Error::Usage("not the world".into()))?;
+        let ds = &data.ds;
+        let stats = prediction_stats(predictor.as_ref(), data)?;
+        // Item features from the item's first logged row (they are constant per item).
+        let mut first_row = vec![None; world.items().len()];
+        for row in 0..ds.len() {
+            let i = ds.item[row] as usize;
+            if i > 0 && first_row[i - 1].is_none() {
+                first_row[i - 1] = Some(row);
+            }
+        }
+        let n_num = ds.meta.stats.numeric.len();
+        let (mut item_cat, mut item_num) = (Vec::new(), Vec::new());
+        let template = to_model_batch(deepprl_data::Batch::from_rows(ds, &[0], None), &ds.meta);
+        for (i, row) in first_row.iter().enumerate() {
+            match row {
+                Some(r) => {
+                    let b =
+                        to_model_batch(deepprl_data::Batch::from_rows(ds, &[*r], None), &ds.meta);
+                    item_cat.push(b.cat.row(0).to_vec());
+                    item_num.push(b.num.row(0).to_vec());
+                }
+                None => {
+                    // Never logged: the item's id, unknown side features, mean numerics.
+                    let mut c = vec![0; template.cat.ncols()];
+                    c[1] = i + 1;
+                    item_cat.push(c);
+                    item_num.push(vec![0.0; n_num]);
+                }
+            }
+        }
+        let user_history = (0..world.users().len())
+            .map(|u| {
+                data.histories
+                    .as_ref()
+                    .map(|h| model_history(h.gather(ds, &[(u as u32, i64::MAX)])))
+            })
+            .collect();
+        let n_fixed = 2 + ds.meta.categorical.len();
+        let hour_col = ds.meta.context_index("hour_of_day").map(|j| n_fixed + j);
+        Ok(Self {
+            predictor: Mutex::new(predictor),
+            item_cat,
+            item_num,
+            user_history,
+            user_col: 0,
+            hour_col,
+            stats,
+        })
+    }
+
+    fn batch(&self, user: usize, hour: u32, items: &[usize]) -> Batch {
+        let n = items.len();
+        let n_cat = self.item_cat.first().map_or(0, Vec::len);
+        let n_num = self.item_num.first().map_or(0, Vec::len);
+        let mut cat = Array2::zeros((n, n_cat));
+        let mut num = Array2::zeros((n, n_num));
+        for (r, &i) in items.iter().enumerate() {
+            cat.row_mut(r).assign(&ndarray::ArrayView1::from(&self.item_cat[i]));
+            num.row_mut(r).assign(&ndarray::ArrayView1::from(&self.item_num[i]));
+            // The log's user vocabulary is the world index + 1 (the whole population known).
+            cat[[r, self.user_col]] = user + 1;
+            if let Some(c) = self.hour_col {
+                cat[[r, c]] = hour as usize + 1;
+            }
+        }
+        let history = self.user_history[user].as_ref().map(|h| History {
+            item: repeat_rows(&h.item, n),
+            outcome: h
+                .outcome
+                .broadcast((n, h.outcome.dim().1, h.outcome.dim().2))
+                .expect("one row")
+                .to_owned(),
+            delta: repeat_rows(&h.delta, n),
+            mask: repeat_rows(&h.mask, n),
+        });
+        Batch { cat, num, history, labels: Array2::zeros((n, K)) }
+    }
+}
+
+fn repeat_rows<T: Clone>(a: &Array2<T>, n: usize) -> Array2<T> {
+    a.broadcast((n, a.ncols())).expect("one row").to_owned()
+}
+
+impl SlateScorer for WorldScorer {
+    fn score(&self, user: usize, context: Context, items: &[usize]) -> Vec<[f64; K]> {
+        let batch = self.batch(user, context.hour, items);
+        let pred = self
+            .predictor
+            .lock()
+            .expect("no panic while scoring")
+            .predict(&batch)
+            .expect("the scorer's batches follow the schema of its own dataset");
+        pred.rows()
+            .into_iter()
+            .map(|r| std::array::from_fn(|k| (f64::from(r[k]) - self.stats[k].0) / self.stats[k].1))
+            .collect()
+    }
+}
+
+/// The requests of `slice` as logged re-ranking episodes (one per user, in time order), scored
+/// by `predictor` (standardised with `stats`).
+///
+/// # Errors
+/// If prediction fails.
+pub fn logged_episodes(
+    predictor: &dyn Predictor,
+    stats: &[(f64, f64)],
+    data: &ExperimentData,
+    slice: Slice,
+) -> Result<Vec<Vec<LoggedRequest>>> {
+    let ds = &data.ds;
+    let reqs = requests(ds, slice);
+    let rows: Vec<usize> = reqs.iter().flat_map(|r| r.rows.iter().copied()).collect();
+    let pred = predict_rows(predictor, data, &rows)?;
+    let hour_col = ds.meta.context_index("hour_of_day");
+    let mut by_user: std::collections::BTreeMap<u32, Vec<LoggedRequest>> = Default::default();
+    let mut at = 0;
+    for r in &reqs {
+        let n = r.rows.len();
+        let scores = (at..at + n)
+            .map(|i| {
+                pred.row(i)
+                    .iter()
+                    .zip(stats)
+                    .map(|(&v, &(m, s))| ((f64::from(v) - m) / s) as f32)
+                    .collect()
+            })
+            .collect();
+        let outcomes = r.rows.iter().map(|&row| ds.outcome(row).to_vec()).collect();
+        let hour = hour_col.map_or(0, |c| ds.context[[r.rows[0], c]].saturating_sub(1) as u8);
+        by_user.entry(r.user_key).or_default().push(LoggedRequest {
+            user: r.user_key as usize,
+            hour,
+            scores,
+            outcomes,
+        });
+        at += n;
+    }
+    Ok(by_user.into_values().collect())
+}
+
+/// Per-objective `(mean, std)` of realised outcomes on the training slice (the logged
+/// environment's reward standardisation).
+pub fn outcome_stats(ds: &Dataset) -> Vec<(f64, f64)> {
+    ds.meta.stats.objectives.iter().map(|s| (s.mean, s.std.max(1e-6))).collect()
+}

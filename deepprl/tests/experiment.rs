@@ -1,0 +1,183 @@
+//! The experiment runner end to end on a shrunken quick preset: the simulator and a logged
+//! dataset (the world's log written to disk and read back through its dataset config), every
+//! comparison method, two seeds; then an interrupted experiment resumed without redoing
+//! finished runs.
+//!
+//! Needs the plugin cdylibs (`cargo xtask test` builds them first).
+
+use anyhow::{Context, Result, ensure};
+use deepprl::data::world::World;
+use deepprl::experiment::presets;
+use deepprl::experiment::{ExperimentConfig, run_experiment};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        let p = std::env::temp_dir().join(format!("deepprl-exp-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).expect("temp dir");
+        Self(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The quick preset, shrunk further for a test, on the simulator and the written log.
+fn tiny(dir: &Path) -> Result<ExperimentConfig> {
+    let mut c = presets::quick(vec!["world".into()]);
+    let world = World::new(&c.world)?;
+    let log = world.generate(&mut deepprl::core::rng::seeded(0));
+    let config = log.write(&world, dir)?;
+    // Loaded from files it is a logged dataset; it needs its own name beside the simulator's.
+    let text =
+        std::fs::read_to_string(&config)?.replace("name = \"world\"", "name = \"world-log\"");
+    std::fs::write(&config, text)?;
+    c.datasets.push(config.display().to_string());
+    c.train.epochs = 1;
+    c.rl.episodes = 30;
+    c.rl.eval_episodes = 8;
+    c.rl.grid_episodes = 4;
+    c.dcrl.warmup = 64;
+    c.dcrl.d_hidden = vec![16];
+    c.jobs = 2;
+    Ok(c)
+}
+
+#[test]
+fn the_quick_preset_writes_every_report_file_and_a_row_per_run() -> Result<()> {
+    let tmp = TempDir::new("quick");
+    let config = tiny(&tmp.0)?;
+    let out = tmp.0.join("out");
+    let outcome = run_experiment(&config, &tmp.0, &out, &|_| {})?;
+    ensure!(outcome.failures.is_empty(), "failures: {:?}", outcome.failures);
+    for f in ["results.csv", "results.json", "report.md", "experiment.toml"] {
+        ensure!(out.join(f).is_file(), "{f} missing");
+    }
+    for plot in ["pareto", "curves", "weights-by-hour", "beta"] {
+        let p = out.join("plots").join(format!("world-{plot}.svg"));
+        let svg = std::fs::read_to_string(&p).with_context(|| p.display().to_string())?;
+        ensure!(svg.contains("<svg"), "{plot} is not an SVG");
+    }
+    let csv = std::fs::read_to_string(out.join("results.csv"))?;
+    let mut rows: Vec<(String, String, String)> = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[1].to_string(), f[2].to_string())
+        })
+        .collect();
+    rows.sort();
+    let mut want = Vec::new();
+    for d in ["world", "world-log"] {
+        for m in presets::COMPARISON {
+            for s in ["0", "1"] {
+                want.push((d.to_string(), m.to_string(), s.to_string()));
+            }
+        }
+    }
+    want.sort();
+    ensure!(rows == want, "CSV rows {rows:?}\nwant {want:?}");
+    // Every run has its manifest with the data hash and revision.
+    let m = std::fs::read_to_string(out.join("runs/world/moh+dcrl/seed0/manifest.json"))?;
+    ensure!(m.contains("\"data_sha256\"") && m.contains("\"git_revision\""), "{m}");
+    let report = std::fs::read_to_string(out.join("report.md"))?;
+    ensure!(report.contains("Pareto-dominate") && report.contains("## world-log"), "{report}");
+    // The report's hypervolume on a known front: points (3, 1, 1), (1, 3, 1), (1, 1, 3) over
+    // the origin dominate three 3×1×1 boxes (9) whose pairwise overlaps are 1×1×1 (3) and whose
+    // triple overlap is 1: 9 − 3 + 1 = 7.
+    let front = [[3.0, 1.0, 1.0], [1.0, 3.0, 1.0], [1.0, 1.0, 3.0]];
+    let hv = deepprl_report::hypervolume::hypervolume(&front, &[0.0, 0.0, 0.0]);
+    ensure!((hv - 7.0).abs() < 1e-12, "hypervolume {hv}");
+    Ok(())
+}
+
+#[test]
+fn an_unknown_method_lists_the_known_ones() -> Result<()> {
+    let tmp = TempDir::new("unknown");
+    let mut config = presets::quick(vec!["world".into()]);
+    config.methods = vec!["moh+dqn".into()];
+    let err = run_experiment(&config, &tmp.0, &tmp.0.join("out"), &|_| {}).unwrap_err();
+    let msg = err.to_string();
+    ensure!(msg.contains("unknown policy `dqn`") && msg.contains("dcrl, dcrl-nocontext"), "{msg}");
+    Ok(())
+}
+
+/// Killing the program halfway and running it again finishes the experiment, leaves the runs
+/// finished before the kill untouched, and loses no result.
+#[test]
+fn a_killed_experiment_resumes_without_redoing_finished_runs() -> Result<()> {
+    let tmp = TempDir::new("kill");
+    let mut config = tiny(&tmp.0)?;
+    config.datasets.truncate(1);
+    config.methods = vec!["sb+static".into(), "moh+dcrl".into(), "mmoe+grid".into()];
+    config.rl.episodes = 200;
+    let file = tmp.0.join("exp.toml");
+    std::fs::write(&file, toml::to_string(&config)?)?;
+    let out = tmp.0.join("out");
+    let run = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_deepprl"));
+        c.args(["compare", "--json", "--out"])
+            .arg(&out)
+            .arg(&file)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        c
+    };
+    let mut child = run().spawn()?;
+    let first = out.join("runs/world/sb+static/seed0/result.json");
+    let t = std::time::Instant::now();
+    while !first.exists() {
+        ensure!(t.elapsed().as_secs() < 300, "no run finished within 5 minutes");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill()?;
+    child.wait()?;
+    let finished: Vec<(PathBuf, Vec<u8>)> = results(&out)
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).expect("a finished result is complete");
+            (p, bytes)
+        })
+        .collect();
+    ensure!(!finished.is_empty());
+    ensure!(!out.join("report.md").exists(), "the first invocation was killed before its report");
+    let output = run().output()?;
+    ensure!(output.status.success(), "rerun failed: {:?}", output.status);
+    let events = String::from_utf8(output.stdout)?;
+    let planned: serde_json::Value =
+        serde_json::from_str(events.lines().next().context("no event")?)?;
+    ensure!(planned["event"] == "planned", "{planned}");
+    ensure!(
+        planned["runs"] == 6 && planned["done"] == finished.len(),
+        "{planned} after {} finished",
+        finished.len()
+    );
+    for (p, bytes) in &finished {
+        ensure!(&std::fs::read(p)? == bytes, "{} was redone", p.display());
+    }
+    ensure!(results(&out).len() == 6, "every run has its result");
+    let csv = std::fs::read_to_string(out.join("results.csv"))?;
+    ensure!(csv.lines().count() == 7, "{csv}");
+    Ok(())
+}
+
+fn results(out: &Path) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for m in ["sb+static", "moh+dcrl", "mmoe+grid"] {
+        for s in 0..2 {
+            let p = out.join(format!("runs/world/{m}/seed{s}/result.json"));
+            if p.exists() {
+                v.push(p);
+            }
+        }
+    }
+    v
+}
