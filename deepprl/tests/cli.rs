@@ -140,3 +140,43 @@ fn plugins_list_reports_found_and_rejected_files() -> Result<()> {
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
+
+#[test]
+fn rl_train_runs_a_policy_and_rl_evaluate_prints_it() -> Result<()> {
+    let out = std::env::temp_dir().join(format!("deepprl-cli-rl-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let out_s = out.display().to_string();
+    let train = deepprl(&[
+        "rl",
+        "train",
+        "--policy",
+        "static",
+        "--quiet",
+        "--out",
+        &out_s,
+        "--set",
+        "world.n_users=40",
+        "--set",
+        "world.n_items=120",
+        "--set",
+        "world.log.days=3",
+        "--set",
+        "train.epochs=1",
+        "--set",
+        "rl.eval_episodes=5",
+    ])?;
+    let stdout = String::from_utf8(train.stdout)?;
+    ensure!(train.status.success(), "rl train: {}", String::from_utf8_lossy(&train.stderr));
+    ensure!(
+        stdout.contains("world moh+static seed 0") && stdout.contains("session_length"),
+        "{stdout}"
+    );
+    let eval = deepprl(&["rl", "evaluate", "--run", &out_s])?;
+    ensure!(eval.status.success() && String::from_utf8(eval.stdout)? == stdout);
+    let bad = deepprl(&["rl", "train", "--policy", "dqn", "--out", &out_s])?;
+    ensure!(
+        !bad.status.success() && String::from_utf8(bad.stderr)?.contains("unknown policy `dqn`")
+    );
+    let _ = std::fs::remove_dir_all(&out);
+    Ok(())
+}
