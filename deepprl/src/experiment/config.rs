@@ -62,8 +62,6 @@ pub struct RlSettings {
     /// once per λ and each method gives one point per λ. Empty means the default: uniform plus
     /// one λ leaning (0.6) towards each objective.
     pub lambda_grid: Vec<Vec<f64>>,
-    /// Discount of the reported long-term return (default 0.9).
-    pub report_gamma: f64,
 }
 
 impl Default for RlSettings {
@@ -76,7 +74,6 @@ impl Default for RlSettings {
             top_n: 3,
             ndcg_k: 10,
             lambda_grid: Vec::new(),
-            report_gamma: 0.9,
         }
     }
 }
