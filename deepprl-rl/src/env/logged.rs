@@ -7,7 +7,7 @@
 //! An episode is one user's requests in time order; the next state comes from the user's next
 //! logged request whatever the policy did, so this measures short-term effects honestly and
 //! long-term effects only weakly (the policy cannot change what the user does next).
-//! The state has the simulator's layout: `[hour one-hot (24) | moving average of recent
+//! The state has the simulator's layout: `[hour (sin, cos) | moving average of recent
 //! standardised top-N outcomes (K) | user features]`.
 //!
 //! Training resets draw a random episode; evaluation visits each episode once through
@@ -29,7 +29,7 @@
 //! # Ok::<(), deepprl_rl::Error>(())
 //! ```
 
-use super::state::{self, HOURS};
+use super::state::{self, CONTEXT, HOURS};
 use super::{Environment, Step};
 use crate::dcrl::StateLayout;
 use deepprl_core::rng::DeepRng;
@@ -223,7 +223,7 @@ impl Environment for LoggedReranking {
     }
 
     fn state_dim(&self) -> usize {
-        HOURS + self.reward_stats.len() + self.d_user
+        CONTEXT + self.reward_stats.len() + self.d_user
     }
 
     /// Starts a uniformly drawn episode.
@@ -277,16 +277,16 @@ mod tests {
         ];
         let features = vec![vec![0.5], vec![-0.5]];
         let mut env = LoggedReranking::new(vec![episode], features, 2, vec![(1.0, 2.0); 2])?;
-        assert_eq!(env.layout(), StateLayout { dim: 27, user: Some(26..27), context: Some(0..24) });
+        assert_eq!(env.layout(), StateLayout { dim: 5, user: Some(4..5), context: Some(0..2) });
         let s0 = env.start_episode(0);
-        assert_eq!((s0[8], &s0[24..]), (1.0, &[0.0, 0.0, -0.5][..]));
+        assert_eq!((&s0[..2], &s0[2..]), (&state::observe(8, &[], &[])[..], &[0.0, 0.0, -0.5][..]));
         assert_eq!(env.hour(), Some(8));
         // Weights (1, 0): utilities (0, 1, 1), the tie kept in logged order: top 2 = items 1, 2.
         // Raw means (1, 1), standardised ((1 − 1) / 2, (1 − 1) / 2).
         let rng = &mut seeded(0);
         let a = env.step(&[1.0, 0.0], rng);
         assert_eq!((a.reward.clone(), a.done), (vec![0.0, 0.0], false));
-        assert_eq!(a.next_state[22], 1.0, "the next logged request's hour");
+        assert_eq!(a.next_state[..2], state::observe(22, &[], &[])[..], "the next request's hour");
         // Weights (0, 1) on the first request: items 0, then 1 (tie with 2 in logged order):
         // raw means (0.5, 2), standardised (−0.25, 0.5).
         let mut b = env.clone();
@@ -296,7 +296,7 @@ mod tests {
         assert!(last.done);
         assert_eq!(env.request(), None);
         // The moving average after rewards (0, 0) then (0, 0): still 0; the reward is (0, 0).
-        assert_eq!(&last.next_state[24..26], &[0.0, 0.0]);
+        assert_eq!(&last.next_state[2..4], &[0.0, 0.0]);
         Ok(())
     }
 
@@ -308,7 +308,9 @@ mod tests {
         let draw = |seed| {
             let mut e = env.clone();
             let rng = &mut seeded(seed);
-            (0..20).map(|_| e.reset(rng)[..24].iter().position(|&v| v == 1.0)).collect::<Vec<_>>()
+            let hour_of =
+                |s: Vec<f32>| (0..24).find(|&h| state::observe(h, &[], &[])[..2] == s[..2]);
+            (0..20).map(|_| hour_of(e.reset(rng))).collect::<Vec<_>>()
         };
         assert_eq!(draw(1), draw(1));
         let hours = draw(1);

@@ -12,13 +12,13 @@
 //!
 //! The oracle (value, weights) and the rewards always come from the truth, whatever the scorer.
 //!
-//! The state is `[hour of day one-hot (24) | moving average of recent slate outcomes (K) |
+//! The state is `[hour of day (sin, cos) | moving average of recent slate outcomes (K) |
 //! user features]`: the context, a short-term history summary in place of the SA-Time-LSTM
 //! state, and a per-user vector (e.g. the user embedding of a predictor trained on the world's
 //! log; empty for a non-personalised state). Satisfaction itself is hidden, as in reality.
 
 use super::scorer::{SlateScorer, TrueScorer};
-use super::state::{self, HOURS};
+use super::state::{self, CONTEXT};
 use super::{Environment, Step};
 use crate::dcrl::StateLayout;
 use deepprl_core::rng::DeepRng;
@@ -234,7 +234,7 @@ impl Environment for Simulator {
     }
 
     fn state_dim(&self) -> usize {
-        HOURS + K + self.d_user
+        CONTEXT + K + self.d_user
     }
 
     fn reset(&mut self, rng: &mut DeepRng) -> Vec<f32> {
