@@ -56,21 +56,22 @@ pub fn run(ctx: &RunContext<'_>, predictor: Box<dyn Predictor>, rec: &mut RunRec
     let kind = &ctx.method.policy;
     let mut evals: Vec<Evaluation> = Vec::new();
     match kind.0.as_str() {
-        "static" | "oracle" => {
-            let e = if kind.0 == "oracle" {
-                rollout::evaluate_oracle(
+        "static" => {
+            let mut p = StaticWeights::uniform(K, env.state_dim());
+            evals = vec![evaluate(&mut env, &mut p, &lambdas[0], true)?; lambdas.len()];
+        }
+        "oracle" => {
+            // The Oracle's best weights depend on λ: one evaluation per λ.
+            for lambda in &lambdas {
+                evals.push(rollout::evaluate_oracle(
                     &mut env,
                     rl.eval_episodes,
                     sim_cfg.max_steps,
                     1.0,
-                    &lambda_f32(&lambdas[0]),
+                    &lambda_f32(lambda),
                     EVAL_SEED,
-                )?
-            } else {
-                let mut p = StaticWeights::uniform(K, env.state_dim());
-                evaluate(&mut env, &mut p, &lambdas[0], true)?
-            };
-            evals = vec![e; lambdas.len()];
+                )?);
+            }
         }
         "grid" => {
             let grid = simplex_grid(K, rl.grid_divisions);
