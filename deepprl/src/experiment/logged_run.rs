@@ -7,14 +7,14 @@
 //! re-ranked top N, in stored units; NDCG@N per objective is reported beside it.
 
 use crate::Result;
-use crate::experiment::policy_stage::{RunContext, dot, lambda_f32, make_policy};
+use crate::experiment::policy_stage::{RunContext, dot, train_for_lambda};
 use crate::experiment::scoring::{logged_episodes, outcome_stats, prediction_stats, user_profiles};
 use deepprl_data::Slice;
 use deepprl_models::Predictor;
 use deepprl_report::{Point, RunRecord};
 use deepprl_rl::env::{Environment, LoggedReranking};
 use deepprl_rl::policies::{StaticWeights, simplex_grid};
-use deepprl_rl::rollout::{self, LoggedEvaluation, RlEvent, RolloutConfig, TrainOptions};
+use deepprl_rl::rollout::{self, LoggedEvaluation};
 
 /// Requests per training episode at most (a user's requests in time order).
 const MAX_STEPS: usize = 200;
@@ -70,39 +70,17 @@ pub fn run(ctx: &RunContext<'_>, predictor: &dyn Predictor, rec: &mut RunRecord)
         }
         _ => {
             let layout = valid.layout();
-            let d = &ctx.config.dcrl;
-            let rollout_cfg = RolloutConfig {
-                episodes: rl.episodes,
-                max_steps: MAX_STEPS,
-                warmup: d.warmup,
-                batch_size: d.batch_size,
-                replay_capacity: d.replay_capacity,
-                updates_per_step: 1,
-            };
-            let n_l = lambdas.len() as f64;
             for (j, lambda) in lambdas.iter().enumerate() {
-                let mut policy = make_policy(kind, ctx.config, &layout, lambda, ctx.seed)?;
-                let mut on_event = |e: &RlEvent| {
-                    if let RlEvent::EpisodeEnd { episode, episodes, .. } = e
-                        && episode % 50 == 0
-                    {
-                        (ctx.progress)((j as f64 + *episode as f64 / *episodes as f64) / n_l);
-                    }
-                };
-                let curve = rollout::train_with(
+                let (mut policy, curve) = train_for_lambda(
+                    ctx,
                     &mut valid,
-                    policy.as_mut(),
-                    &rollout_cfg,
-                    ctx.seed,
-                    TrainOptions {
-                        lambda: lambda_f32(lambda),
-                        checkpoint_dir: Some(ctx.run_dir.join(format!("lambda{j}"))),
-                        checkpoint_every: 250,
-                        on_event: &mut on_event,
-                    },
+                    &layout,
+                    MAX_STEPS,
+                    lambda,
+                    (j, lambdas.len()),
                 )?;
                 if j == 0 {
-                    rec.curve = curve.returns.clone();
+                    rec.curve = curve.returns;
                     final_ndcg =
                         Some(rollout::evaluate_logged(&mut test, policy.as_mut(), rl.ndcg_k)?);
                 }

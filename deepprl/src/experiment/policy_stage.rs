@@ -11,7 +11,9 @@ use deepprl_models::WeightPolicy;
 use deepprl_plugins::{CreateOptions, PluginWeightPolicy, find_plugin};
 use deepprl_report::RunRecord;
 use deepprl_rl::dcrl::{Dcrl, StateLayout};
+use deepprl_rl::env::Environment;
 use deepprl_rl::policies::StaticWeights;
+use deepprl_rl::rollout::{self, LearningCurve, RlEvent, RolloutConfig, TrainOptions};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -108,6 +110,52 @@ pub fn make_policy(
         }
         other => Err(Error::Usage(format!("policy `{other}` is not trained"))),
     }
+}
+
+/// Trains the run's learning policy (DCRL or MORL) for the `j`-th of `n` preferences `lambda`
+/// on `env` (whose states follow `layout`), checkpointing into `lambda<j>/` of the run folder and reporting progress as a
+/// fraction of the whole run; returns the policy and its learning curve.
+///
+/// # Errors
+/// If the policy cannot be made, or training or a checkpoint fails.
+pub fn train_for_lambda(
+    ctx: &RunContext<'_>,
+    env: &mut dyn Environment,
+    layout: &StateLayout,
+    max_steps: usize,
+    lambda: &[f64],
+    (j, n): (usize, usize),
+) -> Result<(Box<dyn WeightPolicy>, LearningCurve)> {
+    let d = &ctx.config.dcrl;
+    let rollout_cfg = RolloutConfig {
+        episodes: ctx.config.rl.episodes,
+        max_steps,
+        warmup: d.warmup,
+        batch_size: d.batch_size,
+        replay_capacity: d.replay_capacity,
+        updates_per_step: 1,
+    };
+    let mut policy = make_policy(&ctx.method.policy, ctx.config, layout, lambda, ctx.seed)?;
+    let mut on_event = |e: &RlEvent| {
+        if let RlEvent::EpisodeEnd { episode, episodes, .. } = e
+            && episode % 50 == 0
+        {
+            (ctx.progress)((j as f64 + *episode as f64 / *episodes as f64) / n as f64);
+        }
+    };
+    let curve = rollout::train_with(
+        env,
+        policy.as_mut(),
+        &rollout_cfg,
+        ctx.seed,
+        TrainOptions {
+            lambda: lambda_f32(lambda),
+            checkpoint_dir: Some(ctx.run_dir.join(format!("lambda{j}"))),
+            checkpoint_every: 250,
+            on_event: &mut on_event,
+        },
+    )?;
+    Ok((policy, curve))
 }
 
 /// `λ · v`.

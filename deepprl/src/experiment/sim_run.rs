@@ -7,14 +7,14 @@
 //! through the policy). The grid policy picks its weights on separate validation sessions.
 
 use crate::Result;
-use crate::experiment::policy_stage::{RunContext, dot, lambda_f32, make_policy};
+use crate::experiment::policy_stage::{RunContext, dot, lambda_f32, train_for_lambda};
 use crate::experiment::scoring::{WorldScorer, user_profiles};
 use deepprl_data::world::K;
 use deepprl_models::{Predictor, WeightPolicy};
 use deepprl_report::{Point, RunRecord};
 use deepprl_rl::env::{Environment, Simulator, SimulatorConfig};
 use deepprl_rl::policies::{StaticWeights, simplex_grid};
-use deepprl_rl::rollout::{self, Evaluation, RlEvent, RolloutConfig, TrainOptions};
+use deepprl_rl::rollout::{self, Evaluation};
 use std::sync::Arc;
 
 /// Seed of the evaluation sessions (the same for every method and run seed).
@@ -108,39 +108,17 @@ pub fn run(ctx: &RunContext<'_>, predictor: Box<dyn Predictor>, rec: &mut RunRec
         }
         _ => {
             let layout = env.layout();
-            let d = &ctx.config.dcrl;
-            let rollout_cfg = RolloutConfig {
-                episodes: rl.episodes,
-                max_steps: sim_cfg.max_steps,
-                warmup: d.warmup,
-                batch_size: d.batch_size,
-                replay_capacity: d.replay_capacity,
-                updates_per_step: 1,
-            };
             for (j, lambda) in lambdas.iter().enumerate() {
-                let mut policy = make_policy(kind, ctx.config, &layout, lambda, ctx.seed)?;
-                let n_l = lambdas.len() as f64;
-                let mut on_event = |e: &RlEvent| {
-                    if let RlEvent::EpisodeEnd { episode, episodes, .. } = e
-                        && episode % 50 == 0
-                    {
-                        (ctx.progress)((j as f64 + *episode as f64 / *episodes as f64) / n_l);
-                    }
-                };
-                let curve = rollout::train_with(
+                let (mut policy, curve) = train_for_lambda(
+                    ctx,
                     &mut env,
-                    policy.as_mut(),
-                    &rollout_cfg,
-                    ctx.seed,
-                    TrainOptions {
-                        lambda: lambda_f32(lambda),
-                        checkpoint_dir: Some(ctx.run_dir.join(format!("lambda{j}"))),
-                        checkpoint_every: 250,
-                        on_event: &mut on_event,
-                    },
+                    &layout,
+                    sim_cfg.max_steps,
+                    lambda,
+                    (j, lambdas.len()),
                 )?;
                 if j == 0 {
-                    rec.curve = curve.returns.clone();
+                    rec.curve = curve.returns;
                 }
                 evals.push(evaluate(&mut env, policy.as_mut(), lambda, j == 0)?);
             }
