@@ -152,6 +152,22 @@ pub(crate) fn padded_range(values: impl IntoIterator<Item = f64>) -> Range<f64> 
     (lo - pad)..(hi + pad)
 }
 
+/// Draws the series legend of `chart` in the house style.
+pub(crate) fn legend<'a, DB, CT>(chart: &mut ChartContext<'a, DB, CT>) -> DrawResult
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    CT: plotters::coord::CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font((FONT, 13))
+        .draw()?;
+    Ok(())
+}
+
 /// The colour of series `index`.
 pub(crate) fn colour(index: usize) -> RGBColor {
     let c = Palette99::pick(index).to_rgba();

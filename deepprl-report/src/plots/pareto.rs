@@ -1,6 +1,6 @@
 //! The Pareto fronts: seed-mean points, one panel per pair of objectives.
 
-use super::{FONT, PlotKind, Svg, colour, padded_range, render};
+use super::{FONT, PlotKind, Svg, colour, legend, padded_range, render};
 use crate::DatasetInfo;
 use crate::stats::MethodSummary;
 use plotters::prelude::*;
@@ -43,12 +43,7 @@ pub(super) fn draw(info: &DatasetInfo, methods: &[MethodSummary]) -> Option<Svg>
                 }
             }
             if panel == 0 {
-                chart
-                    .configure_series_labels()
-                    .background_style(WHITE.mix(0.85))
-                    .border_style(BLACK)
-                    .label_font((FONT, 13))
-                    .draw()?;
+                legend(&mut chart)?;
             }
         }
         Ok(())

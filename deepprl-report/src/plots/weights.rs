@@ -1,6 +1,6 @@
 //! Chosen weights by hour of day: per method, one line per objective weight.
 
-use super::{FONT, PlotKind, Svg, colour, padded_range, render};
+use super::{FONT, PlotKind, Svg, colour, legend, padded_range, render};
 use crate::stats::MethodSummary;
 use crate::{DatasetInfo, RunRecord};
 use plotters::prelude::*;
@@ -79,12 +79,7 @@ pub(super) fn draw(
                         PathElement::new([(x, y), (x + 16, y)], c.stroke_width(2))
                     });
             }
-            chart
-                .configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .label_font((FONT, 13))
-                .draw()?;
+            legend(&mut chart)?;
         }
         Ok(())
     }))

@@ -7,7 +7,7 @@
 //! re-ranked top N, in stored units; NDCG@N per objective is reported beside it.
 
 use crate::Result;
-use crate::experiment::policy_stage::{RunContext, dot, train_for_lambda};
+use crate::experiment::policy_stage::{RunContext, best_for, dot, train_for_lambda};
 use crate::experiment::scoring::{logged_episodes, outcome_stats, prediction_stats, user_profiles};
 use deepprl_data::Slice;
 use deepprl_models::Predictor;
@@ -53,11 +53,7 @@ pub fn run(ctx: &RunContext<'_>, predictor: &dyn Predictor, rec: &mut RunRecord)
                 scores.push(rollout::evaluate_logged(&mut valid, &mut p, rl.top_n)?.mean_reward);
             }
             for (j, lambda) in lambdas.iter().enumerate() {
-                let best = (0..grid.len())
-                    .max_by(|&a, &b| {
-                        dot(lambda, &scores[a]).total_cmp(&dot(lambda, &scores[b])).then(b.cmp(&a))
-                    })
-                    .expect("a non-empty grid");
+                let best = best_for(lambda, &scores);
                 let mut p = StaticWeights::new("grid", &grid[best], test.state_dim())?;
                 evals.push(rollout::evaluate_logged(&mut test, &mut p, rl.top_n)?);
                 if j == 0 {

@@ -158,6 +158,15 @@ pub fn train_for_lambda(
     Ok((policy, curve))
 }
 
+/// The index of the grid point best for `lambda` by its `scores` (λ · score; the first on ties).
+pub fn best_for(lambda: &[f64], scores: &[Vec<f64>]) -> usize {
+    (0..scores.len())
+        .max_by(|&a, &b| {
+            dot(lambda, &scores[a]).total_cmp(&dot(lambda, &scores[b])).then(b.cmp(&a))
+        })
+        .expect("a non-empty grid")
+}
+
 /// `λ · v`.
 pub fn dot(lambda: &[f64], v: &[f64]) -> f64 {
     lambda.iter().zip(v).map(|(a, b)| a * b).sum()

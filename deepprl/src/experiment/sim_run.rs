@@ -7,7 +7,7 @@
 //! through the policy). The grid policy picks its weights on separate validation sessions.
 
 use crate::Result;
-use crate::experiment::policy_stage::{RunContext, dot, lambda_f32, train_for_lambda};
+use crate::experiment::policy_stage::{RunContext, best_for, dot, lambda_f32, train_for_lambda};
 use crate::experiment::scoring::{WorldScorer, user_profiles};
 use deepprl_data::world::K;
 use deepprl_models::{Predictor, WeightPolicy};
@@ -92,11 +92,7 @@ pub fn run(ctx: &RunContext<'_>, predictor: Box<dyn Predictor>, rec: &mut RunRec
                 (ctx.progress)(0.5 * (i + 1) as f64 / grid.len() as f64);
             }
             for (j, lambda) in lambdas.iter().enumerate() {
-                let best = (0..grid.len())
-                    .max_by(|&a, &b| {
-                        dot(lambda, &valid[a]).total_cmp(&dot(lambda, &valid[b])).then(b.cmp(&a))
-                    })
-                    .expect("a non-empty grid");
+                let best = best_for(lambda, &valid);
                 let mut p = StaticWeights::new("grid", &grid[best], env.state_dim())?;
                 evals.push(evaluate(&mut env, &mut p, lambda, j == 0)?);
                 if j == 0 {
