@@ -28,6 +28,7 @@ pub mod optim;
 pub mod parallel;
 pub mod params;
 pub mod rng;
+pub mod simplex;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 

@@ -4,7 +4,8 @@
 mod common;
 
 use deepprl_core::rng::seeded;
-use deepprl_data::world::{Context, K, UserState, World, WorldConfig, simplex_grid};
+use deepprl_core::simplex;
+use deepprl_data::world::{Context, K, UserState, World, WorldConfig};
 use deepprl_data::{Histories, Slice, load, requests};
 
 #[test]
@@ -60,7 +61,7 @@ fn clickbait_items_have_higher_click_and_lower_watch_time_in_expectation() -> an
 #[test]
 fn best_fixed_weights_differ_between_hours_for_most_users() -> anyhow::Result<()> {
     let world = World::new(&WorldConfig::small())?;
-    let grid = simplex_grid(K, 10);
+    let grid = simplex::grid(K, 10);
     let candidates: Vec<usize> = (0..world.items().len()).collect();
     let hours: Vec<u32> = (0..24).step_by(3).collect();
     let mut differ = 0;
@@ -140,7 +141,7 @@ fn the_pareto_front_is_non_dominated_and_spans_the_trade_off() -> anyhow::Result
     let world = World::new(&WorldConfig::small())?;
     let candidates: Vec<usize> = (0..100).collect();
     let users: Vec<usize> = (0..20).collect();
-    let front = world.pareto_front(&users, &[8, 20], &candidates, &simplex_grid(K, 10), 5);
+    let front = world.pareto_front(&users, &[8, 20], &candidates, &simplex::grid(K, 10), 5);
     assert!(front.len() >= 3, "{} points", front.len());
     for a in &front {
         for b in &front {

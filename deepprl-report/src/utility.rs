@@ -26,25 +26,10 @@
 //! ```
 
 use crate::Point;
+use deepprl_core::simplex::dot;
 
 /// Two λ closer than this in every component are the same grid point.
 const SAME_LAMBDA: f64 = 1e-9;
-
-/// `λ·v`.
-///
-/// # Panics
-/// If the vectors differ in width.
-#[track_caller]
-pub fn dot(lambda: &[f64], value: &[f64]) -> f64 {
-    assert_eq!(
-        lambda.len(),
-        value.len(),
-        "utility: λ of width {} for a point of width {}",
-        lambda.len(),
-        value.len()
-    );
-    lambda.iter().zip(value).map(|(l, v)| l * v).sum()
-}
 
 /// The utility of a fixed point set under `lambda`: `max_p λ·p.value`
 /// (`-∞` for no points).

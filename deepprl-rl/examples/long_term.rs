@@ -7,11 +7,12 @@
 //!     [--lambda 0.6,0.1,0.3] [--world world.toml] [--set 'twin_critics = true']...
 //! ```
 
+use deepprl_core::simplex;
 use deepprl_data::world::{World, WorldConfig};
 use deepprl_models::metrics::format_ci;
 use deepprl_rl::dcrl::{Dcrl, DcrlConfig};
 use deepprl_rl::env::{Environment, Simulator, SimulatorConfig};
-use deepprl_rl::policies::{StaticWeights, best_on_grid, simplex_grid};
+use deepprl_rl::policies::StaticWeights;
 use deepprl_rl::rollout::{Evaluation, RolloutConfig, evaluate, train};
 
 const EVAL_EPISODES: usize = 300;
@@ -93,15 +94,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     // Whether the world has a long-term trade-off at all: the static weights best for the first
     // step of a session against those best for the discounted return.
-    let grid = simplex_grid(3, 5);
+    let grid = simplex::grid_f32(3, 5);
     let score = |env: &mut Simulator, w: &[f32], gamma: f64| {
         let mut p = StaticWeights::new("grid", w, env.state_dim()).expect("simplex weights");
         evaluate(env, &mut p, EVAL_EPISODES, sim_cfg.max_steps, gamma, &lambda, EVAL_SEED, false)
             .map(|e| scalarised(&e))
             .unwrap_or(f64::NEG_INFINITY)
     };
-    let (myopic, _) = best_on_grid(&grid, |w| score(&mut env, w, 0.0));
-    let (best, _) = best_on_grid(&grid, |w| score(&mut env, w, 0.9));
+    let (myopic, _) = simplex::best_on_grid(&grid, |w| score(&mut env, w, 0.0));
+    let (best, _) = simplex::best_on_grid(&grid, |w| score(&mut env, w, 0.9));
     for (name, w) in [("best static weights, first step", &myopic), ("best static weights", &best)]
     {
         let mut p = StaticWeights::new("grid", w, env.state_dim())?;

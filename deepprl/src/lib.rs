@@ -1,7 +1,8 @@
 //! Deep Pareto Reinforcement Learning for multi-objective recommendation, in one crate.
 //!
 //! This facade re-exports the deepprl libraries under short names, so an application depends on
-//! `deepprl` alone; it also owns the `deepprl` command-line program.
+//! `deepprl` alone; the package also builds the `deepprl` command-line program (its code lives
+//! in the binary, not in this library).
 //!
 //! ```
 //! use deepprl::core::{DeepRng, rng::seeded};
@@ -14,26 +15,22 @@
 //! - [`models`]: the Mixture of HyperNetworks and the Self-Attentive Time-LSTM.
 //! - [`rl`]: the contextual actor-critic that picks per-user, per-context objective weights.
 //! - [`plugins`]: the host that loads baseline models built as C-ABI plugins.
-//! - [`bridge`]: datasets as model batches (the one place that knows both sides).
+//! - [`experiment`]: the experiment runner behind `deepprl compare`, `ablate` and `train`.
+//! - [`report`]: dominance, hypervolume, expected utility, tables and plots of an experiment.
 //! - [`stats`]: means with 95 % confidence intervals over seeds.
-//! - [`run`]: configuration, dataset selection and the supervised run behind `deepprl train`.
-//! - [`experiment`]: the experiment runner behind `deepprl compare` and `deepprl ablate`.
 #![warn(missing_docs)]
 
 pub use deepprl_core as core;
 pub use deepprl_data as data;
+pub use deepprl_experiment as experiment;
 pub use deepprl_models as models;
 pub use deepprl_plugins as plugins;
+pub use deepprl_report as report;
 pub use deepprl_rl as rl;
 
-pub mod bridge;
-pub mod cli;
-mod error;
-pub mod experiment;
-pub mod run;
 /// Means with 95 % confidence intervals over seeds.
 pub mod stats {
     pub use deepprl_models::metrics::{format_ci, mean_ci95};
 }
 
-pub use error::{Error, Result};
+pub use deepprl_experiment::{Error, Result};

@@ -13,9 +13,10 @@
 //! Without `--dataset`, every command uses the embedded synthetic world.
 
 use clap::{Parser, Subcommand};
-use deepprl::cli;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+mod cli;
 
 /// Training allocates and frees the same activation buffers every step; glibc's malloc returns
 /// them to the OS and faults them in again (30–40 % of a step), mimalloc keeps them for reuse.
@@ -154,38 +155,15 @@ enum RlCommand {
 }
 
 fn experiment(args: ExperimentArgs, ablate: bool) -> deepprl::Result<()> {
-    use deepprl::cli::experiment::Output;
+    use cli::experiment::Output;
     use deepprl::experiment::{ExperimentConfig, presets};
     let (mut config, base) = match &args.experiment {
         Some(path) => {
-            let mut c = ExperimentConfig::from_file(path)?;
-            if ablate {
-                let simulator = c.datasets.iter().all(|d| d == "world");
-                c.methods = deepprl::experiment::method::ablation_grid(simulator);
-                c.name = format!("{} (ablation)", c.name);
-            }
+            let c = ExperimentConfig::from_file(path)?;
+            let c = if ablate { presets::ablation_of(c) } else { c };
             (c, path.parent().map(PathBuf::from).unwrap_or_default())
         }
-        None => {
-            let world = if args.datasets.is_empty() {
-                vec!["world".to_string()]
-            } else {
-                args.datasets.clone()
-            };
-            let c = match (ablate, args.quick) {
-                (false, false) => presets::comparison(world),
-                (false, true) => presets::quick(world),
-                (true, quick) => {
-                    let mut c = presets::ablation(world.clone());
-                    if quick {
-                        let q = presets::quick(world.clone());
-                        (c.world, c.train, c.rl, c.seeds) = (q.world, q.train, q.rl, q.seeds);
-                    }
-                    c
-                }
-            };
-            (c, PathBuf::from("."))
-        }
+        None => (presets::shipped(args.datasets.clone(), ablate, args.quick), PathBuf::from(".")),
     };
     if let Some(j) = args.jobs {
         config.jobs = j;
@@ -205,7 +183,7 @@ fn experiment(args: ExperimentArgs, ablate: bool) -> deepprl::Result<()> {
     } else {
         Output::Human
     };
-    deepprl::cli::experiment::run(&config, &base, &out, output)?;
+    cli::experiment::run(&config, &base, &out, output)?;
     Ok(())
 }
 

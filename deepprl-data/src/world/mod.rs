@@ -9,12 +9,13 @@
 //! next day. Equations and defaults: `DESIGN-NOTES.md`; parameters: [`WorldConfig`].
 //!
 //! ```
-//! use deepprl_data::world::{Context, World, WorldConfig, simplex_grid};
+//! use deepprl_core::simplex;
+//! use deepprl_data::world::{Context, World, WorldConfig};
 //! let world = World::new(&WorldConfig::small())?;
 //! let ctx = Context { hour: 21, satisfaction: 0.0 };
 //! let [click, long_view, watch] = world.expected(0, ctx, 0);
 //! assert!([click, long_view].iter().all(|p| (0.0..1.0).contains(p)) && watch > 0.0);
-//! let best = world.best_weights(0, ctx, &(0..50).collect::<Vec<_>>(), &simplex_grid(3, 10), 5);
+//! let best = world.best_weights(0, ctx, &(0..50).collect::<Vec<_>>(), &simplex::grid(3, 10), 5);
 //! assert!((best.weights.iter().sum::<f64>() - 1.0).abs() < 1e-9);
 //! # Ok::<(), deepprl_data::Error>(())
 //! ```
@@ -30,7 +31,7 @@ mod response;
 pub use config::WorldConfig;
 pub use dynamics::{Step, UserState};
 pub use log::{GeneratedLog, LoggedImpression};
-pub use oracle::{BestWeights, FrontPoint, pareto_front_of, simplex_grid};
+pub use oracle::{BestWeights, FrontPoint, pareto_front_of};
 pub use params::{DynamicsParams, ItemParams, LogParams, ResponseParams};
 pub use population::{Item, User};
 pub use response::Impression;

@@ -8,36 +8,13 @@
 //! Pareto front of expected outcomes of any ranking policy.
 //!
 //! ```
-//! use deepprl_data::world::{pareto_front_of, simplex_grid};
-//! assert_eq!(simplex_grid(3, 2).len(), 6);
+//! use deepprl_data::world::pareto_front_of;
 //! let pts = vec![vec![1.0, 0.0], vec![0.0, 1.0], vec![0.4, 0.4], vec![0.6, 0.6]];
 //! assert_eq!(pareto_front_of(&pts), vec![0, 1, 3]);
 //! ```
 
 use super::{Context, K, Outcome, World};
-
-/// Every weight vector on the simplex with coordinates in steps of `1 / steps`, in
-/// lexicographic order (e.g. 66 vectors for k = 3, steps = 10).
-pub fn simplex_grid(k: usize, steps: usize) -> Vec<Vec<f64>> {
-    fn fill(k: usize, left: usize, steps: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<f64>>) {
-        if cur.len() + 1 == k {
-            cur.push(left);
-            out.push(cur.iter().map(|&c| c as f64 / steps as f64).collect());
-            cur.pop();
-            return;
-        }
-        for c in (0..=left).rev() {
-            cur.push(c);
-            fill(k, left - c, steps, cur, out);
-            cur.pop();
-        }
-    }
-    let mut out = Vec::new();
-    if k > 0 && steps > 0 {
-        fill(k, steps, steps, &mut Vec::new(), &mut out);
-    }
-    out
-}
+use deepprl_core::simplex;
 
 /// Indices of the points not dominated by any other (all coordinates maximised); of equal
 /// points, the first is kept.
@@ -58,7 +35,7 @@ pub fn pareto_front_of(points: &[Vec<f64>]) -> Vec<usize> {
 /// The best weights of a (user, context) and the utility they reach.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BestWeights {
-    /// The weight vector (first in grid order among ties).
+    /// The weight vector (ties broken by `deepprl_core::simplex::argmax`).
     pub weights: Vec<f64>,
     /// The user's utility of the slate it selects.
     pub utility: f64,
@@ -139,15 +116,11 @@ impl World {
         let (_, z) = self.candidate_table(user, ctx, candidates);
         let pref = self.preference(user, ctx.hour);
         let utility_of = |i: usize| (0..K).map(|k| pref[k] * z[i][k]).sum::<f64>();
-        let mut best = BestWeights { weights: grid[0].clone(), utility: f64::NEG_INFINITY };
-        for w in grid {
+        let (weights, utility) = simplex::best_on_grid(grid, |w| {
             let chosen = Self::select(&z, w, n);
-            let u = chosen.iter().map(|&i| utility_of(i)).sum::<f64>() / chosen.len().max(1) as f64;
-            if u > best.utility + 1e-12 {
-                best = BestWeights { weights: w.clone(), utility: u };
-            }
-        }
-        best
+            chosen.iter().map(|&i| utility_of(i)).sum::<f64>() / chosen.len().max(1) as f64
+        });
+        BestWeights { weights, utility }
     }
 
     /// The Pareto front of fixed weights: for each grid vector, the mean (over `users` ×

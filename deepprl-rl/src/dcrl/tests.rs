@@ -2,8 +2,9 @@
 
 use super::*;
 use crate::env::ContextBandit;
-use crate::policies::{StaticWeights, best_on_grid, simplex_grid};
+use crate::policies::StaticWeights;
 use crate::rollout::{RolloutConfig, evaluate, train};
+use deepprl_core::simplex;
 use deepprl_models::WeightPolicy;
 
 const LAMBDA: [f32; 2] = [0.5, 0.5];
@@ -49,8 +50,8 @@ fn dcrl_learns_different_weights_per_context_and_nears_the_oracle() {
     assert!(reward >= 0.9, "DCRL reward {reward}");
     // Static weights cannot: the best single weight vector earns 1 − 1.28/4 = 0.68.
     let mut env = ContextBandit::two_contexts();
-    let grid = simplex_grid(2, 20);
-    let (best, _) = best_on_grid(&grid, |w| {
+    let grid = simplex::grid_f32(2, 20);
+    let (best, _) = simplex::best_on_grid(&grid, |w| {
         let mut p = StaticWeights::new("grid", w, 2).unwrap();
         evaluate(&mut env, &mut p, 400, 1, 0.0, &LAMBDA, 99, false).unwrap().mean_reward
     });

@@ -1,8 +1,6 @@
-//! Weight policies other than DCRL: fixed weights, and fixed weights chosen on a grid over the
-//! simplex by a validation score (DESIGN.md §4).
+//! Weight policies other than DCRL: fixed weights (DESIGN.md §4); the grid they are chosen
+//! from, and the choice, are `deepprl_core::simplex`'s.
 
-mod grid;
 mod static_weights;
 
-pub use grid::{best_on_grid, simplex_grid};
 pub use static_weights::StaticWeights;

@@ -3,8 +3,8 @@
 
 use super::HourlyWeights;
 use crate::env::{Environment, LoggedReranking};
-use crate::policies::best_on_grid;
 use deepprl_core::rng::seeded;
+use deepprl_core::simplex;
 use deepprl_models::WeightPolicy;
 use deepprl_models::metrics::{ndcg_at_k, top_k_mean};
 use ndarray::Array2;
@@ -127,7 +127,7 @@ pub fn best_static_logged(
         return Err(crate::Error::config("grid", "is empty"));
     }
     let n = env.n_requests() as f64;
-    Ok(best_on_grid(grid, |w| {
+    Ok(simplex::best_on_grid(grid, |w| {
         env.episodes().iter().flatten().map(|r| dot(&env.reward(r, w), lambda)).sum::<f64>() / n
     }))
 }

@@ -5,7 +5,8 @@ use crate::dcrl::{Dcrl, DcrlConfig};
 use crate::env::{
     ContextBandit, Environment, LoggedRequest, LoggedReranking, Simulator, SimulatorConfig,
 };
-use crate::policies::{StaticWeights, simplex_grid};
+use crate::policies::StaticWeights;
+use deepprl_core::simplex;
 use deepprl_data::world::{World, WorldConfig};
 use deepprl_models::WeightPolicy;
 use ndarray::Array2;
@@ -364,7 +365,7 @@ fn logged_evaluation_on_a_hand_built_log() -> TestResult {
     //   (0.5, 0.5): a ties, keeps 0 → 0.25;       b picks 1 → 0.5;          mean 0.375.
     //   (1, 0):     a picks 0 → 0.25;             b ties, keeps 0 (0, −0.5) → −0.25; mean 0.
     // The first of the tied best is chosen.
-    let grid = simplex_grid(2, 2);
+    let grid = simplex::grid_f32(2, 2);
     let (best, score) = best_static_logged(&env, &grid, &[0.5, 0.5])?;
     assert_eq!((best.clone(), score), (vec![0.0, 1.0], 0.375));
     assert_eq!(best_static_logged(&env, &grid[2..], &[0.5, 0.5])?, (vec![1.0, 0.0], 0.0));

@@ -6,8 +6,12 @@ use std::path::Path;
 ///
 /// # Errors
 /// If the config or its data cannot be loaded.
-pub fn summary(config: Option<&Path>, world: Option<&Path>, world_seed: u64) -> crate::Result<()> {
-    let ds = crate::run::load_dataset(config, world, world_seed)?;
+pub fn summary(
+    config: Option<&Path>,
+    world: Option<&Path>,
+    world_seed: u64,
+) -> deepprl::Result<()> {
+    let ds = deepprl::experiment::supervised::load_dataset(config, world, world_seed)?;
     print!("{}", deepprl_data::Summary::of(&ds));
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! `deepprl compare` and `deepprl ablate`: run an experiment and write its report, with progress
 //! bars on a terminal, plain lines otherwise, nothing with `--quiet`, JSON lines with `--json`.
 
-use crate::experiment::{Event, ExperimentConfig, Outcome, run_experiment};
-use crate::{Error, Result};
+use deepprl::experiment::{Event, ExperimentConfig, Outcome, run_experiment};
+use deepprl::{Error, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};

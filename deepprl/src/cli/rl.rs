@@ -1,14 +1,12 @@
-//! `deepprl rl train` and `deepprl rl evaluate`: one weight policy on one dataset and seed —
-//! an experiment of a single run, so it shares the runner's checkpoints, resumption, manifest
-//! and report.
+//! `deepprl rl train` and `deepprl rl evaluate`: one weight policy on one dataset and seed, an
+//! experiment of a single run ([`presets::single_run`]).
 
 use crate::cli::experiment::{self, Output};
-use crate::experiment::ExperimentConfig;
-use crate::experiment::config::Seeds;
-use crate::experiment::method::{Method, PredictorKind};
-use crate::experiment::predictors::{PredictorSummary, predictor_dir};
-use crate::run::{create_dir, set_keys};
-use crate::{Error, Result};
+use deepprl::experiment::data::ExperimentData;
+use deepprl::experiment::method::Method;
+use deepprl::experiment::predictors::adopt_checkpoint;
+use deepprl::experiment::presets;
+use deepprl::{Error, Result};
 use deepprl_report::RunRecord;
 use std::path::{Path, PathBuf};
 
@@ -43,51 +41,17 @@ pub fn train(args: &TrainArgs) -> Result<()> {
         Some(p) => p.canonicalize().map_err(|source| Error::Io { path: p.clone(), source })?,
         None => PathBuf::from("world"),
     };
-    let base = ExperimentConfig {
-        name: format!("rl {}", method.name()),
-        datasets: vec![dataset.display().to_string()],
-        methods: vec![method.name()],
-        seeds: Seeds::List(vec![args.seed]),
-        jobs: 1,
-        highlight: method.name(),
-        ..ExperimentConfig::default()
-    };
-    let config = set_keys(&base, &args.sets)?;
-    config.validate()?;
+    let config = presets::single_run(method, dataset.display().to_string(), args.seed, &args.sets)?;
     if let Some(run) = &args.predictor_run {
-        adopt_predictor(&config, run, &method.predictor, args.seed, &args.out)?;
+        let refs = config.dataset_refs(Path::new("."))?;
+        let data = ExperimentData::load(&refs[0], &config.world)?;
+        adopt_checkpoint(run, &args.out, &data, method.predictor, args.seed)?;
     }
     let outcome = experiment::run(&config, Path::new("."), &args.out, args.output)?;
     for r in &outcome.records {
         print_record(r);
     }
     Ok(())
-}
-
-/// Uses a `deepprl train` run's best checkpoint as the run's predictor.
-fn adopt_predictor(
-    config: &ExperimentConfig,
-    run: &Path,
-    kind: &PredictorKind,
-    seed: u64,
-    out: &Path,
-) -> Result<()> {
-    let src = run.join("best.ckpt");
-    if !src.is_file() {
-        return Err(Error::Usage(format!(
-            "--predictor-run {}: no best.ckpt there (a finished `deepprl train` folder has one)",
-            run.display()
-        )));
-    }
-    let refs = config.dataset_refs(Path::new("."))?;
-    let data = crate::experiment::data::ExperimentData::load(&refs[0], &config.world)?;
-    let dir = predictor_dir(out, &data.name, kind, seed);
-    create_dir(&dir)?;
-    let bytes = std::fs::read(&src).map_err(|source| Error::Io { path: src.clone(), source })?;
-    deepprl_core::io::write_atomic(&dir.join("best.ckpt"), &bytes)?;
-    let summary =
-        PredictorSummary { metrics: Default::default(), beta: None, n_params: 0, train_secs: 0.0 };
-    crate::experiment::manifest::write_json(&dir.join("predictor.json"), &summary)
 }
 
 fn print_record(r: &RunRecord) {

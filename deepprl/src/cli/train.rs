@@ -1,8 +1,10 @@
 //! `deepprl train` and `deepprl evaluate`.
 
 use super::progress::Progress;
-use crate::run::{RunConfig, RunReport, apply_overrides, load_dataset, make_predictor, supervised};
-use crate::{Error, Result};
+use deepprl::experiment::supervised::{
+    SupervisedConfig, SupervisedReport, apply_overrides, load_dataset, make_predictor, supervised,
+};
+use deepprl::{Error, Result};
 use deepprl_models::evaluate::{ObjectiveMetrics, evaluate};
 use std::path::{Path, PathBuf};
 
@@ -24,14 +26,14 @@ pub struct Args {
     pub quiet: bool,
 }
 
-fn run_config(args: &Args, model: Option<&str>) -> Result<RunConfig> {
+fn run_config(args: &Args, model: Option<&str>) -> Result<SupervisedConfig> {
     let base = match &args.config {
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .map_err(|source| Error::Io { path: p.clone(), source })?;
             toml::from_str(&text).map_err(|e| Error::Usage(format!("{}: {e}", p.display())))?
         }
-        None => RunConfig::default(),
+        None => SupervisedConfig::default(),
     };
     let mut sets = args.sets.clone();
     if let Some(m) = model {
@@ -60,7 +62,7 @@ pub fn print_metrics(metrics: &[ObjectiveMetrics]) {
 ///
 /// # Errors
 /// From configuration, loading, training or writing.
-pub fn train(args: &Args, model: &str) -> Result<RunReport> {
+pub fn train(args: &Args, model: &str) -> Result<SupervisedReport> {
     let config = run_config(args, Some(model))?;
     let ds = load_dataset(args.dataset.as_deref(), args.world.as_deref(), args.seed)?;
     let mut progress = Progress::new(args.quiet);
@@ -90,13 +92,14 @@ pub fn evaluate_run(args: &Args, run: &Path) -> Result<()> {
     let run_toml = run.join("run.toml");
     let text = std::fs::read_to_string(&run_toml)
         .map_err(|source| Error::Io { path: run_toml.clone(), source })?;
-    let config: RunConfig =
+    let config: SupervisedConfig =
         toml::from_str(&text).map_err(|e| Error::Usage(format!("{}: {e}", run_toml.display())))?;
     let ds = load_dataset(args.dataset.as_deref(), args.world.as_deref(), args.seed)?;
     let mut predictor = make_predictor(&config, &ds, args.seed)?;
     predictor.load(&run.join("best.ckpt"))?;
     let h = (ds.meta.history_len > 0).then(|| deepprl_data::Histories::new(&ds));
-    let te = crate::bridge::DatasetSource::new(&ds, deepprl_data::Slice::Test, h.as_ref());
+    let te =
+        deepprl::experiment::bridge::DatasetSource::new(&ds, deepprl_data::Slice::Test, h.as_ref());
     let users = te.users();
     println!("{} on {} (test slice, {} rows)", config.model, ds.meta.name, te.rows().len());
     print_metrics(&evaluate(predictor.as_ref(), &te, config.train.batch_size, Some(&users))?);

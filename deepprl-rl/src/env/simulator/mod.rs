@@ -22,7 +22,8 @@ use super::state::{self, CONTEXT};
 use super::{Environment, Step};
 use crate::dcrl::StateLayout;
 use deepprl_core::rng::DeepRng;
-use deepprl_data::world::{Context, K, Outcome, UserState, World, simplex_grid};
+use deepprl_core::simplex;
+use deepprl_data::world::{Context, K, Outcome, UserState, World};
 use ndarray_rand::rand::Rng;
 use std::sync::Arc;
 
@@ -123,7 +124,7 @@ impl Simulator {
                 format!("impossible settings {config:?} for {} items", world.items().len()),
             ));
         }
-        let grid = simplex_grid(K, config.oracle_grid.max(1));
+        let grid = simplex::grid(K, config.oracle_grid.max(1));
         let world = Arc::new(world);
         Ok(Self {
             scorer: Arc::new(TrueScorer::new(world.clone())),
@@ -204,27 +205,28 @@ impl Simulator {
         b.weights.iter().map(|&v| v as f32).collect()
     }
 
-    /// The grid weights (first in grid order among ties) maximising the expected λ-scalarised
+    /// The grid weights (ties broken by `simplex::argmax`) maximising the expected λ-scalarised
     /// reward of the next slate under the true ranking, and that value.
     fn oracle(&self, lambda: &[f32]) -> (&[f64], f64) {
         let ctx = self.context();
         let y: Vec<Outcome> =
             self.candidates.iter().map(|&i| self.world.expected(self.state.user, ctx, i)).collect();
         let z: Vec<Outcome> = y.iter().map(|v| self.world.standardise(v)).collect();
-        let mut best = (&self.grid[0][..], f64::NEG_INFINITY);
-        for w in &self.grid {
-            let chosen = top_slate(&z, w, self.config.slate);
-            let mut mean = [0.0; K];
-            for &c in &chosen {
-                (0..K).for_each(|k| mean[k] += y[c][k] / chosen.len() as f64);
-            }
-            let v = self.scale(&mean);
-            let value: f64 = (0..K).map(|k| f64::from(lambda[k]) * v[k]).sum();
-            if value > best.1 {
-                best = (w, value);
-            }
-        }
-        best
+        let lambda: Vec<f64> = lambda.iter().map(|&l| f64::from(l)).collect();
+        let values: Vec<f64> = self
+            .grid
+            .iter()
+            .map(|w| {
+                let chosen = top_slate(&z, w, self.config.slate);
+                let mut mean = [0.0; K];
+                for &c in &chosen {
+                    (0..K).for_each(|k| mean[k] += y[c][k] / chosen.len() as f64);
+                }
+                simplex::dot(&lambda, &self.scale(&mean))
+            })
+            .collect();
+        let (i, value) = simplex::argmax(&values).expect("a non-empty oracle grid");
+        (&self.grid[i], value)
     }
 }
 

@@ -13,13 +13,13 @@
 //! every computation is sharded independently of the thread count, so results do not depend on
 //! `jobs`.
 
-use crate::experiment::config::{DatasetRef, ExperimentConfig};
-use crate::experiment::data::ExperimentData;
-use crate::experiment::manifest::{self, Manifest};
-use crate::experiment::method::{Method, PredictorKind};
-use crate::experiment::policy_stage::{self, RunContext};
-use crate::experiment::predictors::{self, PredictorSummary};
-use crate::run::create_dir;
+use crate::config::{DatasetRef, ExperimentConfig};
+use crate::data::ExperimentData;
+use crate::manifest::{self, Manifest};
+use crate::method::{Method, PolicyKind, PredictorKind};
+use crate::predictors::{self, PredictorSummary};
+use crate::stage_b::{self, RunContext};
+use crate::supervised::create_dir;
 use crate::{Error, Result};
 use deepprl_report::{DatasetInfo, ReportFiles, RunRecord};
 use rayon::prelude::*;
@@ -148,7 +148,7 @@ pub fn run_experiment(
     let methods = config.parsed_methods()?;
     let refs = config.dataset_refs(base)?;
     for (r, m) in refs.iter().flat_map(|r| methods.iter().map(move |m| (r, m))) {
-        if m.policy.0 == "oracle" && *r != DatasetRef::World {
+        if m.policy == PolicyKind::Oracle && *r != DatasetRef::World {
             return Err(Error::Usage(format!(
                 "method `{}` needs the simulator (`world`), not a logged dataset",
                 m.name()
@@ -156,7 +156,7 @@ pub fn run_experiment(
         }
     }
     create_dir(out)?;
-    let full = toml::to_string(config).map_err(|e| Error::Usage(e.to_string()))?;
+    let full = toml::to_string(config).map_err(|e| Error::encode("experiment.toml", e))?;
     deepprl_core::io::write_atomic(&out.join("experiment.toml"), full.as_bytes())?;
     let datasets: Vec<ExperimentData> =
         refs.iter().map(|r| ExperimentData::load(r, &config.world)).collect::<Result<_>>()?;
@@ -175,7 +175,7 @@ pub fn run_experiment(
         for m in &methods {
             for &seed in &seeds {
                 let id = RunId { dataset: data.name.clone(), method: m.name(), seed };
-                planned.push((d, m.clone(), id));
+                planned.push((d, *m, id));
             }
         }
     }
@@ -184,7 +184,7 @@ pub fn run_experiment(
     let todo: Vec<&(usize, Method, RunId)> =
         planned.iter().zip(&finished).filter(|(_, f)| f.is_none()).map(|(p, _)| p).collect();
     let mut needed: Vec<(usize, PredictorKind, u64)> =
-        todo.iter().map(|(d, m, id)| (*d, m.predictor.clone(), id.seed)).collect();
+        todo.iter().map(|(d, m, id)| (*d, m.predictor, id.seed)).collect();
     needed.sort();
     needed.dedup();
     on_event(&Event::Planned {
@@ -196,7 +196,7 @@ pub fn run_experiment(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
-        .map_err(|e| Error::Usage(format!("thread pool: {e}")))?;
+        .map_err(|e| Error::ThreadPool { threads: jobs, message: e.to_string() })?;
     let failures = Mutex::new(Vec::new());
 
     // Stage A: each needed predictor once.
@@ -205,11 +205,11 @@ pub fn run_experiment(
             .par_iter()
             .map(|(d, kind, seed)| {
                 let data = &datasets[*d];
-                let pid = format!("{}/{}/seed{seed}", data.name, kind.0);
+                let pid = format!("{}/{kind}/seed{seed}", data.name);
                 on_event(&Event::PredictorStarted { id: pid.clone() });
                 let t = Instant::now();
-                let dir = predictors::predictor_dir(out, &data.name, kind, *seed);
-                let s = predictors::train_predictor(kind, config, data, *seed, &dir, &mut |e| {
+                let dir = predictors::predictor_dir(out, &data.name, *kind, *seed);
+                let s = predictors::train_predictor(*kind, config, data, *seed, &dir, &mut |e| {
                     if let deepprl_models::train::TrainEvent::EpochFinished {
                         epoch, record, ..
                     } = e
@@ -227,7 +227,7 @@ pub fn run_experiment(
             .collect()
     });
     let summary_of = |d: usize, kind: &PredictorKind, seed: u64| {
-        let i = needed.binary_search(&(d, kind.clone(), seed)).expect("planned predictor");
+        let i = needed.binary_search(&(d, *kind, seed)).expect("planned predictor");
         summaries[i].as_ref()
     };
 
@@ -240,7 +240,7 @@ pub fn run_experiment(
                 let t = Instant::now();
                 let started = manifest::now_utc();
                 let result = summary_of(*d, &method.predictor, id.seed)
-                    .map_err(|e| Error::Usage(format!("its predictor failed: {e}")))
+                    .map_err(|e| Error::PredictorFailed(e.to_string()))
                     .and_then(|summary| {
                         let dir = run_dir(out, id);
                         create_dir(&dir)?;
@@ -252,7 +252,7 @@ pub fn run_experiment(
                             predictor_dir: predictors::predictor_dir(
                                 out,
                                 &data.name,
-                                &method.predictor,
+                                method.predictor,
                                 id.seed,
                             ),
                             run_dir: dir.clone(),
@@ -261,7 +261,7 @@ pub fn run_experiment(
                                 on_event(&Event::RunProgress { id: id.clone(), fraction })
                             },
                         };
-                        let mut record = policy_stage::run(&ctx)?;
+                        let mut record = stage_b::run(&ctx)?;
                         record.wall_secs = t.elapsed().as_secs_f64();
                         let m = Manifest {
                             dataset: id.dataset.clone(),
@@ -270,7 +270,7 @@ pub fn run_experiment(
                             config: full.clone(),
                             git_revision: manifest::git_revision(),
                             data_sha256: data.sha256.clone(),
-                            versions: policy_stage::versions(method),
+                            versions: stage_b::versions(method),
                             started,
                             wall_secs: record.wall_secs,
                             peak_rss_mb: manifest::peak_rss_mb(),
@@ -309,8 +309,7 @@ pub fn run_experiment(
         })
         .collect();
     let infos: Vec<DatasetInfo> = datasets.iter().map(dataset_info).collect();
-    let report = deepprl_report::write_report(out, &infos, &records, Some(&config.highlight))
-        .map_err(|e| Error::Usage(format!("writing the report: {e}")))?;
+    let report = deepprl_report::write_report(out, &infos, &records, Some(&config.highlight))?;
     on_event(&Event::ReportWritten { path: out.join("report.md") });
     Ok(Outcome { records, failures: failures.into_inner().expect("no panic"), report })
 }

@@ -6,10 +6,10 @@
 //! last, atomically: its presence marks the predictor as done.
 
 use crate::bridge::{DatasetSource, schema_of};
-use crate::experiment::config::ExperimentConfig;
-use crate::experiment::data::ExperimentData;
-use crate::experiment::method::PredictorKind;
-use crate::run::train_and_test;
+use crate::config::ExperimentConfig;
+use crate::data::ExperimentData;
+use crate::method::{PluginModel, PredictorBuild, PredictorKind};
+use crate::supervised::train_and_test;
 use crate::{Error, Result};
 use deepprl_data::Slice;
 use deepprl_models::linear::LinearPredictor;
@@ -36,8 +36,8 @@ pub struct PredictorSummary {
 }
 
 /// The folder of a predictor.
-pub fn predictor_dir(out: &Path, dataset: &str, kind: &PredictorKind, seed: u64) -> PathBuf {
-    out.join("predictors").join(dataset).join(&kind.0).join(format!("seed{seed}"))
+pub fn predictor_dir(out: &Path, dataset: &str, kind: PredictorKind, seed: u64) -> PathBuf {
+    out.join("predictors").join(dataset).join(kind.name()).join(format!("seed{seed}"))
 }
 
 /// A fresh predictor of `kind` for `data`.
@@ -46,34 +46,32 @@ pub fn predictor_dir(out: &Path, dataset: &str, kind: &PredictorKind, seed: u64)
 /// If the predictor does not fit the dataset, or a plugin is missing (saying where it was
 /// looked for and how to build it).
 pub fn make(
-    kind: &PredictorKind,
+    kind: PredictorKind,
     config: &ExperimentConfig,
     data: &ExperimentData,
     seed: u64,
 ) -> Result<Box<dyn Predictor>> {
     let schema = schema_of(&data.ds.meta);
-    if let Some(moh) = kind.moh_config(&config.moh) {
-        return Ok(Box::new(MohPredictor::new(&moh, &schema, seed)?));
+    match kind.build(&config.moh) {
+        PredictorBuild::Moh(moh) => Ok(Box::new(MohPredictor::new(&moh, &schema, seed)?)),
+        PredictorBuild::Linear => {
+            Ok(Box::new(LinearPredictor::new(&schema, config.moh.optimizer.clone(), seed)?))
+        }
+        PredictorBuild::Plugin(model) => {
+            let plugin = find_plugin(model.plugin_name())
+                .map_err(|e| Error::plugin(format!("predictor `{kind}`"), e))?;
+            let table = match model {
+                PluginModel::SharedBottom => &config.plugins.sb,
+                PluginModel::Mmoe => &config.plugins.mmoe,
+            };
+            let text = toml::to_string(table).map_err(|e| Error::encode("plugin config", e))?;
+            let flat = Schema { history_len: 0, ..schema.clone() };
+            let p =
+                PluginPredictor::new(&plugin, &text, &flat, CreateOptions { seed, n_threads: 1 })
+                    .map_err(|e| Error::plugin(format!("predictor `{kind}`"), e))?;
+            Ok(Box::new(WithoutHistory { inner: p, schema }))
+        }
     }
-    if kind.0 == "lr" {
-        return Ok(Box::new(LinearPredictor::new(&schema, config.moh.optimizer.clone(), seed)?));
-    }
-    let name = kind.plugin_name().expect("every predictor is in-tree or a plugin");
-    let plugin = find_plugin(name).map_err(|e| {
-        Error::Usage(format!(
-            "predictor `{}`: {e} (build the plugins with `cargo xtask plugins`)",
-            kind.0
-        ))
-    })?;
-    let table = match kind.0.as_str() {
-        "sb" => &config.plugins.sb,
-        _ => &config.plugins.mmoe,
-    };
-    let text = toml::to_string(table).map_err(|e| Error::Usage(e.to_string()))?;
-    let flat = Schema { history_len: 0, ..schema.clone() };
-    let p = PluginPredictor::new(&plugin, &text, &flat, CreateOptions { seed, n_threads: 1 })
-        .map_err(|e| Error::Usage(format!("predictor `{}`: {e}", kind.0)))?;
-    Ok(Box::new(WithoutHistory { inner: p, schema }))
 }
 
 /// A predictor without a sequence input (the Shared-Bottom and MMOE baselines read the user,
@@ -131,7 +129,7 @@ impl<P: Predictor> Predictor for WithoutHistory<P> {
 /// # Errors
 /// From training, evaluation or I/O.
 pub fn train_predictor(
-    kind: &PredictorKind,
+    kind: PredictorKind,
     config: &ExperimentConfig,
     data: &ExperimentData,
     seed: u64,
@@ -162,13 +160,13 @@ pub fn train_predictor(
             }
         }
     }
-    let beta = match kind.moh_config(&config.moh) {
-        Some(moh) => {
+    let beta = match kind.build(&config.moh) {
+        PredictorBuild::Moh(moh) => {
             let mut p = MohPredictor::new(&moh, &schema_of(&data.ds.meta), seed)?;
             p.load(&dir.join("best.ckpt"))?;
             mean_beta(&p, data)?
         }
-        None => None,
+        PredictorBuild::Linear | PredictorBuild::Plugin(_) => None,
     };
     let summary = PredictorSummary {
         metrics,
@@ -176,7 +174,8 @@ pub fn train_predictor(
         n_params: report.n_params,
         train_secs: report.train_secs,
     };
-    let json = serde_json::to_vec_pretty(&summary).map_err(|e| Error::Usage(e.to_string()))?;
+    let json =
+        serde_json::to_vec_pretty(&summary).map_err(|e| Error::encode("predictor.json", e))?;
     deepprl_core::io::write_atomic(&summary_path, &json)?;
     Ok(summary)
 }
@@ -186,7 +185,7 @@ pub fn train_predictor(
 /// # Errors
 /// If the checkpoint is missing or does not fit.
 pub fn load_predictor(
-    kind: &PredictorKind,
+    kind: PredictorKind,
     config: &ExperimentConfig,
     data: &ExperimentData,
     seed: u64,
@@ -195,6 +194,34 @@ pub fn load_predictor(
     let mut p = make(kind, config, data, seed)?;
     p.load(&dir.join("best.ckpt"))?;
     Ok(p)
+}
+
+/// Makes a finished `deepprl train` folder's `best.ckpt` the predictor of (`data`, `kind`,
+/// `seed`) in the experiment folder `out`, so stage A is skipped; it has no test metrics.
+///
+/// # Errors
+/// [`Error::Usage`] when `run` has no `best.ckpt`; I/O errors naming the file.
+pub fn adopt_checkpoint(
+    run: &Path,
+    out: &Path,
+    data: &ExperimentData,
+    kind: PredictorKind,
+    seed: u64,
+) -> Result<()> {
+    let src = run.join("best.ckpt");
+    if !src.is_file() {
+        return Err(Error::Usage(format!(
+            "--predictor-run {}: no best.ckpt there (a finished `deepprl train` folder has one)",
+            run.display()
+        )));
+    }
+    let dir = predictor_dir(out, &data.name, kind, seed);
+    crate::supervised::create_dir(&dir)?;
+    let bytes = std::fs::read(&src).map_err(|source| Error::Io { path: src.clone(), source })?;
+    deepprl_core::io::write_atomic(&dir.join("best.ckpt"), &bytes)?;
+    let summary =
+        PredictorSummary { metrics: Default::default(), beta: None, n_params: 0, train_secs: 0.0 };
+    crate::manifest::write_json(&dir.join("predictor.json"), &summary)
 }
 
 fn read_summary(path: &Path) -> Option<PredictorSummary> {

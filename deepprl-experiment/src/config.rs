@@ -11,7 +11,7 @@
 //! dataset config path, relative to the experiment file, absolute, or under the data root.
 //! Every key is documented in `docs/EXPERIMENTS.md`.
 
-use crate::experiment::method::Method;
+use crate::method::Method;
 use crate::{Error, Result};
 use deepprl_data::world::WorldConfig;
 use deepprl_models::moh::MohConfig;
@@ -116,7 +116,7 @@ pub struct ExperimentConfig {
     /// `world` or dataset config paths (default `["world"]`).
     pub datasets: Vec<String>,
     /// `predictor+policy` names (default: the comparison of DESIGN.md §5, see
-    /// [`crate::experiment::presets::COMPARISON`]).
+    /// [`crate::presets::COMPARISON`]).
     pub methods: Vec<String>,
     /// Seeds (default 3).
     pub seeds: Seeds,
@@ -143,7 +143,7 @@ impl Default for ExperimentConfig {
         Self {
             name: "experiment".into(),
             datasets: vec!["world".into()],
-            methods: crate::experiment::presets::COMPARISON.iter().map(|s| s.to_string()).collect(),
+            methods: crate::presets::COMPARISON.iter().map(|s| s.to_string()).collect(),
             seeds: Seeds::Count(3),
             jobs: 0,
             highlight: "moh+dcrl".into(),

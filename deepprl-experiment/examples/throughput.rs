@@ -7,9 +7,11 @@
 //! separately); run it under `/usr/bin/time -v` for the peak memory.
 
 use anyhow::{Context, Result};
-use deepprl::bridge::DatasetSource;
-use deepprl::run::{RunConfig, apply_overrides, load_dataset, make_predictor};
 use deepprl_data::{Histories, Slice};
+use deepprl_experiment::bridge::DatasetSource;
+use deepprl_experiment::supervised::{
+    SupervisedConfig, apply_overrides, load_dataset, make_predictor,
+};
 use deepprl_models::BatchSource;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -28,7 +30,8 @@ fn main() -> Result<()> {
         }
     }
     let ds = load_dataset(dataset.as_deref(), None, 0)?;
-    let config: RunConfig = apply_overrides(&RunConfig::default(), &[format!("model={model}")])?;
+    let config: SupervisedConfig =
+        apply_overrides(&SupervisedConfig::default(), &[format!("model={model}")])?;
     let mut p = make_predictor(&config, &ds, 0)?;
     let h = Histories::new(&ds);
     let tr = DatasetSource::new(&ds, Slice::Train, Some(&h));

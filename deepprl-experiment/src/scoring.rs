@@ -11,10 +11,10 @@
 //!   objective on the training slice, standardised — the same for every predictor, so policies
 //!   are compared on equal information.
 
+use crate::Result;
 use crate::bridge::{model_history, to_model_batch};
-use crate::experiment::data::ExperimentData;
-use crate::{Error, Result};
-use deepprl_data::world::{Context, K};
+use crate::data::ExperimentData;
+use deepprl_data::world::{Context, K, World};
 use deepprl_data::{Dataset, Slice, requests};
 use deepprl_models::{Batch, BatchSource, History, Predictor};
 use deepprl_rl::env::{LoggedRequest, SlateScorer};
@@ -120,12 +120,15 @@ pub struct WorldScorer {
 }
 
 impl WorldScorer {
-    /// Scores with `predictor` (trained on `data`, the world's log).
+    /// Scores `world`'s candidates with `predictor` (trained on `data`, the world's log).
     ///
     /// # Errors
-    /// If the dataset is not the world's log, or prediction fails.
-    pub fn new(predictor: Box<dyn Predictor>, data: &ExperimentData) -> Result<Self> {
-        let world = data.world.as_ref().ok_or_else(|| Error::Usage("not the world".into()))?;
+    /// If prediction fails.
+    pub fn new(
+        predictor: Box<dyn Predictor>,
+        world: &World,
+        data: &ExperimentData,
+    ) -> Result<Self> {
         let ds = &data.ds;
         let stats = prediction_stats(predictor.as_ref(), data)?;
         // Item features from the item's first logged row (they are constant per item).

@@ -7,8 +7,10 @@
 //! Prints a Markdown table of test metrics (mean ± 95 % CI over seeds) and β's spread.
 
 use anyhow::{Context, Result};
-use deepprl::run::{RunConfig, RunReport, apply_overrides, load_dataset, supervised};
-use deepprl::stats::format_ci;
+use deepprl_experiment::supervised::{
+    SupervisedConfig, SupervisedReport, apply_overrides, load_dataset, supervised,
+};
+use deepprl_models::metrics::format_ci;
 use std::path::PathBuf;
 
 const VARIANTS: &[(&str, &[&str])] = &[
@@ -41,12 +43,12 @@ fn main() -> Result<()> {
         ds.len(),
         VARIANTS.len()
     );
-    let mut rows: Vec<(String, Vec<RunReport>)> = Vec::new();
+    let mut rows: Vec<(String, Vec<SupervisedReport>)> = Vec::new();
     for (name, sets) in VARIANTS {
         let mut sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
         sets.push(format!("train.epochs={epochs}"));
         sets.push(format!("train.lr={lr}"));
-        let config: RunConfig = apply_overrides(&RunConfig::default(), &sets)?;
+        let config: SupervisedConfig = apply_overrides(&SupervisedConfig::default(), &sets)?;
         let mut reports = Vec::new();
         for seed in 0..seeds {
             let dir = out.join(format!(

@@ -3,6 +3,8 @@
 //! and test-slice evaluation written next to the checkpoints.
 
 use crate::bridge::{DatasetSource, schema_of};
+use crate::method::{PredictorBuild, PredictorKind};
+use crate::overrides::set_keys;
 use crate::{Error, Result};
 use deepprl_data::world::{World, WorldConfig};
 use deepprl_data::{Dataset, Histories, Slice};
@@ -14,24 +16,22 @@ use deepprl_models::train::{TrainConfig, TrainEvent, TrainState};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// The in-tree predictors `deepprl train --model` accepts.
-pub const MODELS: &[&str] = &["moh", "lr"];
-
 /// What a supervised run uses; every key has a default, so an empty file is a valid run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct RunConfig {
-    /// The predictor: `moh` or `lr` (default `moh`).
-    pub model: String,
-    /// The MoH's settings (used when `model = "moh"`; `lr` uses its optimiser).
+pub struct SupervisedConfig {
+    /// The predictor: an in-tree one, `moh` (default), a MoH ablation or `lr`.
+    pub model: PredictorKind,
+    /// The MoH's settings (the MoH ablations apply their switch to it; `lr` uses its
+    /// optimiser).
     pub moh: MohConfig,
     /// The trainer's settings.
     pub train: TrainConfig,
 }
 
-impl Default for RunConfig {
+impl Default for SupervisedConfig {
     fn default() -> Self {
-        Self { model: "moh".into(), moh: MohConfig::default(), train: TrainConfig::default() }
+        Self { model: PredictorKind::Moh, moh: MohConfig::default(), train: TrainConfig::default() }
     }
 }
 
@@ -40,50 +40,10 @@ impl Default for RunConfig {
 ///
 /// # Errors
 /// [`Error::Usage`] naming the override for a malformed one, an unknown key or a wrong type.
-pub fn apply_overrides(config: &RunConfig, sets: &[String]) -> Result<RunConfig> {
+pub fn apply_overrides(config: &SupervisedConfig, sets: &[String]) -> Result<SupervisedConfig> {
     let cfg = set_keys(config, sets)?;
-    if !MODELS.contains(&cfg.model.as_str()) {
-        return Err(Error::Usage(format!(
-            "unknown model `{}`; the in-tree models are {}",
-            cfg.model,
-            MODELS.join(", ")
-        )));
-    }
+    in_tree(cfg.model, &cfg.moh)?;
     Ok(cfg)
-}
-
-/// Applies `key=value` overrides to any configuration that round-trips through TOML.
-///
-/// # Errors
-/// [`Error::Usage`] naming the override for a malformed one, an unknown key or a wrong type.
-pub fn set_keys<T: Serialize + serde::de::DeserializeOwned>(
-    config: &T,
-    sets: &[String],
-) -> Result<T> {
-    let mut root =
-        toml::Table::try_from(config).map_err(|e| Error::Usage(format!("config: {e}")))?;
-    for set in sets {
-        let (key, value) = set
-            .split_once('=')
-            .ok_or_else(|| Error::Usage(format!("--set {set}: expected key=value")))?;
-        let value = toml::from_str::<toml::Table>(&format!("v = {value}"))
-            .ok()
-            .and_then(|mut t| t.remove("v"))
-            .unwrap_or_else(|| toml::Value::String(value.to_string()));
-        let path: Vec<&str> = key.trim().split('.').collect();
-        let mut table = &mut root;
-        for part in &path[..path.len() - 1] {
-            table = table
-                .entry(part.to_string())
-                .or_insert_with(|| toml::Value::Table(toml::Table::new()))
-                .as_table_mut()
-                .ok_or_else(|| Error::Usage(format!("--set {set}: `{part}` is not a table")))?;
-        }
-        table.insert(path[path.len() - 1].to_string(), value);
-    }
-    toml::Value::Table(root)
-        .try_into()
-        .map_err(|e| Error::Usage(format!("--set {}: {e}", sets.join(" "))))
 }
 
 /// The dataset a run uses: a dataset config file, or the log of the synthetic world (the default
@@ -108,21 +68,53 @@ pub fn load_dataset(
     }
 }
 
+/// An in-tree predictor's settings.
+enum InTree {
+    Moh(MohConfig),
+    Linear,
+}
+
+/// How an in-tree predictor is built; a plugin is refused, naming the in-tree ones.
+fn in_tree(kind: PredictorKind, moh: &MohConfig) -> Result<InTree> {
+    match kind.build(moh) {
+        PredictorBuild::Plugin(_) => {
+            let names: Vec<&str> = PredictorKind::ALL
+                .iter()
+                .filter(|(k, _)| k.plugin_name().is_none())
+                .map(|(k, _)| k.name())
+                .collect();
+            Err(Error::Usage(format!(
+                "model `{kind}` is a plugin baseline (run it with `deepprl compare`); the in-tree \
+                 models are {}",
+                names.join(", ")
+            )))
+        }
+        PredictorBuild::Moh(c) => Ok(InTree::Moh(c)),
+        PredictorBuild::Linear => Ok(InTree::Linear),
+    }
+}
+
 /// A fresh predictor of the run's model for `ds`.
 ///
 /// # Errors
-/// If the model configuration does not fit the dataset.
-pub fn make_predictor(config: &RunConfig, ds: &Dataset, seed: u64) -> Result<Box<dyn Predictor>> {
+/// If the model is a plugin, or its configuration does not fit the dataset.
+pub fn make_predictor(
+    config: &SupervisedConfig,
+    ds: &Dataset,
+    seed: u64,
+) -> Result<Box<dyn Predictor>> {
     let schema = schema_of(&ds.meta);
-    Ok(match config.model.as_str() {
-        "lr" => Box::new(LinearPredictor::new(&schema, config.moh.optimizer.clone(), seed)?),
-        _ => Box::new(MohPredictor::new(&config.moh, &schema, seed)?),
+    Ok(match in_tree(config.model, &config.moh)? {
+        InTree::Moh(moh) => Box::new(MohPredictor::new(&moh, &schema, seed)?),
+        InTree::Linear => {
+            Box::new(LinearPredictor::new(&schema, config.moh.optimizer.clone(), seed)?)
+        }
     })
 }
 
 /// The outcome of a supervised run.
 #[derive(Debug, Clone, Serialize)]
-pub struct RunReport {
+pub struct SupervisedReport {
     /// Model name.
     pub model: String,
     /// Dataset name.
@@ -152,14 +144,14 @@ pub struct RunReport {
 /// From training, evaluation or writing the outputs.
 pub fn supervised(
     ds: &Dataset,
-    config: &RunConfig,
+    config: &SupervisedConfig,
     seed: u64,
     dir: &Path,
     on_event: &mut dyn FnMut(&TrainEvent),
-) -> Result<RunReport> {
+) -> Result<SupervisedReport> {
     let mut predictor = make_predictor(config, ds, seed)?;
     create_dir(dir)?;
-    let run_toml = toml::to_string(config).map_err(|e| Error::Usage(e.to_string()))?;
+    let run_toml = toml::to_string(config).map_err(|e| Error::encode("run.toml", e))?;
     deepprl_core::io::write_atomic(&dir.join("run.toml"), run_toml.as_bytes())?;
     let histories = (ds.meta.history_len > 0).then(|| Histories::new(ds));
     let report = train_and_test(
@@ -171,7 +163,8 @@ pub fn supervised(
         dir,
         on_event,
     )?;
-    let json = serde_json::to_string_pretty(&report).map_err(|e| Error::Usage(e.to_string()))?;
+    let json =
+        serde_json::to_string_pretty(&report).map_err(|e| Error::encode("report.json", e))?;
     deepprl_core::io::write_atomic(&dir.join("report.json"), json.as_bytes())?;
     Ok(report)
 }
@@ -198,7 +191,7 @@ pub fn train_and_test(
     seed: u64,
     dir: &Path,
     on_event: &mut dyn FnMut(&TrainEvent),
-) -> Result<RunReport> {
+) -> Result<SupervisedReport> {
     let (tr, va, te) = (
         DatasetSource::new(ds, Slice::Train, histories),
         DatasetSource::new(ds, Slice::Valid, histories),
@@ -218,7 +211,7 @@ pub fn train_and_test(
     let train_secs = started.elapsed().as_secs_f64();
     let users = te.users();
     let test = evaluate(predictor, &te, train.batch_size, Some(&users))?;
-    Ok(RunReport {
+    Ok(SupervisedReport {
         model: predictor.name().to_string(),
         dataset: ds.meta.name.clone(),
         seed,
@@ -237,7 +230,7 @@ mod tests {
 
     #[test]
     fn overrides_set_nested_keys_and_name_bad_ones() -> anyhow::Result<()> {
-        let base = RunConfig::default();
+        let base = SupervisedConfig::default();
         let c = apply_overrides(
             &base,
             &[
@@ -249,15 +242,20 @@ mod tests {
         )?;
         assert!(!c.moh.hyper);
         assert_eq!(
-            (c.train.epochs, c.moh.d_hyper_hidden.clone(), c.model.as_str()),
-            (3, vec![8, 4], "lr")
+            (c.train.epochs, c.moh.d_hyper_hidden.clone(), c.model),
+            (3, vec![8, 4], PredictorKind::Lr)
         );
         let err = apply_overrides(&base, &["moh.hyperr=false".into()]).unwrap_err().to_string();
         assert!(err.contains("hyperr"), "{err}");
         let err = apply_overrides(&base, &["train.epochs=many".into()]).unwrap_err().to_string();
         assert!(err.contains("epochs") || err.contains("invalid type"), "{err}");
         let err = apply_overrides(&base, &["model=mmoe2".into()]).unwrap_err().to_string();
-        assert_eq!(err, "unknown model `mmoe2`; the in-tree models are moh, lr");
+        assert!(
+            err.contains("unknown predictor `mmoe2`") && err.contains("moh, moh-nohyper"),
+            "{err}"
+        );
+        let err = apply_overrides(&base, &["model=mmoe".into()]).unwrap_err().to_string();
+        assert!(err.contains("plugin baseline") && err.ends_with("moh-noencoder, lr"), "{err}");
         assert!(apply_overrides(&base, &["novalue".into()]).is_err());
         Ok(())
     }

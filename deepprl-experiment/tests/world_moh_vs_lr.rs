@@ -3,10 +3,10 @@
 //! and its objective-to-objective attention β must differ across users.
 
 use anyhow::{Context, Result, ensure};
-use deepprl::bridge::{DatasetSource, schema_of};
-use deepprl::run::{RunConfig, apply_overrides, supervised};
 use deepprl_data::world::{World, WorldConfig};
 use deepprl_data::{Dataset, Histories, Slice};
+use deepprl_experiment::bridge::{DatasetSource, schema_of};
+use deepprl_experiment::supervised::{SupervisedConfig, apply_overrides, supervised};
 use deepprl_models::BatchSource;
 use deepprl_models::moh::MohPredictor;
 use deepprl_models::train::train;
@@ -16,14 +16,14 @@ fn world() -> Result<Dataset> {
     Ok(World::new(&cfg)?.generate_log(&mut deepprl_core::rng::seeded(0))?)
 }
 
-fn config(model: &str) -> Result<RunConfig> {
+fn config(model: &str) -> Result<SupervisedConfig> {
     let sets = [
         format!("model={model}"),
         "train.epochs=6".into(),
         "train.lr=0.003".into(),
         "train.batch_size=256".into(),
     ];
-    Ok(apply_overrides(&RunConfig::default(), &sets)?)
+    Ok(apply_overrides(&SupervisedConfig::default(), &sets)?)
 }
 
 fn click_auc(ds: &Dataset, model: &str, seed: u64, dir: &std::path::Path) -> Result<f64> {

@@ -92,7 +92,8 @@ pub fn now_utc() -> String {
 /// # Errors
 /// If the file cannot be written.
 pub fn write_json<T: Serialize>(path: &std::path::Path, value: &T) -> Result<()> {
-    let json = serde_json::to_vec_pretty(value).map_err(|e| crate::Error::Usage(e.to_string()))?;
+    let json = serde_json::to_vec_pretty(value)
+        .map_err(|e| crate::Error::encode(path.display().to_string(), e))?;
     deepprl_core::io::write_atomic(path, &json)?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The datasets of an experiment, loaded once and shared by its runs, with the SHA-256 of what
 //! they were made from (for the run manifests).
 
-use crate::experiment::config::DatasetRef;
+use crate::config::DatasetRef;
 use crate::{Error, Result};
 use deepprl_data::config::DatasetConfig;
 use deepprl_data::world::{World, WorldConfig};
@@ -37,8 +37,8 @@ impl ExperimentData {
             DatasetRef::World => {
                 let world = World::new(world_config)?;
                 let ds = world.generate_log(&mut deepprl_core::rng::seeded(WORLD_LOG_SEED))?;
-                let text =
-                    toml::to_string(world_config).map_err(|e| Error::Usage(e.to_string()))?;
+                let text = toml::to_string(world_config)
+                    .map_err(|e| Error::encode("the world config", e))?;
                 let mut h = Sha256::new();
                 h.update(text.as_bytes());
                 h.update(WORLD_LOG_SEED.to_le_bytes());

@@ -1,0 +1,45 @@
+//! The experiment runner of deepprl (docs/DESIGN.md §5): datasets × methods × seeds, where a
+//! method is a predictor combined with a weight policy; stage A trains each predictor once,
+//! stage B runs each policy on it, in the simulator or by logged re-ranking; runs go in
+//! parallel, write manifests and atomic results that a rerun skips, and end in the report
+//! (`deepprl-report`).
+//!
+//! ```no_run
+//! use deepprl_experiment::{presets, run_experiment};
+//! let config = presets::quick(vec!["world".into()]);
+//! let outcome = run_experiment(&config, ".".as_ref(), "reports/quick".as_ref(), &|_| {})?;
+//! println!("{} runs", outcome.records.len());
+//! # Ok::<(), deepprl_experiment::Error>(())
+//! ```
+//!
+//! - [`config`]: experiment files (TOML) and their defaults.
+//! - [`method`]: the typed `predictor+policy` names and the ablation grid.
+//! - [`presets`]: the shipped comparison, its quick preset, the ablation grid, single runs.
+//! - [`data`]: datasets loaded once per experiment, with their SHA-256.
+//! - [`bridge`]: datasets as model batches (the one place that knows both sides).
+//! - [`predictors`]: stage A, one trained predictor per (dataset, predictor, seed).
+//! - [`scoring`]: a predictor as the ranking signal (simulator scorer, logged requests).
+//! - [`stage_b`]: stage B of one run, one driver over both environments.
+//! - [`manifest`]: what produced a result.
+//! - [`schedule`]: planning, scheduling, skipping, the report.
+//! - [`supervised`]: the single supervised training run behind `deepprl train`.
+//! - [`overrides`]: `--set key=value` on any configuration.
+#![warn(missing_docs)]
+
+pub mod bridge;
+pub mod config;
+pub mod data;
+mod error;
+pub mod manifest;
+pub mod method;
+pub mod overrides;
+pub mod predictors;
+pub mod presets;
+pub mod schedule;
+pub mod scoring;
+pub mod stage_b;
+pub mod supervised;
+
+pub use config::ExperimentConfig;
+pub use error::{Error, Result};
+pub use schedule::{Event, Outcome, RunId, run_experiment};

@@ -1,0 +1,27 @@
+//! What one run's stage B is given.
+
+use crate::config::ExperimentConfig;
+use crate::data::ExperimentData;
+use crate::method::Method;
+use crate::predictors::PredictorSummary;
+use std::path::PathBuf;
+
+/// Everything a run needs.
+pub struct RunContext<'a> {
+    /// The experiment.
+    pub config: &'a ExperimentConfig,
+    /// Its dataset.
+    pub data: &'a ExperimentData,
+    /// The method.
+    pub method: &'a Method,
+    /// The seed.
+    pub seed: u64,
+    /// Where the trained predictor is.
+    pub predictor_dir: PathBuf,
+    /// The run's own folder (policy checkpoints).
+    pub run_dir: PathBuf,
+    /// Stage A's metrics.
+    pub summary: &'a PredictorSummary,
+    /// Reports the fraction of the run done.
+    pub progress: &'a (dyn Fn(f64) + Sync),
+}

@@ -1,0 +1,87 @@
+//! The one stage-B driver: for every policy kind, what is trained, selected and evaluated on
+//! any [`StageEnv`].
+//!
+//! - `static`: uniform weights, evaluated once (they ignore λ) and reused for every λ.
+//! - `grid`: every point of the simplex grid scored once on the selection episodes; for each
+//!   λ the best point by `λ · score` (`deepprl_core::simplex::argmax`) is evaluated.
+//! - `dcrl*`, `morl`: one policy trained per λ (checkpointed under `lambda<j>/`), evaluated
+//!   greedily.
+//! - `oracle`: the environment's oracle, per λ (simulator only).
+
+use crate::method::PolicyBuild;
+use crate::stage_b::context::RunContext;
+use crate::stage_b::env::StageEnv;
+use crate::stage_b::learn::train_for_lambda;
+use crate::{Error, Result};
+use deepprl_core::simplex;
+use deepprl_report::RunRecord;
+use deepprl_rl::policies::StaticWeights;
+
+/// Runs the method's policy on `env` into `rec` (points, metrics, curve, weights by hour).
+///
+/// # Errors
+/// If a policy cannot be made, trained or evaluated, or the environment has no oracle for
+/// the oracle policy.
+pub fn drive<E: StageEnv>(ctx: &RunContext<'_>, env: &mut E, rec: &mut RunRecord) -> Result<()> {
+    let rl = &ctx.config.rl;
+    let k = env.n_objectives();
+    let lambdas = rl.lambdas(k);
+    let mut evals: Vec<E::Evaluation> = Vec::new();
+    match ctx.method.policy.build(&ctx.config.dcrl) {
+        PolicyBuild::Static => {
+            let mut p = StaticWeights::uniform(k, env.state_dim());
+            evals = vec![env.evaluate(&mut p, &lambdas[0], true)?; lambdas.len()];
+        }
+        PolicyBuild::Oracle => {
+            for lambda in &lambdas {
+                let e = env.evaluate_oracle(lambda).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "policy `oracle` needs the simulator; dataset `{}` has no oracle",
+                        ctx.data.name
+                    ))
+                })??;
+                evals.push(e);
+            }
+        }
+        PolicyBuild::Grid => {
+            let grid = simplex::grid_f32(k, rl.grid_divisions);
+            let mut scores = Vec::new();
+            for (i, w) in grid.iter().enumerate() {
+                let mut p = StaticWeights::new("grid", w, env.state_dim())?;
+                scores.push(env.selection_score(&mut p, &lambdas[0])?);
+                (ctx.progress)(0.5 * (i + 1) as f64 / grid.len() as f64);
+            }
+            for (j, lambda) in lambdas.iter().enumerate() {
+                let values: Vec<f64> = scores.iter().map(|s| simplex::dot(lambda, s)).collect();
+                let (best, _) = simplex::argmax(&values).expect("a non-empty grid");
+                let mut p = StaticWeights::new("grid", &grid[best], env.state_dim())?;
+                evals.push(env.evaluate(&mut p, lambda, j == 0)?);
+                if j == 0 {
+                    for (name, w) in ctx.data.objectives().iter().zip(&grid[best]) {
+                        rec.metrics.insert(format!("grid_weight.{name}"), f64::from(*w));
+                    }
+                }
+            }
+        }
+        PolicyBuild::Dcrl(_) | PolicyBuild::Morl => {
+            let layout = env.layout();
+            for (j, lambda) in lambdas.iter().enumerate() {
+                let (train_env, max_steps) = env.training();
+                let (mut policy, curve) = train_for_lambda(
+                    ctx,
+                    train_env,
+                    &layout,
+                    max_steps,
+                    lambda,
+                    (j, lambdas.len()),
+                )?;
+                if j == 0 {
+                    rec.curve = curve.returns;
+                }
+                evals.push(env.evaluate(policy.as_mut(), lambda, j == 0)?);
+            }
+        }
+    }
+    env.record(&lambdas, &evals, rec);
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! What stage B needs of an environment, so one driver ([`super::driver`]) serves the
+//! simulator ([`super::simulator`]) and logged re-ranking ([`super::logged`]) alike.
+
+use crate::Result;
+use deepprl_models::WeightPolicy;
+use deepprl_report::RunRecord;
+use deepprl_rl::dcrl::StateLayout;
+use deepprl_rl::env::Environment;
+
+/// An environment of stage B: where learning policies train, how fixed weights are selected,
+/// how a policy is evaluated, whether there is an oracle, and how evaluations become the run's
+/// points and metrics.
+pub trait StageEnv {
+    /// One evaluation of a policy at one λ.
+    type Evaluation: Clone;
+
+    /// Number of objectives K.
+    fn n_objectives(&self) -> usize;
+
+    /// Width of the policy's states.
+    fn state_dim(&self) -> usize;
+
+    /// Which state columns are context and user.
+    fn layout(&self) -> StateLayout;
+
+    /// The environment learning policies train in, and its episode length limit.
+    fn training(&mut self) -> (&mut dyn Environment, usize);
+
+    /// The per-objective score of fixed weights on the selection episodes or requests (never
+    /// the evaluation ones); the grid policy picks the point with the best `λ · score`.
+    /// `lambda` is the run's first preference.
+    ///
+    /// # Errors
+    /// If the policy rejects a state.
+    fn selection_score(
+        &mut self,
+        policy: &mut dyn WeightPolicy,
+        lambda: &[f64],
+    ) -> Result<Vec<f64>>;
+
+    /// Evaluates `policy` at preference `lambda` on the evaluation episodes or requests, the
+    /// same for every method; `headline` marks the evaluation whose extra metrics (regret,
+    /// NDCG) the record keeps.
+    ///
+    /// # Errors
+    /// If the policy rejects a state.
+    fn evaluate(
+        &mut self,
+        policy: &mut dyn WeightPolicy,
+        lambda: &[f64],
+        headline: bool,
+    ) -> Result<Self::Evaluation>;
+
+    /// The oracle's evaluation at `lambda`, or `None` when the environment has no oracle.
+    ///
+    /// # Errors
+    /// From the evaluation.
+    fn evaluate_oracle(&mut self, lambda: &[f64]) -> Option<Result<Self::Evaluation>>;
+
+    /// The run's points (one per λ) and metrics from one evaluation per λ; the first λ's is
+    /// the headline.
+    fn record(&self, lambdas: &[Vec<f64>], evals: &[Self::Evaluation], rec: &mut RunRecord);
+}

@@ -1,0 +1,101 @@
+//! Stage B of docs/DESIGN.md §3.4 for one run: the predictor frozen, the weight policy trained
+//! (once per λ of the grid, when it learns) and evaluated into a [`RunRecord`], by one
+//! [`driver`] over two [`env::StageEnv`]s: the simulator and logged re-ranking.
+//!
+//! - [`context`]: what a run is given.
+//! - [`env`]: what the driver needs of an environment.
+//! - [`driver`]: what each policy kind trains, selects and evaluates.
+//! - [`learn`]: learning policies (DCRL, MORL) made and trained for one λ.
+//! - [`simulator`], [`logged`]: the two environments.
+
+pub mod context;
+pub mod driver;
+pub mod env;
+pub mod learn;
+pub mod logged;
+pub mod simulator;
+
+pub use context::RunContext;
+
+use crate::Result;
+use crate::method::Method;
+use crate::predictors;
+use crate::scoring::{
+    WorldScorer, logged_episodes, outcome_stats, prediction_stats, user_profiles,
+};
+use deepprl_data::Slice;
+use deepprl_plugins::find_plugin;
+use deepprl_report::RunRecord;
+use deepprl_rl::env::{LoggedReranking, Simulator, SimulatorConfig};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Runs stage B.
+///
+/// # Errors
+/// If the predictor cannot be loaded, a policy cannot be made, or training fails.
+pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
+    let predictor = predictors::load_predictor(
+        ctx.method.predictor,
+        ctx.config,
+        ctx.data,
+        ctx.seed,
+        &ctx.predictor_dir,
+    )?;
+    let mut record = RunRecord {
+        dataset: ctx.data.name.clone(),
+        method: ctx.method.name(),
+        seed: ctx.seed,
+        metrics: ctx.summary.metrics.clone(),
+        points: Vec::new(),
+        curve: Vec::new(),
+        weights_by_hour: Vec::new(),
+        beta: ctx.summary.beta.clone(),
+        wall_secs: 0.0,
+    };
+    let data = ctx.data;
+    let rl = &ctx.config.rl;
+    match &data.world {
+        Some(world) => {
+            let scorer = WorldScorer::new(predictor, world, data)?;
+            let env = Simulator::new(
+                world.clone(),
+                SimulatorConfig::from_world(world),
+                user_profiles(&data.ds),
+            )?
+            .with_scorer(Arc::new(scorer));
+            let mut stage = simulator::SimulatorStage::new(env, rl, data.objectives());
+            driver::drive(ctx, &mut stage, &mut record)?;
+        }
+        None => {
+            let predictor = predictor.as_ref();
+            let stats = prediction_stats(predictor, data)?;
+            let profiles = user_profiles(&data.ds);
+            let rewards = outcome_stats(&data.ds);
+            let make_env = |slice| -> Result<LoggedReranking> {
+                let episodes = logged_episodes(predictor, &stats, data, slice)?;
+                Ok(LoggedReranking::new(episodes, profiles.clone(), rl.top_n, rewards.clone())?)
+            };
+            let (valid, test) = (make_env(Slice::Valid)?, make_env(Slice::Test)?);
+            let mut stage = logged::LoggedStage::new(valid, test, rl, data.objectives());
+            driver::drive(ctx, &mut stage, &mut record)?;
+        }
+    }
+    // An undefined metric (e.g. NDCG of an objective with no positive outcome) is left out:
+    // the report holds numbers only.
+    record.metrics.retain(|_, v| v.is_finite());
+    (ctx.progress)(1.0);
+    Ok(record)
+}
+
+/// Versions of the crates and of the plugins a method loads.
+pub fn versions(method: &Method) -> BTreeMap<String, String> {
+    let mut v = crate::manifest::crate_versions();
+    let plugins = [method.predictor.plugin_name(), method.policy.plugin_name()];
+    for name in plugins.into_iter().flatten() {
+        if let Ok(p) = find_plugin(name) {
+            v.insert(format!("plugin {name}"), p.info().version.clone());
+        }
+    }
+    v
+}

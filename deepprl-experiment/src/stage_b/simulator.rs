@@ -1,0 +1,145 @@
+//! Stage B in the simulator: the method's predictor ranks the candidates of the synthetic
+//! world, its policy chooses the weights, the world answers.
+//!
+//! Each method gives one point per λ of the grid: the expected outcome per session of every
+//! objective, in stored units (Σ over the session's slates of the slate's mean outcome), from
+//! the same evaluation sessions for every method (seeded by [`EVAL_SEED`] and the run's seed
+//! only through the policy). The grid policy picks its weights on separate selection sessions
+//! ([`GRID_SEED`]).
+
+use crate::Result;
+use crate::config::RlSettings;
+use crate::stage_b::env::StageEnv;
+use deepprl_core::simplex;
+use deepprl_data::meta::FeatureStats;
+use deepprl_data::world::K;
+use deepprl_models::WeightPolicy;
+use deepprl_report::{Point, RunRecord};
+use deepprl_rl::dcrl::StateLayout;
+use deepprl_rl::env::{Environment, Simulator};
+use deepprl_rl::rollout::{self, Evaluation};
+
+/// Seed of the evaluation sessions (the same for every method and run seed).
+pub const EVAL_SEED: u64 = 1_000_000;
+/// Seed of the grid policy's selection sessions.
+pub const GRID_SEED: u64 = 2_000_000;
+
+/// The simulator as a stage-B environment.
+pub struct SimulatorStage<'a> {
+    env: Simulator,
+    rl: &'a RlSettings,
+    objectives: Vec<String>,
+}
+
+impl<'a> SimulatorStage<'a> {
+    /// Stage B over `env` with the experiment's settings `rl`.
+    pub fn new(env: Simulator, rl: &'a RlSettings, objectives: Vec<String>) -> Self {
+        Self { env, rl, objectives }
+    }
+
+    fn max_steps(&self) -> usize {
+        self.env.config().max_steps
+    }
+
+    /// Per-session totals in stored units from standardised totals: `Σx = s·Σz + m·length`.
+    fn point(norm: &[FeatureStats; K], e: &Evaluation) -> Vec<f64> {
+        (0..K)
+            .map(|k| norm[k].std * e.discounted_return[k] + norm[k].mean * e.mean_length)
+            .collect()
+    }
+}
+
+impl StageEnv for SimulatorStage<'_> {
+    type Evaluation = Evaluation;
+
+    fn n_objectives(&self) -> usize {
+        K
+    }
+
+    fn state_dim(&self) -> usize {
+        self.env.state_dim()
+    }
+
+    fn layout(&self) -> StateLayout {
+        self.env.layout()
+    }
+
+    fn training(&mut self) -> (&mut dyn Environment, usize) {
+        let max_steps = self.max_steps();
+        (&mut self.env, max_steps)
+    }
+
+    fn selection_score(
+        &mut self,
+        policy: &mut dyn WeightPolicy,
+        lambda: &[f64],
+    ) -> Result<Vec<f64>> {
+        let max_steps = self.max_steps();
+        let e = rollout::evaluate(
+            &mut self.env,
+            policy,
+            self.rl.grid_episodes,
+            max_steps,
+            1.0,
+            &simplex::normalised_f32(lambda),
+            GRID_SEED,
+            false,
+        )?;
+        Ok(e.discounted_return)
+    }
+
+    fn evaluate(
+        &mut self,
+        policy: &mut dyn WeightPolicy,
+        lambda: &[f64],
+        headline: bool,
+    ) -> Result<Evaluation> {
+        let max_steps = self.max_steps();
+        Ok(rollout::evaluate(
+            &mut self.env,
+            policy,
+            self.rl.eval_episodes,
+            max_steps,
+            1.0,
+            &simplex::normalised_f32(lambda),
+            EVAL_SEED,
+            headline,
+        )?)
+    }
+
+    fn evaluate_oracle(&mut self, lambda: &[f64]) -> Option<Result<Evaluation>> {
+        let max_steps = self.max_steps();
+        Some(
+            rollout::evaluate_oracle(
+                &mut self.env,
+                self.rl.eval_episodes,
+                max_steps,
+                1.0,
+                &simplex::normalised_f32(lambda),
+                EVAL_SEED,
+            )
+            .map_err(Into::into),
+        )
+    }
+
+    fn record(&self, lambdas: &[Vec<f64>], evals: &[Evaluation], rec: &mut RunRecord) {
+        let norm = self.env.world().norm();
+        for (lambda, e) in lambdas.iter().zip(evals) {
+            rec.points.push(Point { lambda: lambda.clone(), value: Self::point(norm, e) });
+        }
+        let e = &evals[0];
+        for (name, v) in self.objectives.iter().zip(Self::point(norm, e)) {
+            rec.metrics.insert(format!("return.{name}"), v);
+        }
+        rec.metrics.insert("utility".into(), simplex::dot(&lambdas[0], &e.discounted_return));
+        rec.metrics.insert("reward_per_step".into(), e.mean_reward);
+        rec.metrics.insert("session_length".into(), e.mean_length);
+        if let Some(r) = e.return_rate {
+            rec.metrics.insert("return_rate".into(), r);
+        }
+        if let Some(r) = e.regret {
+            rec.metrics.insert("regret".into(), r);
+        }
+        rec.weights_by_hour = e.weights_by_hour.clone();
+    }
+}
