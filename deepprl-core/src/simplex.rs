@@ -20,8 +20,8 @@
 //! assert_eq!(simplex::argmax(&scores), Some((0, 1.0))); // a three-way tie: the first point
 //! ```
 
+use crate::init;
 use crate::rng::DeepRng;
-use ndarray_rand::rand::Rng;
 
 /// Scores closer than this count as tied in [`argmax`] (absolute; scores in deepprl are
 /// returns and utilities of order 1–100, far above float noise of 1e-12).
@@ -105,15 +105,17 @@ pub fn normalised_f32(lambda: &[f64]) -> Vec<f32> {
     lambda.iter().map(|&l| (l / s) as f32).collect()
 }
 
-/// A point drawn uniformly from the simplex (a flat Dirichlet), from `k` exponential draws.
+/// A random point of the simplex: the softmax of `k` logits drawn uniformly from `[−2, 2]`
+/// (DCRL's warm-up exploration). Its spread is bounded: every weight is at least
+/// `e^{−4} / (1 + (k − 1) e^{4})` of the largest, so no objective is ever switched off.
 ///
 /// # Panics
 /// If `k == 0`.
-pub fn random(k: usize, rng: &mut DeepRng) -> Vec<f64> {
+pub fn random(k: usize, rng: &mut DeepRng) -> Vec<f32> {
     assert!(k > 0, "simplex::random: no objectives");
-    let e: Vec<f64> = (0..k).map(|_| -(1.0 - rng.random::<f64>()).ln()).collect();
-    let s: f64 = e.iter().sum();
-    e.into_iter().map(|v| v / s).collect()
+    let g = init::uniform(k, 1.0f32, rng).mapv(|v: f32| (v * 2.0).exp());
+    let s = g.sum();
+    g.iter().map(|v| v / s).collect()
 }
 
 #[cfg(test)]
@@ -158,17 +160,20 @@ mod tests {
     }
 
     #[test]
-    fn random_points_lie_on_the_simplex_and_average_to_its_centre() {
+    fn random_points_lie_on_the_simplex_within_their_spread_and_average_to_its_centre() {
         let mut rng = seeded(3);
         let n = 20_000;
         let mut mean = [0.0; 3];
+        let floor = (-4.0f32).exp() / (1.0 + 2.0 * 4.0f32.exp());
         for _ in 0..n {
             let w = random(3, &mut rng);
-            assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12 && w.iter().all(|&v| v >= 0.0));
-            (0..3).for_each(|k| mean[k] += w[k] / n as f64);
+            assert!((w.iter().sum::<f32>() - 1.0).abs() < 1e-6, "{w:?}");
+            assert!(w.iter().all(|&v| v >= floor * 0.999), "{w:?}");
+            (0..3).for_each(|k| mean[k] += f64::from(w[k]) / n as f64);
         }
-        // Each coordinate of a flat Dirichlet(1,1,1) has mean 1/3 and sd 0.236.
+        // The logits are exchangeable, so each coordinate has mean 1/3.
         assert!(mean.iter().all(|m| (m - 1.0 / 3.0).abs() < 0.01), "{mean:?}");
+        assert_eq!(random(3, &mut seeded(9)), random(3, &mut seeded(9)));
         assert_eq!(dot(&[0.5, 0.5], &[2.0, 4.0]), 3.0);
         assert_eq!(normalised_f32(&[1.0, 3.0]), vec![0.25, 0.75]);
     }

@@ -1,13 +1,13 @@
 //! Datasets as model batches.
 //!
-//! `deepprl-models` does not depend on `deepprl-data` (DESIGN.md §6), so this module maps one
+//! `deepprl-models` does not depend on `deepprl-data` (docs/DESIGN.md §6), so this module maps one
 //! onto the other: a [`Schema`] from a dataset's [`Metadata`], and a [`BatchSource`] over a
 //! slice of a [`Dataset`].
 //!
 //! Categorical columns, in order: user and item (interaction datasets only), the categorical
 //! side features (role `other`: they enter the predictor's input, not the hypernetworks'
 //! conditioning), then the context fields. Histories become the interval feature
-//! `δ = ln(1 + Δt / 60 s)` of DESIGN.md §3.2.
+//! `δ = ln(1 + Δt / 60 s)` of docs/DESIGN.md §3.2.
 
 use deepprl_data::meta::DatasetKind;
 use deepprl_data::{Dataset, Histories, Metadata, Slice};

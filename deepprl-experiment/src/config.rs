@@ -20,6 +20,12 @@ use deepprl_rl::dcrl::DcrlConfig;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// DeepPRL against the baselines: MoH + DCRL; MoH + MORL (the same predictor, a non-contextual,
+/// non-personalised RL policy); Shared-Bottom and MMOE with grid-selected and uniform static
+/// weights.
+pub const COMPARISON: &[&str] =
+    &["moh+dcrl", "moh+morl", "sb+grid", "sb+static", "mmoe+grid", "mmoe+static"];
+
 /// Seeds: a count (`3` means 0, 1, 2) or an explicit list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -40,7 +46,7 @@ impl Seeds {
     }
 }
 
-/// Settings of the policy stage (DESIGN.md §3.4, stage B).
+/// Settings of the policy stage (docs/DESIGN.md §3.4, stage B).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RlSettings {
@@ -115,8 +121,8 @@ pub struct ExperimentConfig {
     pub name: String,
     /// `world` or dataset config paths (default `["world"]`).
     pub datasets: Vec<String>,
-    /// `predictor+policy` names (default: the comparison of DESIGN.md §5, see
-    /// [`crate::presets::COMPARISON`]).
+    /// `predictor+policy` names (default: the comparison of docs/DESIGN.md §5, see
+    /// [`COMPARISON`]).
     pub methods: Vec<String>,
     /// Seeds (default 3).
     pub seeds: Seeds,
@@ -143,7 +149,7 @@ impl Default for ExperimentConfig {
         Self {
             name: "experiment".into(),
             datasets: vec!["world".into()],
-            methods: crate::presets::COMPARISON.iter().map(|s| s.to_string()).collect(),
+            methods: COMPARISON.iter().map(|s| s.to_string()).collect(),
             seeds: Seeds::Count(3),
             jobs: 0,
             highlight: "moh+dcrl".into(),

@@ -1,4 +1,4 @@
-//! The manifest of a run (DESIGN.md §5: every run records seed, config, git revision and data
+//! The manifest of a run (docs/DESIGN.md §5: every run records seed, config, git revision and data
 //! hash), written atomically beside its result.
 
 use crate::Result;

@@ -105,9 +105,9 @@ named_kinds! {
         Moh = "moh": "Mixture of HyperNetworks with the SA-Time-LSTM encoder (DeepPRL)",
         /// MoH with plain towers.
         MohNoHyper = "moh-nohyper": "MoH ablation: plain towers instead of hypernetworks",
-        /// MoH with a uniform mixture.
+        /// MoH without mixture attention (each head reads its own tower only).
         MohNoAttention = "moh-noattention":
-            "MoH ablation: uniform mixture instead of mixture attention",
+            "MoH ablation: no mixture attention (each head reads its own tower only)",
         /// MoH with one hypernetwork for all objectives.
         MohSharedHyper = "moh-sharedhyper":
             "MoH ablation: one hypernetwork shared by all objectives",

@@ -1,4 +1,4 @@
-//! Stage A of DESIGN.md §3.4: the predictor of every (dataset, predictor, seed), trained once on
+//! Stage A of docs/DESIGN.md §3.4: the predictor of every (dataset, predictor, seed), trained once on
 //! the training slice and shared by every policy combined with it.
 //!
 //! Folder: `<out>/predictors/<dataset>/<predictor>/seed<N>/` with the trainer's checkpoints

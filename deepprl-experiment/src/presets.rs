@@ -7,18 +7,14 @@ use crate::method::{Method, ablation_grid};
 use deepprl_data::world::WorldConfig;
 use deepprl_models::train::TrainConfig;
 
-/// DeepPRL against the baselines: MoH + DCRL; MoH + MORL (the same predictor, a non-contextual,
-/// non-personalised RL policy); Shared-Bottom and MMOE with grid-selected and uniform static
-/// weights.
-pub const COMPARISON: &[&str] =
-    &["moh+dcrl", "moh+morl", "sb+grid", "sb+static", "mmoe+grid", "mmoe+static"];
+pub use crate::config::COMPARISON;
 
 /// The default comparison on `datasets` (`world` and dataset config paths), 3 seeds.
 pub fn comparison(datasets: Vec<String>) -> ExperimentConfig {
     ExperimentConfig { name: "comparison".into(), datasets, ..ExperimentConfig::default() }
 }
 
-/// The ablation grid of DESIGN.md §4 on `datasets` (with the Oracle on the simulator).
+/// The ablation grid of docs/DESIGN.md §4 on `datasets` (with the Oracle on the simulator).
 pub fn ablation(datasets: Vec<String>) -> ExperimentConfig {
     let simulator_only = datasets.iter().all(|d| d == "world");
     ExperimentConfig {

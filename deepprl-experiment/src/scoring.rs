@@ -1,4 +1,4 @@
-//! A trained predictor as the ranking signal of DESIGN.md §3.4: `U(i) = Σ_k w_k ŷ_k`, each ŷ_k
+//! A trained predictor as the ranking signal of docs/DESIGN.md §3.4: `U(i) = Σ_k w_k ŷ_k`, each ŷ_k
 //! standardised by the mean and standard deviation of the predictor's own predictions on the
 //! training slice, so weights are comparable across objectives and predictors.
 //!

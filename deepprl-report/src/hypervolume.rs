@@ -5,7 +5,7 @@
 //! dominates and that itself dominates `r`.
 //! A point that is not strictly better than `r` in every objective spans an empty box and
 //! contributes nothing; dominated points add nothing either.
-//! The reference point comes from the dataset's config (DESIGN.md §5), so hypervolumes of
+//! The reference point comes from the dataset's config (docs/DESIGN.md §5), so hypervolumes of
 //! different methods on one dataset are comparable, and those on different datasets are not.
 //!
 //! The algorithm is HSO ("hypervolume by slicing objectives", While et al., 2006): sort the

@@ -1,4 +1,4 @@
-//! Reports of experiment results (DESIGN.md §5): `results.csv`, `results.json`, `report.md`
+//! Reports of experiment results (docs/DESIGN.md §5): `results.csv`, `results.json`, `report.md`
 //! and SVG plots, from the runs the experiment runner records.
 //!
 //! ```

@@ -1,5 +1,5 @@
 //! Linear utility of points under preference weights, and the expected utility of a method
-//! over a fixed grid of λ (DESIGN.md §5).
+//! over a fixed grid of λ (docs/DESIGN.md §5).
 //!
 //! - The utility of a point `v` under `λ` is `λ·v`.
 //! - The utility of a fixed point set under `λ` is the best of its points: `max_p λ·p`

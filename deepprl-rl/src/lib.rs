@@ -1,4 +1,4 @@
-//! Deep Contextual RL for deepprl (DESIGN.md §3.4–3.5).
+//! Deep Contextual RL for deepprl (docs/DESIGN.md §3.4–3.5).
 //!
 //! - [`mod@env`]: environments with vector rewards — a known-answer contextual bandit, the
 //!   simulator over the synthetic world (long-term effects, a known oracle, ranking with a

@@ -13,6 +13,8 @@
 
 mod bench;
 mod cmd;
+#[cfg(test)]
+mod cycles;
 mod suite;
 mod tasks;
 #[cfg(test)]

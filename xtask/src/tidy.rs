@@ -117,6 +117,39 @@ fn workspace_is_tidy() {
     );
 }
 
+#[test]
+fn no_two_modules_of_a_crate_import_each_other() {
+    use crate::cycles::{crate_sources, imported_paths, module_of, mutual_imports};
+    let root = project_root();
+    let mut problems = Vec::new();
+    let sources = crate_sources(&root);
+    assert!(sources.len() > 5, "found only {} crates under {}", sources.len(), root.display());
+    for src in sources {
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        let mut modules = std::collections::BTreeMap::new();
+        for path in files {
+            let relative = path.strip_prefix(&src).unwrap_or(&path);
+            let Some(me) = module_of(relative) else { continue };
+            let Ok(text) = fs::read_to_string(&path) else { continue };
+            let root_file = matches!(
+                relative.file_name().and_then(|n| n.to_str()),
+                Some("lib.rs" | "main.rs" | "mod.rs")
+            );
+            let paths = imported_paths(&text, &me, root_file);
+            modules.entry(me).or_insert_with(Vec::new).extend(paths);
+        }
+        let krate =
+            src.parent().unwrap_or(&src).strip_prefix(&root).unwrap_or(&src).display().to_string();
+        problems.extend(mutual_imports(&modules).into_iter().map(|c| format!("{krate}: {c}")));
+    }
+    assert!(
+        problems.is_empty(),
+        "modules that import each other (move what both need into a third module):\n{}",
+        problems.join("\n")
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

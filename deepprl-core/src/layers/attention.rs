@@ -1,6 +1,6 @@
 //! Multi-head attention layer: `Linear` projections of queries, keys and values, then
 //! [`ops::attention`](crate::ops::attention) per head; the heads' outputs are concatenated
-//! (no output projection: DESIGN.md §3.2 pools `Σ α W_v h` directly).
+//! (no output projection: docs/DESIGN.md §3.2 pools `Σ α W_v h` directly).
 
 use super::{Layer, Linear, LinearConfig};
 use crate::Float;

@@ -1,5 +1,5 @@
 //! Hyper-linear layer: an MLP hypernetwork reads a conditioning vector `z` and generates, per
-//! example, the weights of a linear map applied to `x` (DESIGN.md §3.3):
+//! example, the weights of a linear map applied to `x` (docs/DESIGN.md §3.3):
 //! `W_b = reshape(H(z_b), [d_input, d_output])`, `y_b = x_b · W_b (+ c_b)`.
 //!
 //! Gradients flow to `x`, to `z` and to the hypernetwork's parameters: the op's `dW` is the
@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 pub struct HyperLinearConfig {
     /// Width of `x`.
     pub d_input: usize,
-    /// Width of `y` (the rank `r` of the generated low-rank tower in DESIGN.md).
+    /// Width of `y` (the rank `r` of the generated low-rank tower in docs/DESIGN.md).
     pub d_output: usize,
     /// Width of the conditioning vector `z`.
     pub d_cond: usize,

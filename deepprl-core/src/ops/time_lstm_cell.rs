@@ -1,4 +1,4 @@
-//! One step of a Time-LSTM cell (Zhu et al., IJCAI 2017), variants 1 and 3 (DESIGN.md §3.2).
+//! One step of a Time-LSTM cell (Zhu et al., IJCAI 2017), variants 1 and 3 (docs/DESIGN.md §3.2).
 //!
 //! Both take the interval feature `δ = ln(1 + Δt / 60 s)` of the step and the precomputed input
 //! projection `xw = x · W_x + b` (one matrix product for the whole sequence).

@@ -5,12 +5,12 @@ use super::config::DcrlConfig;
 use super::layout::StateLayout;
 use super::nets::{act, actor_loss, critic_loss, mlp, q_values};
 use crate::codec::{from_chunks, to_chunks};
+use deepprl_core::Parameterized;
 use deepprl_core::io::{self, TensorFile};
 use deepprl_core::layers::Mlp;
 use deepprl_core::ops::softmax;
 use deepprl_core::optim::{Adam, clip_grad_norm};
 use deepprl_core::rng::{DeepRng, seeded};
-use deepprl_core::{Parameterized, init};
 use deepprl_models::{Transitions, WeightPolicy};
 use ndarray::{Array2, Axis};
 use ndarray_rand::rand_distr::{Distribution, Normal};
@@ -263,11 +263,4 @@ impl WeightPolicy for Dcrl {
         *self = next;
         Ok(())
     }
-}
-
-/// Draws a state-independent random point on the simplex (used for warm-up exploration).
-pub fn random_weights(k: usize, rng: &mut DeepRng) -> Vec<f32> {
-    let g: ndarray::Array1<f32> = init::uniform(k, 1.0, rng).mapv(|v: f32| (v * 2.0).exp());
-    let s = g.sum();
-    g.iter().map(|v| v / s).collect()
 }

@@ -3,12 +3,14 @@
 
 use std::ops::Range;
 
-/// The parts of a flat state `[s_hist; e_u; e_c]` (any order, any part may be absent).
+/// The parts of a flat state (any order, any part may be absent): today the environments'
+/// `[hour (sin, cos) | recent outcomes | user profile]`, the context being the hour and the
+/// user part the profile (docs/DESIGN.md §3.4).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StateLayout {
     /// Total width.
     pub dim: usize,
-    /// Columns of the user embedding.
+    /// Columns of the user part.
     pub user: Option<Range<usize>>,
     /// Columns of the context.
     pub context: Option<Range<usize>>,

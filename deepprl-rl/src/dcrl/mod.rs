@@ -1,4 +1,4 @@
-//! Deep Contextual RL (DESIGN.md §3.4): a deterministic actor onto the simplex of objective
+//! Deep Contextual RL (docs/DESIGN.md §3.4): a deterministic actor onto the simplex of objective
 //! weights and a critic on (state, weights), trained DDPG-style from replay with target networks,
 //! exploration noise on the actor's logits, discount γ and business preference λ, and optional
 //! TD3 refinements (twin critics, delayed actor, target smoothing).
@@ -10,6 +10,6 @@ pub mod nets;
 #[cfg(test)]
 mod tests;
 
-pub use agent::{Dcrl, random_weights};
+pub use agent::Dcrl;
 pub use config::DcrlConfig;
 pub use layout::StateLayout;

@@ -1,4 +1,4 @@
-//! DCRL on the two-context bandit with a known answer (DESIGN.md §3.4; issue "What it must show").
+//! DCRL on the two-context bandit with a known answer (docs/DESIGN.md §3.4; issue "What it must show").
 
 use super::*;
 use crate::env::ContextBandit;

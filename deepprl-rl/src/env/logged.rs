@@ -1,4 +1,4 @@
-//! Logged re-ranking (DESIGN.md §3.5, offline): each logged request of a user offers the items
+//! Logged re-ranking (docs/DESIGN.md §3.5, offline): each logged request of a user offers the items
 //! that user was shown, with a predictor's standardised scores and the realised outcomes; the
 //! policy's weights re-rank them by `Σ_k w_k ŷ_k` (ties in logged order) and the reward is the
 //! mean realised outcome of the top N, standardised per objective so λ weighs objectives on one

@@ -1,4 +1,4 @@
-//! Environments with vector rewards (DESIGN.md §3.5).
+//! Environments with vector rewards (docs/DESIGN.md §3.5).
 //!
 //! An environment presents a state, receives one weight vector per step (the weights that rank
 //! that request's candidates), and answers with a vector reward — the realised outcome of each

@@ -17,7 +17,7 @@ use deepprl_data::world::{Context, K, World};
 use std::sync::Arc;
 
 /// Standardised predicted outcomes of candidate items, which the simulator ranks by
-/// `Σ_k w_k ẑ_k` (DESIGN.md §3.4).
+/// `Σ_k w_k ẑ_k` (docs/DESIGN.md §3.4).
 pub trait SlateScorer: Send + Sync {
     /// One standardised prediction `[K]` per item of `items`, in the same order, for `user` in
     /// `context`.

@@ -8,7 +8,7 @@
 //! a consistent set; the previous set is deleted only afterwards.
 
 use super::RolloutConfig;
-use super::train::LearningCurve;
+use super::curve::LearningCurve;
 use crate::replay::ReplayBuffer;
 use deepprl_models::WeightPolicy;
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
 //! Evaluation on logged data: every episode once, re-ranked by the policy's weights, with the
-//! ranking metrics of DESIGN.md §5; and the grid choice of fixed weights on logged data.
+//! ranking metrics of docs/DESIGN.md §5; and the grid choice of fixed weights on logged data.
 
 use super::HourlyWeights;
 use crate::env::{Environment, LoggedReranking};
@@ -111,7 +111,7 @@ pub fn evaluate_logged(
 
 /// The fixed weights of `grid` (the first on ties) with the highest mean λ-scalarised reward per
 /// request over every request of `env` (e.g. the validation episodes), and that reward — the
-/// `grid` baseline of DESIGN.md §4 on logged data. The score of `w` is
+/// `grid` baseline of docs/DESIGN.md §4 on logged data. The score of `w` is
 /// [`LoggedEvaluation::scalarised`] of [`evaluate_logged`] for static weights `w` (up to
 /// rounding: this sums λ-scalarised rewards request by request).
 ///

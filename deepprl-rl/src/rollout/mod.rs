@@ -9,13 +9,15 @@
 //!   [`best_static_logged`] picks fixed weights on a grid by logged reward.
 
 mod checkpoint;
+mod curve;
 mod evaluate;
 mod logged;
 mod train;
 
+pub use curve::LearningCurve;
 pub use evaluate::{Actor, EvalConfig, Evaluation, evaluate, evaluate_oracle, evaluate_with};
 pub use logged::{LoggedEvaluation, best_static_logged, evaluate_logged};
-pub use train::{LearningCurve, RlEvent, TrainOptions, train, train_with};
+pub use train::{RlEvent, TrainOptions, train, train_with};
 
 use serde::{Deserialize, Serialize};
 

@@ -3,13 +3,13 @@
 
 use super::RolloutConfig;
 use super::checkpoint;
-use crate::dcrl::random_weights;
+use super::curve::LearningCurve;
 use crate::env::Environment;
 use crate::replay::{ReplayBuffer, Transition};
 use deepprl_core::rng::worker_rng;
+use deepprl_core::simplex;
 use deepprl_models::WeightPolicy;
 use ndarray::Array2;
-use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// Progress of a training run.
@@ -40,16 +40,6 @@ pub enum RlEvent {
     },
     /// Training finished.
     Finished,
-}
-
-/// Per-episode learning curve of a run.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LearningCurve {
-    /// Mean update loss per episode (0 for episodes without updates).
-    pub loss: Vec<f64>,
-    /// Undiscounted λ-scalarised return per episode, with exploration.
-    pub returns: Vec<f64>,
 }
 
 /// What a training run reports to and where it checkpoints.
@@ -127,7 +117,7 @@ pub fn train_with(
         let (mut loss_sum, mut n_updates, mut ret) = (0.0, 0usize, 0.0);
         for _ in 0..config.max_steps {
             let weights = if buffer.len() < config.warmup {
-                random_weights(k, rng)
+                simplex::random(k, rng)
             } else {
                 let s = Array2::from_shape_vec((1, state.len()), state.clone()).expect("one row");
                 policy.act(&s, true)?.row(0).to_vec()

@@ -1,4 +1,4 @@
-//! The simulator environment over the synthetic world (DESIGN.md §3.5): long-term effects.
+//! The simulator environment over the synthetic world (docs/DESIGN.md §3.5): long-term effects.
 //!
 //! An episode is one user session. At each step the environment draws `candidates` items, ranks
 //! them by `Σ_k w_k ẑ_k` with the policy's weights `w` over standardised predicted outcomes `ẑ`
@@ -14,8 +14,8 @@
 //!
 //! The state is `[hour of day (sin, cos) | moving average of recent slate outcomes (K) |
 //! user features]`: the context, a short-term history summary in place of the SA-Time-LSTM
-//! state, and a per-user vector (e.g. the user embedding of a predictor trained on the world's
-//! log; empty for a non-personalised state). Satisfaction itself is hidden, as in reality.
+//! state, and a per-user vector (the runner passes each user's standardised mean outcomes on
+//! the training slice; empty for a non-personalised state). Satisfaction itself is hidden, as in reality.
 
 use super::scorer::{SlateScorer, TrueScorer};
 use super::state::{self, CONTEXT};
