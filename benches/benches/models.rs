@@ -13,7 +13,7 @@ use std::hint::black_box;
 fn workload<W: Workload<f32>>(c: &mut Criterion) {
     let dims = Dims::SPEC;
     let batches: Vec<Batch<f32>> = Batch::all(&dims);
-    let mut trainer = Trainer::new(W::init(&dims), 2);
+    let mut trainer = Trainer::new(W::init(&dims).expect("the spec's weights load"), 2);
     let mut g = c.benchmark_group("spec");
     g.throughput(Throughput::Elements(W::flop_per_step(&dims)));
     let mut step = 0;

@@ -96,7 +96,8 @@ pub fn measure<W: Workload<f32> + Send>(dims: &Dims, options: &Options) -> Measu
     let n = batches.len();
     let batch = dims.batch as f64;
     let (losses, predictions, train, infer) = with_threads(options.threads, || {
-        let mut trainer = Trainer::new(W::init(dims), options.shards);
+        let model = W::init(dims).unwrap_or_else(|e| panic!("{e}"));
+        let mut trainer = Trainer::new(model, options.shards);
         let losses: Vec<f64> = (0..5).map(|s| f64::from(trainer.step(&batches[s % n]))).collect();
         let predictions = trainer.predict(&batches[0]).row(0).mapv(f64::from).to_vec();
         let train = median_rate(options.steps, |s| {

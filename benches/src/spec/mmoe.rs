@@ -1,94 +1,46 @@
-//! MMOE (`mmoe`): experts `X_e = ReLU(ReLU(x W1_e + b1_e) W2_e + b2_e)`, per-task gates
-//! `g_k = softmax(x G_k + g_k)`, mixtures `m_k = Σ_e g_k[:, e] X_e` and the sb towers on `m_k`.
+//! MMOE (`mmoe`) from shipped layers: [`Mlp`] experts
+//! `X_e = ReLU(ReLU(x W1_e + b1_e) W2_e + b2_e)`, per-task [`Linear`] gates
+//! `g_k = softmax(x G_k + g_k)`, mixtures `m_k = Σ_e g_k[:, e] X_e`
+//! ([`ops::expert_mix`](deepprl_core::ops::expert_mix)) and the sb towers on `m_k`.
 
-use super::affine::{self, Affine, AffineGrads};
-use super::embeddings::{self, Embeddings, EmbeddingsGrads};
-use super::mlp2::{self, Mlp2, Mlp2Grads};
-use super::params::{ParamList, ParamSpec};
-use super::sb::{bottom_macs, tower_macs, tower_specs, towers_forward};
+use super::blocks::{
+    bottom_macs, relu_block, relu_block_specs, tower_macs, tower_specs, towers, towers_forward,
+    towers_predict,
+};
+use super::params::{ParamSpec, linear};
 use super::workload::{Workload, multitask_bce};
-use super::{Batch, Dims};
+use super::{Batch, Dims, input};
+use deepprl_core::layers::{Embedding, Layer, Linear, LinearConfig, Mlp};
 use deepprl_core::ops::{expert_mix, sigmoid, softmax};
-use deepprl_core::params::join;
-use deepprl_core::{Float, GradRef, ParamGrads, Parameterized};
-use ndarray::{Array2, ArrayView2, ArrayViewD, ArrayViewMutD, s};
+use deepprl_core::rng::seeded;
+use deepprl_core::{Float, Parameterized, composite_params};
+use ndarray::{Array2, s};
 use std::ops::Range;
 
-/// The MMOE model: `emb.*`, `expert.e.*`, `gate.k.*`, `tower.k.*`.
+/// The MMOE model: `emb.f.table`, `experts.e.{0,1}.{w,b}`, `gates.k.{w,b}`, `towers.k.*`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mmoe<F> {
-    /// The embedding tables.
-    pub emb: Embeddings<F>,
+    /// One table per field.
+    pub emb: Vec<Embedding<F>>,
     /// `d_input → d_hidden1 → d_hidden2` experts, ReLU after both layers.
-    pub experts: Vec<Mlp2<F>>,
+    pub experts: Vec<Mlp<F>>,
     /// One `d_input → n_experts` gate per task (softmax applied in the forward pass).
-    pub gates: Vec<Affine<F>>,
+    pub gates: Vec<Linear<F>>,
     /// One `d_hidden2 → d_tower → 1` tower per task.
-    pub towers: Vec<Mlp2<F>>,
+    pub towers: Vec<Mlp<F>>,
 }
 
-/// Gradients of [`Mmoe`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct MmoeGrads<F> {
-    /// Sparse-row table gradients.
-    pub emb: EmbeddingsGrads<F>,
-    /// Expert gradients.
-    pub experts: Vec<Mlp2Grads<F>>,
-    /// Gate gradients.
-    pub gates: Vec<AffineGrads<F>>,
-    /// Tower gradients.
-    pub towers: Vec<Mlp2Grads<F>>,
-}
-
-impl<F: Float> ParamGrads<F> for MmoeGrads<F> {
-    fn add_assign(&mut self, other: &Self) {
-        self.emb.add_assign(&other.emb);
-        self.experts.add_assign(&other.experts);
-        self.gates.add_assign(&other.gates);
-        self.towers.add_assign(&other.towers);
-    }
-    fn scale(&mut self, factor: F) {
-        self.emb.scale(factor);
-        self.experts.scale(factor);
-        self.gates.scale(factor);
-        self.towers.scale(factor);
-    }
-    fn visit<'a>(&'a self, v: &mut dyn FnMut(&str, GradRef<'a, F>)) {
-        self.emb.visit(&mut |n, g| v(&join("emb", n), g));
-        self.experts.visit(&mut |n, g| v(&join("expert", n), g));
-        self.gates.visit(&mut |n, g| v(&join("gate", n), g));
-        self.towers.visit(&mut |n, g| v(&join("tower", n), g));
-    }
-}
-
-impl<F: Float> Parameterized<F> for Mmoe<F> {
-    type Grads = MmoeGrads<F>;
-    fn zero_grads(&self) -> Self::Grads {
-        MmoeGrads {
-            emb: self.emb.zero_grads(),
-            experts: self.experts.zero_grads(),
-            gates: self.gates.zero_grads(),
-            towers: self.towers.zero_grads(),
-        }
-    }
-    fn visit_params(&self, v: &mut dyn FnMut(&str, ArrayViewD<'_, F>)) {
-        self.emb.visit_params(&mut |n, p| v(&join("emb", n), p));
-        self.experts.visit_params(&mut |n, p| v(&join("expert", n), p));
-        self.gates.visit_params(&mut |n, p| v(&join("gate", n), p));
-        self.towers.visit_params(&mut |n, p| v(&join("tower", n), p));
-    }
-    fn visit_params_mut(&mut self, v: &mut dyn FnMut(&str, ArrayViewMutD<'_, F>)) {
-        self.emb.visit_params_mut(&mut |n, p| v(&join("emb", n), p));
-        self.experts.visit_params_mut(&mut |n, p| v(&join("expert", n), p));
-        self.gates.visit_params_mut(&mut |n, p| v(&join("gate", n), p));
-        self.towers.visit_params_mut(&mut |n, p| v(&join("tower", n), p));
-    }
-}
-
-impl<F: Float> Mmoe<F> {
-    /// The gate probabilities `softmax(x G_k + g_k)`, one `[rows, n_experts]` per task.
-    fn gate_probs(&self, x: ArrayView2<'_, F>) -> Vec<Array2<F>> {
-        self.gates.iter().map(|g| softmax::forward(g.forward(x).view(), None)).collect()
+composite_params! {
+    /// Gradients of an [`Mmoe`].
+    Mmoe, MmoeGrads {
+        /// Sparse-row table gradients.
+        emb: Vec<Embedding<F>>,
+        /// Expert gradients.
+        experts: Vec<Mlp<F>>,
+        /// Gate gradients.
+        gates: Vec<Linear<F>>,
+        /// Tower gradients.
+        towers: Vec<Mlp<F>>,
     }
 }
 
@@ -97,72 +49,78 @@ impl<F: Float> Workload<F> for Mmoe<F> {
     const MODEL_ID: u64 = 1;
 
     fn param_specs(dims: &Dims) -> Vec<ParamSpec> {
-        let mut specs = embeddings::specs("emb", dims);
+        let mut specs = input::specs("emb", dims);
         for e in 0..dims.n_experts {
-            let prefix = format!("expert.{e}");
-            specs.extend(mlp2::specs(&prefix, dims.d_input(), dims.d_hidden1, dims.d_hidden2));
+            specs.extend(relu_block_specs(dims, &format!("_{e}"), &format!("experts.{e}")));
         }
         for k in 0..dims.n_tasks {
-            specs.extend(affine::specs(&format!("gate.{k}"), dims.d_input(), dims.n_experts));
+            let names = [format!("G_{k}"), format!("g_{k}")];
+            let path = format!("gates.{k}");
+            specs.extend(linear([&names[0], &names[1]], &path, dims.d_input(), dims.n_experts));
         }
         specs.extend(tower_specs(dims));
         specs
     }
 
-    fn from_params(dims: &Dims, params: &mut ParamList<F>) -> Self {
-        Self {
-            emb: Embeddings::from_params(dims, params),
-            experts: (0..dims.n_experts).map(|_| Mlp2::from_params(params)).collect(),
-            gates: (0..dims.n_tasks).map(|_| Affine::from_params(params)).collect(),
-            towers: (0..dims.n_tasks).map(|_| Mlp2::from_params(params)).collect(),
-        }
+    fn build(dims: &Dims) -> deepprl_core::Result<Self> {
+        let rng = &mut seeded(0);
+        let gate = LinearConfig::new(dims.d_input(), dims.n_experts);
+        Ok(Self {
+            emb: input::tables(dims, rng)?,
+            experts: (0..dims.n_experts)
+                .map(|_| relu_block(dims, rng))
+                .collect::<Result<_, _>>()?,
+            gates: (0..dims.n_tasks).map(|_| gate.init(rng)).collect::<Result<_, _>>()?,
+            towers: towers(dims, rng)?,
+        })
     }
 
     fn loss_and_grads(&self, batch: &Batch<F>, rows: Range<usize>) -> (F, Self::Grads) {
-        let x = self.emb.input(batch, rows.clone());
-        let experts: Vec<_> = self.experts.iter().map(|e| e.forward(x.view(), true)).collect();
-        let expert_outs: Vec<_> = experts.iter().map(|c| c.out.view()).collect();
-        let gates = self.gate_probs(x.view());
+        let (x, emb) = input::forward(&self.emb, batch, rows.clone());
+        let experts: Vec<_> = self.experts.iter().map(|e| e.forward(x.view())).collect();
+        let expert_outs: Vec<_> = experts.iter().map(|(out, _)| out.view()).collect();
+        let gates: Vec<_> = self.gates.iter().map(|g| g.forward(x.view())).collect();
+        let probs: Vec<_> = gates.iter().map(|(l, _)| softmax::forward(l.view(), None)).collect();
         let mixes: Vec<_> =
-            gates.iter().map(|g| expert_mix::forward(g.view(), &expert_outs)).collect();
+            probs.iter().map(|g| expert_mix::forward(g.view(), &expert_outs)).collect();
         let inputs: Vec<_> = mixes.iter().map(|(m, _)| m.view()).collect();
         let (logits, towers) = towers_forward(&self.towers, &inputs);
-        let labels = batch.labels.slice(s![rows.clone(), ..]);
+        let labels = batch.labels.slice(s![rows, ..]);
         let (loss, dlogits) = multitask_bce(logits.view(), labels, batch.len());
 
         let mut grads = self.zero_grads();
-        let mut dx = Array2::zeros((rows.len(), self.emb.d_embedded()));
+        let mut dx = Array2::zeros(x.raw_dim());
         let mut dexperts: Vec<Array2<F>> =
-            experts.iter().map(|c| Array2::zeros(c.out.raw_dim())).collect();
+            expert_outs.iter().map(|o| Array2::zeros(o.raw_dim())).collect();
         for k in 0..self.towers.len() {
-            let dout = dlogits.slice(s![.., k..k + 1]).to_owned();
-            let mut dm = Array2::zeros(inputs[k].raw_dim());
-            let g = &mut grads.towers[k];
-            self.towers[k].backward(inputs[k], &towers[k], dout, false, g, Some(dm.view_mut()));
+            let dlogit = dlogits.slice(s![.., k..k + 1]);
+            let dm = self.towers[k].backward(&towers[k], dlogit, &mut grads.towers[k]);
             let mix = expert_mix::backward(&mixes[k].1, dm.view());
             for (acc, d) in dexperts.iter_mut().zip(&mix.dexperts) {
                 *acc += d;
             }
-            let dgate_logits = softmax::backward(gates[k].view(), mix.dgates.view());
-            let g = &mut grads.gates[k];
-            self.gates[k].backward(x.view(), dgate_logits.view(), g, Some(dx.view_mut()));
+            let dgate_logits = softmax::backward(probs[k].view(), mix.dgates.view());
+            dx += &self.gates[k].backward(&gates[k].1, dgate_logits.view(), &mut grads.gates[k]);
         }
-        for (e, (expert, dout)) in self.experts.iter().zip(dexperts).enumerate() {
-            let g = &mut grads.experts[e];
-            expert.backward(x.view(), &experts[e], dout, true, g, Some(dx.view_mut()));
+        for (e, (expert, dout)) in self.experts.iter().zip(&dexperts).enumerate() {
+            dx += &expert.backward(&experts[e].1, dout.view(), &mut grads.experts[e]);
         }
-        grads.emb = self.emb.backward(batch, rows, dx.view());
+        input::backward(&self.emb, &emb, dx.view(), &mut grads.emb);
         (loss, grads)
     }
 
     fn predict_rows(&self, batch: &Batch<F>, rows: Range<usize>) -> Array2<F> {
-        let x = self.emb.input(batch, rows);
-        let outs: Vec<_> = self.experts.iter().map(|e| e.forward(x.view(), true).out).collect();
+        let (x, _) = input::forward(&self.emb, batch, rows);
+        let outs: Vec<_> = self.experts.iter().map(|e| e.predict(x.view())).collect();
         let views: Vec<_> = outs.iter().map(|o| o.view()).collect();
-        let gates = self.gate_probs(x.view());
-        let mixes: Vec<_> = gates.iter().map(|g| expert_mix::forward(g.view(), &views).0).collect();
+        let mixes: Vec<_> = self
+            .gates
+            .iter()
+            .map(|g| softmax::forward(g.predict(x.view()).view(), None))
+            .map(|p| expert_mix::forward(p.view(), &views).0)
+            .collect();
         let inputs: Vec<_> = mixes.iter().map(|m| m.view()).collect();
-        sigmoid::forward(towers_forward(&self.towers, &inputs).0.view())
+        sigmoid::forward(towers_predict(&self.towers, &inputs).view())
     }
 
     fn forward_macs(dims: &Dims) -> (u64, u64) {

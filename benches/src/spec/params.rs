@@ -1,38 +1,64 @@
-//! Parameter lists in the spec's order, and their deterministic initial values.
+//! The spec's parameter lists, where each tensor goes in the shipped layers, and the tensors'
+//! deterministic initial values.
 //!
-//! Each workload lists its tensors with [`ParamSpec`] in SPEC v1's order; tensor `a` of model
-//! `model_id` holds `sym(raw(100 + model_id, a, i), f32(1/√fan))` at flat index `i`.
-//! A workload is built from that list by [`ParamList`], which hands the tensors out in order, so
-//! the list is the one source of the shapes.
+//! Each workload lists its tensors with [`ParamSpec`] in SPEC v1's order and under the spec's
+//! names; tensor `a` of model `model_id` holds `sym(raw(100 + model_id, a, i), f32(1/√fan))` at
+//! flat index `i`.
+//! A spec tensor names the parameter path(s) of the shipped model it is loaded into
+//! ([`Target`]); [`load`](super::load) copies it there by name.
 //!
 //! ```
-//! use deepprl_benches::spec::params::{ParamSpec, ParamList};
-//! let specs = vec![ParamSpec::new("w", &[2, 3], 2), ParamSpec::new("b", &[3], 2)];
-//! let mut list = ParamList::<f32>::init(7, &specs);
-//! let (w, b) = (list.take2(), list.take1());
-//! assert_eq!((w.dim(), b.len()), ((2, 3), 3));
-//! assert!(w.iter().all(|v| v.abs() <= 0.7072));
+//! use deepprl_benches::spec::params::{ParamSpec, initial_value};
+//! let w = ParamSpec::new("W", &[2, 3], 2).into("layer.w");
+//! let value = initial_value::<f32>(7, 0, &w);
+//! assert_eq!(value.shape(), [2, 3]);
+//! assert!(value.iter().all(|v| v.abs() <= 0.7072));
 //! ```
 
 use super::generator::{bound, raw, sym};
 use deepprl_core::Float;
-use ndarray::{Array1, Array2, ArrayD, Ix1, Ix2, IxDyn};
+use ndarray::{ArrayD, IxDyn};
+use std::ops::Range;
 
-/// One parameter tensor: its visiting path, row-major shape and the fan of its bound.
+/// Where (part of) a spec tensor is loaded: a parameter path of the shipped model and, if only
+/// part of the tensor goes there, the range of its last axis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Parameter path as the model's `visit_params_mut` names it.
+    pub path: String,
+    /// Columns (last-axis indices) of the spec tensor; `None` for the whole tensor.
+    pub cols: Option<Range<usize>>,
+}
+
+/// One spec tensor: its name, row-major shape, the fan of its bound and its targets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParamSpec {
-    /// Dotted path, as the model's parameter visitor yields it.
+    /// The spec's name (`W1`, `E_3`, `H2_0`, …).
     pub name: String,
-    /// Shape in the stored layout (Linear weights `[in, out]`).
+    /// Shape in the spec's stored layout (Linear weights `[in, out]`).
     pub shape: Vec<usize>,
     /// The values are in `[-1/√fan, 1/√fan)`.
     pub fan: usize,
+    /// Where the tensor is loaded; the targets' column ranges tile the last axis.
+    pub targets: Vec<Target>,
 }
 
 impl ParamSpec {
-    /// A tensor `name` of `shape` with bound `1/√fan`.
+    /// A tensor `name` of `shape` with bound `1/√fan`, not yet placed.
     pub fn new(name: impl Into<String>, shape: &[usize], fan: usize) -> Self {
-        Self { name: name.into(), shape: shape.to_vec(), fan }
+        Self { name: name.into(), shape: shape.to_vec(), fan, targets: Vec::new() }
+    }
+
+    /// The tensor loaded whole into parameter `path`.
+    pub fn into(mut self, path: impl Into<String>) -> Self {
+        self.targets.push(Target { path: path.into(), cols: None });
+        self
+    }
+
+    /// Columns `cols` of the tensor loaded into parameter `path` (a layout conversion).
+    pub fn split_into(mut self, path: impl Into<String>, cols: Range<usize>) -> Self {
+        self.targets.push(Target { path: path.into(), cols: Some(cols) });
+        self
     }
 
     /// Number of scalars.
@@ -46,9 +72,15 @@ impl ParamSpec {
     }
 }
 
-/// The specs of a Linear layer `name_w [d_in, d_out]`, `name_b [d_out]`, both with fan `d_in`.
-pub fn linear(w: String, b: String, d_in: usize, d_out: usize) -> [ParamSpec; 2] {
-    [ParamSpec::new(w, &[d_in, d_out], d_in), ParamSpec::new(b, &[d_out], d_in)]
+/// The specs of a Linear layer `(w [d_in, d_out], b [d_out])`, both with fan `d_in`, loaded
+/// into the shipped [`Linear`](deepprl_core::layers::Linear) at `path` (`path.w`, `path.b`).
+///
+/// The spec stores `W` in-major, `[in, out]`, as `Linear::w` does: no conversion.
+pub fn linear(names: [&str; 2], path: &str, d_in: usize, d_out: usize) -> [ParamSpec; 2] {
+    [
+        ParamSpec::new(names[0], &[d_in, d_out], d_in).into(format!("{path}.w")),
+        ParamSpec::new(names[1], &[d_out], d_in).into(format!("{path}.b")),
+    ]
 }
 
 /// Tensor `a` of model `model_id`, as SPEC v1 initialises it (in `f32`, cast to `F`).
@@ -60,52 +92,4 @@ pub fn initial_value<F: Float>(model_id: u64, a: usize, spec: &ParamSpec) -> Arr
         *v = F::from_f64(f64::from(sym(raw(tag, a as u64, i as u64), bound)));
     }
     out
-}
-
-/// Tensors handed out in order to a workload's constructor.
-#[derive(Debug)]
-pub struct ParamList<F> {
-    tensors: std::vec::IntoIter<ArrayD<F>>,
-}
-
-impl<F: Float> ParamList<F> {
-    /// The spec's initial values of `specs` for model `model_id`.
-    pub fn init(model_id: u64, specs: &[ParamSpec]) -> Self {
-        let tensors: Vec<_> =
-            specs.iter().enumerate().map(|(a, s)| initial_value(model_id, a, s)).collect();
-        Self { tensors: tensors.into_iter() }
-    }
-
-    /// Zero tensors of the shapes of `specs`.
-    pub fn zeros(specs: &[ParamSpec]) -> Self {
-        let tensors: Vec<_> = specs.iter().map(|s| ArrayD::zeros(IxDyn(&s.shape))).collect();
-        Self { tensors: tensors.into_iter() }
-    }
-
-    fn next(&mut self) -> ArrayD<F> {
-        self.tensors.next().expect("ParamList: fewer tensors than the model takes")
-    }
-
-    /// The next tensor, which must be 2-D.
-    ///
-    /// # Panics
-    /// If the list is exhausted or the tensor is not 2-D.
-    #[track_caller]
-    pub fn take2(&mut self) -> Array2<F> {
-        self.next().into_dimensionality::<Ix2>().expect("ParamList: expected a 2-D tensor")
-    }
-
-    /// The next tensor, which must be 1-D.
-    ///
-    /// # Panics
-    /// If the list is exhausted or the tensor is not 1-D.
-    #[track_caller]
-    pub fn take1(&mut self) -> Array1<F> {
-        self.next().into_dimensionality::<Ix1>().expect("ParamList: expected a 1-D tensor")
-    }
-
-    /// Whether every tensor has been taken.
-    pub fn is_exhausted(&self) -> bool {
-        self.tensors.len() == 0
-    }
 }

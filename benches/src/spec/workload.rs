@@ -5,13 +5,14 @@
 //! use deepprl_benches::spec::{Batch, Dims, SharedBottom, Trainer, Workload};
 //! let dims = Dims::TINY;
 //! let batch: Batch<f64> = Batch::generate(&dims, 0);
-//! let mut trainer = Trainer::new(SharedBottom::<f64>::init(&dims), 2);
+//! let mut trainer = Trainer::new(SharedBottom::<f64>::init(&dims).unwrap(), 2);
 //! let first = trainer.step(&batch);
 //! assert!(first.is_finite());
 //! assert_eq!(trainer.predict(&batch).dim(), (dims.batch, dims.n_tasks));
 //! ```
 
-use super::params::{ParamList, ParamSpec};
+use super::load::{LoadError, load};
+use super::params::ParamSpec;
 use super::{Batch, Dims};
 use deepprl_core::ops::bce_with_logits;
 use deepprl_core::optim::{Adam, AdamConfig};
@@ -27,11 +28,16 @@ pub trait Workload<F: Float>: Parameterized<F> + Sync + Sized {
     /// The spec's model id (parameter tag `100 + MODEL_ID`).
     const MODEL_ID: u64;
 
-    /// Every parameter tensor in the spec's order, named as the parameter visitor names it.
+    /// Every parameter tensor in the spec's order, under the spec's names, with the paths of
+    /// the shipped layers' parameters it is loaded into.
     fn param_specs(dims: &Dims) -> Vec<ParamSpec>;
 
-    /// Builds the model from tensors in [`Workload::param_specs`] order.
-    fn from_params(dims: &Dims, params: &mut ParamList<F>) -> Self;
+    /// The model's shipped layers, built from their configs (their own initial values, which
+    /// [`Workload::init`] replaces with the spec's).
+    ///
+    /// # Errors
+    /// If a size is zero.
+    fn build(dims: &Dims) -> deepprl_core::Result<Self>;
 
     /// The shard `rows` of the batch: its share of the spec's loss (per-example terms divided by
     /// the *whole* batch size, so the shards' losses add up to the batch loss) and the gradients
@@ -45,16 +51,17 @@ pub trait Workload<F: Float>: Parameterized<F> + Sync + Sized {
     /// products whose input is data)`, as the spec's FLOP accounting splits them.
     fn forward_macs(dims: &Dims) -> (u64, u64);
 
-    /// The model with the spec's initial values.
+    /// The model with the spec's initial values, loaded by parameter name.
     ///
-    /// # Panics
-    /// If [`Workload::from_params`] does not take exactly the listed tensors.
-    fn init(dims: &Dims) -> Self {
-        let specs = Self::param_specs(dims);
-        let mut params = ParamList::init(Self::MODEL_ID, &specs);
-        let model = Self::from_params(dims, &mut params);
-        assert!(params.is_exhausted(), "{}: param_specs lists unused tensors", Self::NAME);
-        model
+    /// # Errors
+    /// If the model cannot be built, or a spec tensor does not fit it by name or shape.
+    fn init(dims: &Dims) -> Result<Self, LoadError> {
+        let mut model = Self::build(dims).map_err(|e| LoadError::Build {
+            workload: Self::NAME.to_string(),
+            reason: e.to_string(),
+        })?;
+        load(Self::NAME, &mut model, Self::MODEL_ID, &Self::param_specs(dims))?;
+        Ok(model)
     }
 
     /// Inference on the whole batch, in `n_shards` parallel shards.

@@ -7,7 +7,7 @@ fn check<W: Workload<f32>>() -> anyhow::Result<()> {
     let r = reference::workload(W::NAME).ok_or_else(|| anyhow::anyhow!("no reference"))?;
     let dims = Dims::SPEC;
     let batches: Vec<Batch<f32>> = Batch::all(&dims);
-    let mut trainer = Trainer::new(W::init(&dims), 2);
+    let mut trainer = Trainer::new(W::init(&dims)?, 2);
     for (s, &want) in r.losses.iter().enumerate() {
         let got = f64::from(trainer.step(&batches[s % batches.len()]));
         let err = loss_error(s, got, want);
