@@ -2,7 +2,7 @@
 //! global rayon pool), named `train_step/<workload>` and `inference/<workload>`.
 //!
 //! The throughput is the spec's FLOP per step, so criterion reports GFLOP/s comparable with the
-//! matrix-product ceilings in BENCH-SPEC.md.
+//! matrix-product ceilings of SPEC v1 (docs/BENCHMARKS.md).
 
 mod common;
 

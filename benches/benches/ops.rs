@@ -1,4 +1,4 @@
-//! Forward and backward of each op at the shapes of the spec workloads (BENCH-SPEC.md), one
+//! Forward and backward of each op at the shapes of the spec workloads (SPEC v1, docs/BENCHMARKS.md), one
 //! benchmark each, named `<op>_<forward|backward>/<shape>`.
 
 mod common;

@@ -31,7 +31,7 @@ with --criterion, runs the criterion benchmarks of deepprl-benches:
   --save-baseline NAME  save the results as baseline NAME (default \"main\")
   --baseline NAME       compare with the saved baseline NAME instead of saving
 
-with --spec, runs the SPEC v1 speed benchmark (BENCH-SPEC.md) and forwards:
+with --spec, runs the SPEC v1 speed benchmark (SPEC v1, docs/BENCHMARKS.md) and forwards:
   --json                one JSON object per line instead of the table
   --threads N           run with N worker threads only
   --workloads a,b       run only these workloads (sb, mmoe, hn, lstm)

@@ -1,4 +1,4 @@
-//! SPEC v1 (`/work/shared/BENCH-SPEC.md`): four fixed training workloads whose data and initial
+//! SPEC v1 (summarised in docs/BENCHMARKS.md): four fixed training workloads whose data and initial
 //! weights are defined bit-exactly, so their losses can be checked against PyTorch's before any
 //! timing counts.
 //!
