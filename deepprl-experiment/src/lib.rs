@@ -17,6 +17,7 @@
 //! - [`presets`]: the shipped comparison, its quick preset, the ablation grid, single runs.
 //! - [`data`]: datasets loaded once per experiment, with their SHA-256.
 //! - [`bridge`]: datasets as model batches (the one place that knows both sides).
+//! - [`factory`]: the one predictor factory (in-tree models and plugins).
 //! - [`predictors`]: stage A, one trained predictor per (dataset, predictor, seed).
 //! - [`scoring`]: a predictor as the ranking signal (simulator scorer, logged requests).
 //! - [`stage_b`]: stage B of one run, one driver over both environments.
@@ -30,6 +31,7 @@ pub mod bridge;
 pub mod config;
 pub mod data;
 mod error;
+pub mod factory;
 pub mod manifest;
 pub mod method;
 pub mod overrides;

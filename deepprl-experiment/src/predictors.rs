@@ -8,16 +8,14 @@
 use crate::bridge::{DatasetSource, schema_of};
 use crate::config::ExperimentConfig;
 use crate::data::ExperimentData;
-use crate::method::{PluginModel, PredictorBuild, PredictorKind};
+use crate::factory;
+use crate::method::{PredictorBuild, PredictorKind};
 use crate::supervised::train_and_test;
 use crate::{Error, Result};
 use deepprl_data::Slice;
-use deepprl_models::linear::LinearPredictor;
 use deepprl_models::moh::MohPredictor;
 use deepprl_models::train::TrainEvent;
-use deepprl_models::{Batch, BatchSource, Predictor, Schema};
-use deepprl_plugins::{CreateOptions, PluginPredictor, find_plugin};
-use ndarray::Array2;
+use deepprl_models::{BatchSource, Predictor};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,89 +38,6 @@ pub fn predictor_dir(out: &Path, dataset: &str, kind: PredictorKind, seed: u64) 
     out.join("predictors").join(dataset).join(kind.name()).join(format!("seed{seed}"))
 }
 
-/// A fresh predictor of `kind` for `data`.
-///
-/// # Errors
-/// If the predictor does not fit the dataset, or a plugin is missing (saying where it was
-/// looked for and how to build it).
-pub fn make(
-    kind: PredictorKind,
-    config: &ExperimentConfig,
-    data: &ExperimentData,
-    seed: u64,
-) -> Result<Box<dyn Predictor>> {
-    let schema = schema_of(&data.ds.meta);
-    match kind.build(&config.moh) {
-        PredictorBuild::Moh(moh) => Ok(Box::new(MohPredictor::new(&moh, &schema, seed)?)),
-        PredictorBuild::Linear => {
-            Ok(Box::new(LinearPredictor::new(&schema, config.moh.optimizer.clone(), seed)?))
-        }
-        PredictorBuild::Plugin(model) => {
-            let plugin = find_plugin(model.plugin_name())
-                .map_err(|e| Error::plugin(format!("predictor `{kind}`"), e))?;
-            let table = match model {
-                PluginModel::SharedBottom => &config.plugins.sb,
-                PluginModel::Mmoe => &config.plugins.mmoe,
-            };
-            let text = toml::to_string(table).map_err(|e| Error::encode("plugin config", e))?;
-            let flat = Schema { history_len: 0, ..schema.clone() };
-            let p =
-                PluginPredictor::new(&plugin, &text, &flat, CreateOptions { seed, n_threads: 1 })
-                    .map_err(|e| Error::plugin(format!("predictor `{kind}`"), e))?;
-            Ok(Box::new(WithoutHistory { inner: p, schema }))
-        }
-    }
-}
-
-/// A predictor without a sequence input (the Shared-Bottom and MMOE baselines read the user,
-/// item, side and context features only) fed batches of a dataset that has histories: they
-/// are dropped before each call.
-struct WithoutHistory<P> {
-    inner: P,
-    schema: Schema,
-}
-
-impl<P: Predictor> WithoutHistory<P> {
-    fn strip(batch: &Batch) -> Batch {
-        Batch {
-            cat: batch.cat.clone(),
-            num: batch.num.clone(),
-            history: None,
-            labels: batch.labels.clone(),
-        }
-    }
-}
-
-impl<P: Predictor> Predictor for WithoutHistory<P> {
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-    fn predict(&self, batch: &Batch) -> deepprl_models::Result<Array2<f32>> {
-        self.inner.predict(&Self::strip(batch))
-    }
-    fn train_step(&mut self, batch: &Batch) -> deepprl_models::Result<f64> {
-        self.inner.train_step(&Self::strip(batch))
-    }
-    fn eval_loss(&self, batch: &Batch) -> deepprl_models::Result<f64> {
-        self.inner.eval_loss(&Self::strip(batch))
-    }
-    fn set_lr(&mut self, lr: f64) {
-        self.inner.set_lr(lr);
-    }
-    fn num_params(&self) -> usize {
-        self.inner.num_params()
-    }
-    fn save(&self, path: &Path) -> deepprl_models::Result<()> {
-        self.inner.save(path)
-    }
-    fn load(&mut self, path: &Path) -> deepprl_models::Result<()> {
-        self.inner.load(path)
-    }
-}
-
 /// Trains the predictor (or resumes it), tests it and writes `predictor.json`; when that file
 /// exists already, reads it instead.
 ///
@@ -140,7 +55,7 @@ pub fn train_predictor(
     if let Some(s) = read_summary(&summary_path) {
         return Ok(s);
     }
-    let mut predictor = make(kind, config, data, seed)?;
+    let mut predictor = factory::make(kind, config, data, seed)?;
     let report = train_and_test(
         &data.ds,
         data.histories.as_ref(),
@@ -191,7 +106,7 @@ pub fn load_predictor(
     seed: u64,
     dir: &Path,
 ) -> Result<Box<dyn Predictor>> {
-    let mut p = make(kind, config, data, seed)?;
+    let mut p = factory::make(kind, config, data, seed)?;
     p.load(&dir.join("best.ckpt"))?;
     Ok(p)
 }

@@ -3,15 +3,15 @@
 //! and test-slice evaluation written next to the checkpoints.
 
 use crate::bridge::{DatasetSource, schema_of};
-use crate::method::{PredictorBuild, PredictorKind};
+use crate::factory;
+use crate::method::PredictorKind;
 use crate::overrides::set_keys;
 use crate::{Error, Result};
 use deepprl_data::world::{World, WorldConfig};
 use deepprl_data::{Dataset, Histories, Slice};
 use deepprl_models::Predictor;
 use deepprl_models::evaluate::{ObjectiveMetrics, evaluate};
-use deepprl_models::linear::LinearPredictor;
-use deepprl_models::moh::{MohConfig, MohPredictor};
+use deepprl_models::moh::MohConfig;
 use deepprl_models::train::{TrainConfig, TrainEvent, TrainState};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -42,7 +42,9 @@ impl Default for SupervisedConfig {
 /// [`Error::Usage`] naming the override for a malformed one, an unknown key or a wrong type.
 pub fn apply_overrides(config: &SupervisedConfig, sets: &[String]) -> Result<SupervisedConfig> {
     let cfg = set_keys(config, sets)?;
-    in_tree(cfg.model, &cfg.moh)?;
+    if cfg.model.plugin_name().is_some() {
+        return Err(not_in_tree(cfg.model));
+    }
     Ok(cfg)
 }
 
@@ -68,48 +70,33 @@ pub fn load_dataset(
     }
 }
 
-/// An in-tree predictor's settings.
-enum InTree {
-    Moh(MohConfig),
-    Linear,
-}
-
-/// How an in-tree predictor is built; a plugin is refused, naming the in-tree ones.
-fn in_tree(kind: PredictorKind, moh: &MohConfig) -> Result<InTree> {
-    match kind.build(moh) {
-        PredictorBuild::Plugin(_) => {
-            let names: Vec<&str> = PredictorKind::ALL
-                .iter()
-                .filter(|(k, _)| k.plugin_name().is_none())
-                .map(|(k, _)| k.name())
-                .collect();
-            Err(Error::Usage(format!(
-                "model `{kind}` is a plugin baseline (run it with `deepprl compare`); the in-tree \
-                 models are {}",
-                names.join(", ")
-            )))
-        }
-        PredictorBuild::Moh(c) => Ok(InTree::Moh(c)),
-        PredictorBuild::Linear => Ok(InTree::Linear),
-    }
-}
-
 /// A fresh predictor of the run's model for `ds`.
 ///
 /// # Errors
-/// If the model is a plugin, or its configuration does not fit the dataset.
+/// If the model is a plugin (naming the in-tree ones), or its configuration does not fit the
+/// dataset.
 pub fn make_predictor(
     config: &SupervisedConfig,
     ds: &Dataset,
     seed: u64,
 ) -> Result<Box<dyn Predictor>> {
     let schema = schema_of(&ds.meta);
-    Ok(match in_tree(config.model, &config.moh)? {
-        InTree::Moh(moh) => Box::new(MohPredictor::new(&moh, &schema, seed)?),
-        InTree::Linear => {
-            Box::new(LinearPredictor::new(&schema, config.moh.optimizer.clone(), seed)?)
-        }
-    })
+    factory::in_tree(config.model.build(&config.moh), &config.moh, &schema, seed)?
+        .ok_or_else(|| not_in_tree(config.model))
+}
+
+/// The error for a plugin given as `deepprl train --model`.
+fn not_in_tree(kind: PredictorKind) -> Error {
+    let names: Vec<&str> = PredictorKind::ALL
+        .iter()
+        .filter(|(k, _)| k.plugin_name().is_none())
+        .map(|(k, _)| k.name())
+        .collect();
+    Error::Usage(format!(
+        "model `{kind}` is a plugin baseline (run it with `deepprl compare`); the in-tree models \
+         are {}",
+        names.join(", ")
+    ))
 }
 
 /// The outcome of a supervised run.
