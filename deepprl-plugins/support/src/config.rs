@@ -2,17 +2,17 @@
 //! host's `[schema]` table taken off first for predictors.
 //!
 //! ```
-//! use deepprl_plugin_support::config::{Training, parse};
+//! use deepprl_models::network::Training;
+//! use deepprl_plugin_support::config::parse;
 //! let t: Training = parse("clip_norm = 1.0\n[optimizer]\nlr = 0.01").unwrap();
 //! assert_eq!((t.clip_norm, t.optimizer.lr, t.n_shards), (1.0, 0.01, 2));
 //! let err = parse::<Training>("clip_nrom = 1.0").unwrap_err();
 //! assert!(err.contains("unknown field `clip_nrom`"), "{err}");
 //! ```
 
-use deepprl_core::optim::AdamConfig;
 use deepprl_models::Schema;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 /// Parses `text` into `C`; the message of a syntax error names the line and column, that of an
 /// unknown key or wrong type names the key.
@@ -47,47 +47,10 @@ pub fn schema_table(schema: &Schema) -> Result<String, String> {
     toml::to_string(&Wrapper { schema }).map_err(|e| e.to_string())
 }
 
-/// The training keys every predictor plugin shares, with their defaults.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Training {
-    /// Adam settings (default lr 1e-3).
-    pub optimizer: AdamConfig,
-    /// Global gradient-norm clip, 0 for none (default 5).
-    pub clip_norm: f64,
-    /// Data-parallel shards per batch; results do not depend on the thread count (default 2).
-    pub n_shards: usize,
-}
-
-impl Default for Training {
-    fn default() -> Self {
-        Self { optimizer: AdamConfig::default(), clip_norm: 5.0, n_shards: 2 }
-    }
-}
-
-impl Training {
-    /// Checks the ranges.
-    ///
-    /// # Errors
-    /// Names the first bad key.
-    pub fn validate(&self) -> deepprl_models::Result<()> {
-        self.optimizer.validate()?;
-        if !(self.clip_norm.is_finite() && self.clip_norm >= 0.0) {
-            return Err(deepprl_models::Error::config(
-                "clip_norm",
-                format!("must be finite and >= 0, got {}", self.clip_norm),
-            ));
-        }
-        if self.n_shards == 0 {
-            return Err(deepprl_models::Error::config("n_shards", "must be at least 1, got 0"));
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use deepprl_models::network::Training;
     use deepprl_models::testing::tiny_schema;
 
     #[test]
