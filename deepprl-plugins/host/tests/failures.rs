@@ -138,12 +138,17 @@ fn a_panic_inside_the_plugin_refuses_the_handle_and_the_host_keeps_running() -> 
 }
 
 #[test]
-fn errors_reach_predictor_callers_as_models_errors_with_the_typed_source() -> Result<()> {
+fn errors_reach_predictor_callers_as_the_plugin_variant_with_the_typed_source() -> Result<()> {
     let schema = tiny_schema(2, 0);
     let mut model = mmoe("", &schema)?;
     model.set_lr(-1.0);
     let err =
         model.train_step(&random_batch(&schema, 4, &mut deepprl_core::rng::seeded(0))).unwrap_err();
+    assert!(
+        matches!(&err, deepprl_models::Error::Plugin { library, .. }
+            if library.ends_with(library_file("deepprl-plugin-mmoe"))),
+        "{err:?}"
+    );
     let Some(Error::Refused { reason, .. }) = plugin_error(&err) else { panic!("{err}") };
     assert!(reason.contains("learning rate must be finite and >= 0, got -1"), "{reason}");
     let wrong =
