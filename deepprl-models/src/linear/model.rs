@@ -93,7 +93,7 @@ impl<F: Float> MultiTaskNet<F> for LinearModel<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::moh::loss;
+    use crate::network::loss;
     use crate::testing::{random_batch, tiny_schema};
     use deepprl_core::Parameterized;
     use deepprl_core::rng::seeded;

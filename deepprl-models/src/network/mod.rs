@@ -10,9 +10,11 @@
 //! - [`net`]: the two traits.
 //! - [`training`]: the optimiser, clipping and shard settings ([`Training`]).
 //! - [`predictor`]: [`NetPredictor`], a [`Predictor`](crate::Predictor) for any [`NetConfig`].
+//! - [`loss`]: the multi-task loss and the predictions from the outputs (also `moh::loss`).
 //! - [`input`]: the input layer of the feature-based networks ([`InputLayer`]).
 
 pub mod input;
+pub mod loss;
 pub mod net;
 pub mod predictor;
 pub mod training;

@@ -2,9 +2,8 @@
 //! parameters, Adam, global-norm clipping and deterministic data-parallel gradients over a fixed
 //! number of shards.
 
-use super::{MultiTaskNet, NetConfig, Training};
+use super::{MultiTaskNet, NetConfig, Training, loss};
 use crate::batch::{Batch, ObjectiveKind, Schema};
-use crate::moh::loss;
 use crate::predictor::Predictor;
 use crate::{Error, Result};
 use deepprl_core::optim::{Adam, clip_grad_norm};

@@ -161,7 +161,7 @@ mod tests {
     use deepprl_core::Parameterized;
     use deepprl_core::rng::seeded;
     use deepprl_core::testing::{check_param_grads, zero_grads};
-    use deepprl_models::moh::loss;
+    use deepprl_models::network::loss;
     use deepprl_models::testing::{random_batch, tiny_schema};
 
     fn tiny(rng: &mut deepprl_core::DeepRng) -> (Schema, Batch, Mmoe<f64>) {
