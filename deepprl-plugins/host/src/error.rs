@@ -84,6 +84,20 @@ pub enum LoadError {
         /// The kind code.
         kind: u32,
     },
+    /// A predictor plugin built for an ABI minor older than the flat batch layout and the
+    /// `[schema]` table ([`deepprl_plugin_abi::DP_LAYOUT_MINOR`]).
+    #[error(
+        "{path}: a predictor built for plugin ABI {}.{}, older than the batch layout of ABI {}.{} this host sends",
+        plugin.0, plugin.1, need.0, need.1
+    )]
+    LayoutTooOld {
+        /// The file.
+        path: PathBuf,
+        /// The plugin's (major, minor).
+        plugin: (u32, u32),
+        /// The (major, minor) that defines the layout.
+        need: (u32, u32),
+    },
     /// A function its kind needs is null.
     #[error("{path}: a {kind} plugin must provide `{function}`")]
     MissingFunction {
