@@ -48,6 +48,17 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// A model loaded as a plugin failed; `source` is the plugin host's typed error
+    /// (`deepprl_plugins::Error`, recovered with `deepprl_plugins::plugin_error` or
+    /// [`downcast_ref`](std::error::Error#method.downcast_ref)).
+    /// Boxed so that this crate need not depend on the host.
+    #[error("{library}: {source}")]
+    Plugin {
+        /// The plugin's library file.
+        library: PathBuf,
+        /// The host's error.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 /// `Result` with the models' [`Error`].

@@ -7,7 +7,9 @@
 //! - [`evaluate`]: per-objective metrics of a predictor on a slice.
 //! - [`linear`]: the logistic-regression-style baseline (`lr`).
 //! - [`metrics`]: AUC, log-loss, RMSE, NDCG@K, top-K outcome, per-group means.
-//! - [`moh`]: the Mixture of HyperNetworks (DESIGN.md §3.3) and its [`Predictor`].
+//! - [`moh`]: the Mixture of HyperNetworks (DESIGN.md §3.3), an instance of [`network`].
+//! - [`network`]: the one trainable multi-task network predictor (Adam, clipping, shards,
+//!   checkpoints, the loss) that the MoH, `lr` and the plugin baselines are instances of.
 //! - [`policy`]: the weight-policy trait shared by `deepprl-rl` and the plugin baselines.
 //! - [`predictor`]: the trait shared with the plugin baselines.
 //! - [`train`]: the supervised trainer (early stopping, resumable checkpoints, progress events).
@@ -22,6 +24,7 @@ pub mod evaluate;
 pub mod linear;
 pub mod metrics;
 pub mod moh;
+pub mod network;
 pub mod policy;
 pub mod predictor;
 #[cfg(any(test, feature = "testing"))]

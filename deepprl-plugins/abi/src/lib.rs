@@ -47,7 +47,7 @@
 //! assert_eq!(vt.header.magic, deepprl_plugin_abi::DP_MAGIC);
 //! ```
 //!
-//! # The vtable, ABI 1.0
+//! # The vtable, ABI 1.1
 //!
 //! | field | kinds | what it does |
 //! | --- | --- | --- |
@@ -66,8 +66,15 @@
 //! | `update` | weight policy | one learning update on transitions with vector rewards → loss |
 //!
 //! Fields of the other kind are null (`None`); the host checks the ones its kind needs at load.
-//! New functions are appended (ABI 1.1+), never reordered or removed; the host reads an
+//! New functions are appended (ABI 1.2+), never reordered or removed; the host reads an
 //! appended field only when `header.vtable_size` covers it.
+//!
+//! # Versions
+//!
+//! | ABI | what it added |
+//! | --- | --- |
+//! | 1.0 | the header and the vtable above |
+//! | 1.1 | the flat batch layout and the `[schema]` table a predictor receives ([`layout`]); the host refuses a predictor built for 1.0 |
 #![warn(missing_docs)]
 
 #[allow(unsafe_code)]
@@ -77,6 +84,7 @@ mod export;
 mod glue;
 #[allow(unsafe_code)]
 mod guard;
+pub mod layout;
 mod plugin;
 #[allow(unsafe_code)]
 mod types;
@@ -84,6 +92,10 @@ mod types;
 mod vtable;
 
 pub use guard::{ffi_guard, write_err};
+pub use layout::{
+    CAT_FIELD_KEYS, DP_LAYOUT_MINOR, FIELD_ROLES, FlatLayout, MAX_EXACT_ID, OBJECTIVE_KINDS,
+    SCHEMA_KEYS, SCHEMA_TABLE,
+};
 pub use plugin::{
     MatMut, MatRef, Plugin, PluginError, PolicyPlugin, PredictorPlugin, TransitionsRef,
 };
@@ -101,9 +113,10 @@ pub use vtable::{
 pub const DP_MAGIC: u64 = u64::from_le_bytes(*b"DPRLPLUG");
 /// ABI major version: a bump is incompatible, and the host requires equality.
 pub const DP_ABI_MAJOR: u32 = 1;
-/// ABI minor version: a bump appends vtable fields; the host reads them only when
-/// [`DpHeader::vtable_size`] says they are there.
-pub const DP_ABI_MINOR: u32 = 0;
+/// ABI minor version: a bump appends vtable fields (the host reads them only when
+/// [`DpHeader::vtable_size`] says they are there) or defines more of the contract.
+/// 1.1 added the flat batch layout and the `[schema]` table ([`layout`]).
+pub const DP_ABI_MINOR: u32 = 1;
 /// The one exported symbol, versioned by ABI major: a plugin for another major exports another
 /// name, so an old host gets "symbol not found" rather than undefined behaviour.
 pub const ENTRY_SYMBOL: &core::ffi::CStr = c"deepprl_plugin_entry_v1";

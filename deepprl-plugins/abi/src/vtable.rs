@@ -70,7 +70,8 @@ pub type UpdateFn = unsafe extern "C" fn(
 ) -> DpStatus;
 
 /// The first field of every vtable; its layout never changes within major 1.
-/// The host checks, in order: `magic`, `abi_major`, `vtable_size`, the strings, `kind`.
+/// The host checks, in order: `magic`, `abi_major`, `vtable_size`, the strings, `kind`, and
+/// for a predictor that `abi_minor` is at least [`DP_LAYOUT_MINOR`](crate::DP_LAYOUT_MINOR).
 #[repr(C)]
 #[derive(Debug)]
 pub struct DpHeader {
@@ -120,7 +121,7 @@ pub struct DpModelVTable {
     pub act: Option<ActFn>,
     /// Weight policies: one learning update. See [`UpdateFn`].
     pub update: Option<UpdateFn>,
-    // ABI 1.1+: append new fields here, never reorder or remove.
+    // ABI 1.2+: append new fields here, never reorder or remove.
 }
 
 // SAFETY: a vtable is immutable after construction: function pointers and views of `'static`

@@ -84,6 +84,20 @@ pub enum LoadError {
         /// The kind code.
         kind: u32,
     },
+    /// A predictor plugin built for an ABI minor older than the flat batch layout and the
+    /// `[schema]` table ([`deepprl_plugin_abi::DP_LAYOUT_MINOR`]).
+    #[error(
+        "{path}: a predictor built for plugin ABI {}.{}, older than the batch layout of ABI {}.{} this host sends",
+        plugin.0, plugin.1, need.0, need.1
+    )]
+    LayoutTooOld {
+        /// The file.
+        path: PathBuf,
+        /// The plugin's (major, minor).
+        plugin: (u32, u32),
+        /// The (major, minor) that defines the layout.
+        need: (u32, u32),
+    },
     /// A function its kind needs is null.
     #[error("{path}: a {kind} plugin must provide `{function}`")]
     MissingFunction {
@@ -210,20 +224,17 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     /// The error as a `deepprl_models::Error`, for the `Predictor` and `WeightPolicy` traits:
-    /// an `Io` error on the plugin's library file whose source is this error (recover it with
-    /// [`plugin_error`]).
+    /// its [`Plugin`](deepprl_models::Error::Plugin) variant, naming the plugin's library file,
+    /// with this error as the source (recover it with [`plugin_error`]).
     pub fn into_models(self, library: &std::path::Path) -> deepprl_models::Error {
-        deepprl_models::Error::Io {
-            path: library.to_path_buf(),
-            source: std::io::Error::other(self),
-        }
+        deepprl_models::Error::Plugin { library: library.to_path_buf(), source: Box::new(self) }
     }
 }
 
 /// The host error inside a `deepprl_models::Error` made by [`Error::into_models`], if any.
 pub fn plugin_error(e: &deepprl_models::Error) -> Option<&Error> {
     match e {
-        deepprl_models::Error::Io { source, .. } => source.get_ref()?.downcast_ref::<Error>(),
+        deepprl_models::Error::Plugin { source, .. } => source.downcast_ref::<Error>(),
         _ => None,
     }
 }

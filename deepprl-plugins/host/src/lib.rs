@@ -9,8 +9,8 @@
 //! - [`ModelHandle`] makes the raw calls; a plugin panic becomes [`Status::Panic`] and the handle
 //!   refuses every later call.
 //! - [`PluginPredictor`] is a `deepprl_models::Predictor`, [`PluginWeightPolicy`] a
-//!   `deepprl_models::WeightPolicy`; their errors are `deepprl_models::Error::Io` values whose
-//!   source is this crate's [`Error`] (see [`plugin_error`]).
+//!   `deepprl_models::WeightPolicy`; their errors are `deepprl_models::Error::Plugin` values
+//!   whose source is this crate's [`Error`] (see [`plugin_error`]).
 //!
 //! ```no_run
 //! use deepprl_models::Predictor;

@@ -6,8 +6,8 @@
 
 use crate::error::LoadError;
 use deepprl_plugin_abi::{
-    DP_ABI_MAJOR, DP_ABI_MINOR, DP_KIND_PREDICTOR, DP_KIND_WEIGHT_POLICY, DP_MAGIC, DpModelVTable,
-    ENTRY_SYMBOL,
+    DP_ABI_MAJOR, DP_ABI_MINOR, DP_KIND_PREDICTOR, DP_KIND_WEIGHT_POLICY, DP_LAYOUT_MINOR,
+    DP_MAGIC, DpModelVTable, ENTRY_SYMBOL,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -101,7 +101,8 @@ unsafe fn check_header(path: &Path, vt: *const DpModelVTable) -> Result<(), Load
     Ok(())
 }
 
-/// Checks the strings, the kind and the functions the kind needs.
+/// Checks the strings, the kind, a predictor's ABI minor (at least [`DP_LAYOUT_MINOR`]) and the
+/// functions the kind needs.
 pub(crate) fn check_vtable(path: &Path, vt: &DpModelVTable) -> Result<PluginInfo, LoadError> {
     let text = |s: &deepprl_plugin_abi::DpStr, what| {
         // SAFETY: a checked vtable's strings view `'static` literals of the plugin image, which
@@ -128,10 +129,20 @@ pub(crate) fn check_vtable(path: &Path, vt: &DpModelVTable) -> Result<PluginInfo
         ),
         kind => return Err(LoadError::UnknownKind { path: path.to_path_buf(), kind }),
     };
+    let abi = (vt.header.abi_major, vt.header.abi_minor);
+    if kind == PluginKind::Predictor && abi.1 < DP_LAYOUT_MINOR {
+        // Built before the flat batch layout and the `[schema]` table were part of the ABI: it
+        // may read the host's batches differently. Weight policies receive neither.
+        return Err(LoadError::LayoutTooOld {
+            path: path.to_path_buf(),
+            plugin: abi,
+            need: (DP_ABI_MAJOR, DP_LAYOUT_MINOR),
+        });
+    }
     if let Some((function, _)) = needed.into_iter().find(|(_, present)| !present) {
         return Err(LoadError::MissingFunction { path: path.to_path_buf(), kind, function });
     }
-    Ok(PluginInfo { name, kind, version, abi: (vt.header.abi_major, vt.header.abi_minor) })
+    Ok(PluginInfo { name, kind, version, abi })
 }
 
 /// Opens `path`, finds the entry symbol and checks the vtable.

@@ -67,8 +67,22 @@ fn a_wrong_magic_number_is_refused() {
 #[test]
 fn an_abi_major_mismatch_is_refused() {
     let err = PluginRegistry::new().load(&fixture("abi_major_2")).unwrap_err();
-    assert!(matches!(err, LoadError::AbiMismatch { plugin: (2, 0), host: (1, 0), .. }), "{err}");
-    assert!(err.to_string().contains("built for plugin ABI 2.0, this host speaks 1.0"), "{err}");
+    assert!(matches!(err, LoadError::AbiMismatch { plugin: (2, 1), host: (1, 1), .. }), "{err}");
+    assert!(err.to_string().contains("built for plugin ABI 2.1, this host speaks 1.1"), "{err}");
+}
+
+#[test]
+fn a_predictor_older_than_the_batch_layout_is_refused_naming_the_file_and_both_versions() {
+    let path = fixture("abi_minor_0");
+    let err = PluginRegistry::new().load(&path).unwrap_err();
+    assert!(
+        matches!(&err, LoadError::LayoutTooOld { path: p, plugin: (1, 0), need: (1, 1) }
+            if p.ends_with(path.file_name().unwrap())),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(text.contains(&path.file_name().unwrap().to_string_lossy().into_owned()), "{text}");
+    assert!(text.contains("plugin ABI 1.0, older than the batch layout of ABI 1.1"), "{text}");
 }
 
 #[test]
@@ -138,12 +152,17 @@ fn a_panic_inside_the_plugin_refuses_the_handle_and_the_host_keeps_running() -> 
 }
 
 #[test]
-fn errors_reach_predictor_callers_as_models_errors_with_the_typed_source() -> Result<()> {
+fn errors_reach_predictor_callers_as_the_plugin_variant_with_the_typed_source() -> Result<()> {
     let schema = tiny_schema(2, 0);
     let mut model = mmoe("", &schema)?;
     model.set_lr(-1.0);
     let err =
         model.train_step(&random_batch(&schema, 4, &mut deepprl_core::rng::seeded(0))).unwrap_err();
+    assert!(
+        matches!(&err, deepprl_models::Error::Plugin { library, .. }
+            if library.ends_with(library_file("deepprl-plugin-mmoe"))),
+        "{err:?}"
+    );
     let Some(Error::Refused { reason, .. }) = plugin_error(&err) else { panic!("{err}") };
     assert!(reason.contains("learning rate must be finite and >= 0, got -1"), "{reason}");
     let wrong =
@@ -163,12 +182,13 @@ fn discovery_lists_plugins_and_rejected_files_with_reasons() -> Result<()> {
     let report = discover(&PluginRegistry::new(), &[dir.clone(), fixture_dir().to_path_buf()]);
     let found: Vec<&str> = report.found.iter().map(|f| f.info.name.as_str()).collect();
     assert_eq!(found, ["mmoe", "morl", "lookup_fixture"], "{report}");
-    assert_eq!(report.rejected.len(), 4, "{report}");
+    assert_eq!(report.rejected.len(), 5, "{report}");
     let text = report.to_string();
     for reason in [
         "not a loadable library",
         "bad magic",
-        "built for plugin ABI 2.0",
+        "built for plugin ABI 2.1",
+        "older than the batch layout of ABI 1.1",
         "no `deepprl_plugin_entry_v1` symbol",
     ] {
         assert!(text.contains(reason), "{reason} missing from:\n{text}");

@@ -3,8 +3,8 @@
 use crate::Mmoe;
 use deepprl_core::optim::AdamConfig;
 use deepprl_core::rng::DeepRng;
+use deepprl_models::network::{NetConfig, Training};
 use deepprl_models::{Error, Result, Schema};
-use deepprl_plugin_support::{NetConfig, Training};
 use serde::{Deserialize, Serialize};
 
 /// Every key of an MMOE model, with its default.

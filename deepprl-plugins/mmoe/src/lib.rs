@@ -29,6 +29,6 @@ pub use deepprl_plugin_support::PredictorAdapter;
 pub use model::{Mmoe, MmoeCache, MmoeGrads};
 
 /// MMOE trained in-process: the rlib twin of the plugin.
-pub type MmoePredictor = deepprl_plugin_support::NetPredictor<MmoeConfig>;
+pub type MmoePredictor = deepprl_models::network::NetPredictor<MmoeConfig>;
 
 deepprl_plugin_abi::export_plugin!(predictor: PredictorAdapter<MmoeConfig>);

@@ -7,8 +7,8 @@ use deepprl_core::ops::dense::DenseCache;
 use deepprl_core::ops::expert_mix::{self, ExpertMixCache};
 use deepprl_core::ops::softmax;
 use deepprl_core::{Float, composite_params};
+use deepprl_models::network::{InputCache, InputLayer, MultiTaskNet};
 use deepprl_models::{Batch, Result, Schema};
-use deepprl_plugin_support::{InputCache, InputLayer, MultiTaskNet};
 use ndarray::{Array2, ArrayView2, s};
 use ndarray_rand::rand::Rng;
 
@@ -161,7 +161,7 @@ mod tests {
     use deepprl_core::Parameterized;
     use deepprl_core::rng::seeded;
     use deepprl_core::testing::{check_param_grads, zero_grads};
-    use deepprl_models::moh::loss;
+    use deepprl_models::network::loss;
     use deepprl_models::testing::{random_batch, tiny_schema};
 
     fn tiny(rng: &mut deepprl_core::DeepRng) -> (Schema, Batch, Mmoe<f64>) {

@@ -27,6 +27,6 @@ pub use deepprl_plugin_support::PredictorAdapter;
 pub use model::{SharedBottom, SharedBottomCache, SharedBottomGrads};
 
 /// Shared-Bottom trained in-process: the rlib twin of the plugin.
-pub type SharedBottomPredictor = deepprl_plugin_support::NetPredictor<SharedBottomConfig>;
+pub type SharedBottomPredictor = deepprl_models::network::NetPredictor<SharedBottomConfig>;
 
 deepprl_plugin_abi::export_plugin!(predictor: PredictorAdapter<SharedBottomConfig>);

@@ -3,8 +3,8 @@
 use crate::SharedBottomConfig;
 use deepprl_core::layers::{Activation, Layer, Mlp, MlpCache, MlpConfig};
 use deepprl_core::{Float, composite_params};
+use deepprl_models::network::{InputCache, InputLayer, MultiTaskNet};
 use deepprl_models::{Batch, Result, Schema};
-use deepprl_plugin_support::{InputCache, InputLayer, MultiTaskNet};
 use ndarray::{Array2, ArrayView2, s};
 use ndarray_rand::rand::Rng;
 
@@ -100,7 +100,7 @@ mod tests {
     use deepprl_core::Parameterized;
     use deepprl_core::rng::seeded;
     use deepprl_core::testing::{check_param_grads, zero_grads};
-    use deepprl_models::moh::loss;
+    use deepprl_models::network::loss;
     use deepprl_models::testing::{random_batch, tiny_schema};
 
     #[test]

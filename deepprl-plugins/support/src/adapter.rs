@@ -4,7 +4,7 @@
 
 use crate::config::{parse, parse_with_schema};
 use crate::flat;
-use crate::net::{MultiTaskNet, NetConfig, NetPredictor};
+use deepprl_models::network::{MultiTaskNet, NetConfig, NetPredictor};
 use deepprl_models::{Error, Predictor, Schema, Transitions, WeightPolicy};
 use deepprl_plugin_abi::{
     DpModelInfo, MatMut, MatRef, Plugin, PluginError, PolicyPlugin, PredictorPlugin, TransitionsRef,

@@ -2,17 +2,18 @@
 //! host's `[schema]` table taken off first for predictors.
 //!
 //! ```
-//! use deepprl_plugin_support::config::{Training, parse};
+//! use deepprl_models::network::Training;
+//! use deepprl_plugin_support::config::parse;
 //! let t: Training = parse("clip_norm = 1.0\n[optimizer]\nlr = 0.01").unwrap();
 //! assert_eq!((t.clip_norm, t.optimizer.lr, t.n_shards), (1.0, 0.01, 2));
 //! let err = parse::<Training>("clip_nrom = 1.0").unwrap_err();
 //! assert!(err.contains("unknown field `clip_nrom`"), "{err}");
 //! ```
 
-use deepprl_core::optim::AdamConfig;
 use deepprl_models::Schema;
+use deepprl_plugin_abi::SCHEMA_TABLE;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 /// Parses `text` into `C`; the message of a syntax error names the line and column, that of an
 /// unknown key or wrong type names the key.
@@ -29,13 +30,14 @@ pub fn parse<C: DeserializeOwned>(text: &str) -> Result<C, String> {
 /// Bad TOML, a missing or malformed `[schema]`, or a problem with the model's own keys.
 pub fn parse_with_schema<C: DeserializeOwned>(text: &str) -> Result<(C, Schema), String> {
     let mut table: toml::Table = parse(text)?;
-    let schema = table.remove("schema").ok_or("missing the `[schema]` table the host adds")?;
+    let schema = table.remove(SCHEMA_TABLE).ok_or("missing the `[schema]` table the host adds")?;
     let schema: Schema = schema.try_into().map_err(|e| format!("in `[schema]`: {e}"))?;
     let config = toml::Value::Table(table).try_into().map_err(|e| format!("{e}"))?;
     Ok((config, schema))
 }
 
-/// The `[schema]` table the host appends to a predictor's config text.
+/// The `[schema]` table the host appends to a predictor's config text
+/// (`deepprl_plugin_abi::layout`).
 ///
 /// # Errors
 /// If the schema cannot be written as TOML (it always can: it is plain data).
@@ -47,48 +49,12 @@ pub fn schema_table(schema: &Schema) -> Result<String, String> {
     toml::to_string(&Wrapper { schema }).map_err(|e| e.to_string())
 }
 
-/// The training keys every predictor plugin shares, with their defaults.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Training {
-    /// Adam settings (default lr 1e-3).
-    pub optimizer: AdamConfig,
-    /// Global gradient-norm clip, 0 for none (default 5).
-    pub clip_norm: f64,
-    /// Data-parallel shards per batch; results do not depend on the thread count (default 2).
-    pub n_shards: usize,
-}
-
-impl Default for Training {
-    fn default() -> Self {
-        Self { optimizer: AdamConfig::default(), clip_norm: 5.0, n_shards: 2 }
-    }
-}
-
-impl Training {
-    /// Checks the ranges.
-    ///
-    /// # Errors
-    /// Names the first bad key.
-    pub fn validate(&self) -> deepprl_models::Result<()> {
-        self.optimizer.validate()?;
-        if !(self.clip_norm.is_finite() && self.clip_norm >= 0.0) {
-            return Err(deepprl_models::Error::config(
-                "clip_norm",
-                format!("must be finite and >= 0, got {}", self.clip_norm),
-            ));
-        }
-        if self.n_shards == 0 {
-            return Err(deepprl_models::Error::config("n_shards", "must be at least 1, got 0"));
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use deepprl_models::network::Training;
     use deepprl_models::testing::tiny_schema;
+    use deepprl_models::{CatField, FieldRole, ObjectiveKind};
 
     #[test]
     fn schema_round_trips_through_the_config_text() {
@@ -100,5 +66,48 @@ mod tests {
         assert!(err.contains("[schema]"), "{err}");
         let err = parse::<Training>("n_shards = = 4").unwrap_err();
         assert!(err.contains("line 1"), "{err}");
+    }
+
+    /// The keys of a TOML table, sorted.
+    fn keys(v: &toml::Value) -> Vec<&str> {
+        let mut k: Vec<&str> = v.as_table().expect("a table").keys().map(String::as_str).collect();
+        k.sort_unstable();
+        k
+    }
+
+    fn sorted<const N: usize>(mut keys: [&'static str; N]) -> Vec<&'static str> {
+        keys.sort_unstable();
+        keys.to_vec()
+    }
+
+    #[test]
+    fn the_schema_table_has_the_keys_the_abi_defines() {
+        use deepprl_plugin_abi::{CAT_FIELD_KEYS, FIELD_ROLES, OBJECTIVE_KINDS, SCHEMA_KEYS};
+        let mut schema = tiny_schema(3, 2);
+        let roles = [FieldRole::User, FieldRole::Item, FieldRole::ItemSide, FieldRole::Context];
+        schema.cat_fields.iter_mut().zip(roles).for_each(|(f, r)| f.role = r);
+        let other = CatField { name: "x".into(), role: FieldRole::Other, cardinality: 3 };
+        schema.cat_fields.push(other);
+        schema.objectives =
+            vec![("a".into(), ObjectiveKind::Binary), ("b".into(), ObjectiveKind::Continuous)];
+        let text = schema_table(&schema).unwrap();
+        let table: toml::Value = parse(&text).unwrap();
+        assert_eq!(keys(&table), [SCHEMA_TABLE], "{text}");
+        let t = &table[SCHEMA_TABLE];
+        assert_eq!(keys(t), sorted(SCHEMA_KEYS), "{text}");
+        let fields = t["cat_fields"].as_array().unwrap();
+        assert_eq!(fields.len(), FIELD_ROLES.len());
+        for (f, role) in fields.iter().zip(FIELD_ROLES) {
+            assert_eq!(
+                (keys(f), f["role"].as_str()),
+                (sorted(CAT_FIELD_KEYS), Some(role)),
+                "{text}"
+            );
+        }
+        let objectives = t["objectives"].as_array().unwrap();
+        let kinds: Vec<_> = objectives.iter().map(|o| o[1].as_str()).collect();
+        assert_eq!(kinds, OBJECTIVE_KINDS.map(Some), "{text}");
+        assert_eq!(objectives[0][0].as_str(), Some("a"));
+        assert!(t["n_numeric"].is_integer() && t["history_len"].is_integer(), "{text}");
     }
 }

@@ -1,7 +1,8 @@
-//! The flat layout of a predictor batch at the plugin boundary.
+//! The flat layout of a predictor batch at the plugin boundary, as `deepprl_plugin_abi::layout`
+//! defines it (ABI 1.1): between a [`Batch`] and `x`, `[batch, n_cat + n_num]`.
 //!
-//! `x = [categorical ids as f32 | numeric features]`, `[batch, n_cat + n_num]`, in the column
-//! order of the [`Schema`]; targets are the labels `[batch, K]`.
+//! `x = [categorical ids as f32 | numeric features]`, in the column order of the [`Schema`];
+//! targets are the labels `[batch, K]`.
 //! Ids are exact in `f32` below 2²⁴, so a schema with a larger cardinality cannot cross
 //! ([`check_schema`]). Histories are not passed: the plugin baselines are feature-based.
 //!
@@ -17,14 +18,18 @@
 //! ```
 
 use deepprl_models::{Batch, Schema};
+use deepprl_plugin_abi::FlatLayout;
+pub use deepprl_plugin_abi::MAX_EXACT_ID;
 use ndarray::{Array2, ArrayView2, s};
 
-/// Ids at or above this are not exact in `f32`.
-pub const MAX_EXACT_ID: usize = 1 << 24;
+/// The column layout of `x` for `schema`.
+pub fn layout(schema: &Schema) -> FlatLayout {
+    FlatLayout { n_ids: schema.cat_fields.len(), n_numeric: schema.n_numeric }
+}
 
 /// Width of `x` for `schema`.
 pub fn width(schema: &Schema) -> usize {
-    schema.cat_fields.len() + schema.n_numeric
+    layout(schema).width()
 }
 
 /// Checks that every id of `schema` is exact in `f32`.
@@ -43,10 +48,10 @@ pub fn check_schema(schema: &Schema) -> Result<(), String> {
 
 /// `x` of a batch (ids as `f32`, then the numeric features); histories are dropped.
 pub fn flatten(batch: &Batch) -> Array2<f32> {
-    let n_cat = batch.cat.ncols();
-    let mut x = Array2::zeros((batch.len(), n_cat + batch.num.ncols()));
-    x.slice_mut(s![.., ..n_cat]).assign(&batch.cat.mapv(|id| id as f32));
-    x.slice_mut(s![.., n_cat..]).assign(&batch.num);
+    let layout = FlatLayout { n_ids: batch.cat.ncols(), n_numeric: batch.num.ncols() };
+    let mut x = Array2::zeros((batch.len(), layout.width()));
+    x.slice_mut(s![.., layout.ids()]).assign(&batch.cat.mapv(|id| id as f32));
+    x.slice_mut(s![.., layout.numeric()]).assign(&batch.num);
     x
 }
 
@@ -85,7 +90,8 @@ pub fn unflatten(
         Some(l) => return Err(format!("targets are {:?}, want ({n}, {k})", l.dim())),
         None => Array2::zeros((n, k)),
     };
-    Ok(Batch { cat, num: x.slice(s![.., n_cat..]).to_owned(), history: None, labels })
+    let num = x.slice(s![.., layout(schema).numeric()]).to_owned();
+    Ok(Batch { cat, num, history: None, labels })
 }
 
 #[cfg(test)]

@@ -24,10 +24,11 @@ pub fn plugin(package: &str) -> Arc<Plugin> {
     PluginRegistry::global().load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The fixture variants: the well-formed careless predictor and three broken builds.
-pub const FIXTURES: [(&str, &str); 4] = [
+/// The fixture variants: the well-formed careless predictor and four broken builds.
+pub const FIXTURES: [(&str, &str); 5] = [
     ("lookup", ""),
     ("abi_major_2", "abi-major-2"),
+    ("abi_minor_0", "abi-minor-0"),
     ("bad_magic", "bad-magic"),
     ("no_entry", "no-entry"),
 ];

@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use deepprl_models::testing::{random_batch, tiny_schema};
-//! use deepprl_plugin_support::InputLayer;
+//! use deepprl_models::network::InputLayer;
 //! let schema = tiny_schema(2, 0);
 //! let rng = &mut deepprl_core::rng::seeded(0);
 //! let input = InputLayer::<f32>::new(&schema, 3, rng).unwrap();
@@ -12,10 +12,10 @@
 //! assert_eq!(input.d_output(), 4 * 3 + 2);
 //! ```
 
+use crate::batch::{Batch, Schema};
+use crate::embed::{Embedded, Embedder, EmbedderGrads};
 use deepprl_core::ops::concat;
 use deepprl_core::{Float, Parameterized};
-use deepprl_models::embed::{Embedded, Embedder, EmbedderGrads};
-use deepprl_models::{Batch, Schema};
 use ndarray::{Array2, ArrayView2, ArrayViewD, ArrayViewMutD};
 use ndarray_rand::rand::Rng;
 
@@ -38,11 +38,7 @@ impl<F: Float> InputLayer<F> {
     ///
     /// # Errors
     /// If `d_embed` or a cardinality is zero.
-    pub fn new(
-        schema: &Schema,
-        d_embed: usize,
-        rng: &mut impl Rng,
-    ) -> deepprl_models::Result<Self> {
+    pub fn new(schema: &Schema, d_embed: usize, rng: &mut impl Rng) -> crate::Result<Self> {
         Ok(Self { embed: Embedder::new(schema, d_embed, rng)?, n_numeric: schema.n_numeric })
     }
 
