@@ -1,6 +1,6 @@
 //! The model-side view of a dataset: a schema of features and objectives, and batches.
 //!
-//! `deepprl-models` does not depend on `deepprl-data` (DESIGN.md §6: `core ← models`); whatever
+//! `deepprl-models` does not depend on `deepprl-data` (docs/DESIGN.md §6: `core ← models`); whatever
 //! produces examples (a dataset loader, the synthetic world, a plugin host) fills a [`Batch`]
 //! that follows a [`Schema`].
 

@@ -1,4 +1,4 @@
-//! One embedding table per categorical field (DESIGN.md §3.1); the item table also embeds the
+//! One embedding table per categorical field (docs/DESIGN.md §3.1); the item table also embeds the
 //! items of the history.
 //!
 //! Tensors are named `<field name>.table`; unknown ids arrive as the reserved row 0.

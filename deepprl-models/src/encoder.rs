@@ -1,4 +1,4 @@
-//! The Self-Attentive Time-LSTM state encoder (DESIGN.md §3.2).
+//! The Self-Attentive Time-LSTM state encoder (docs/DESIGN.md §3.2).
 //!
 //! Each history step's input is `x_m = [e_{i_m}; W_y y_m]` (item embedding and a projection of
 //! the step's observed outcomes); a Time-LSTM runs over the masked steps with intervals `δ_m`;

@@ -1,4 +1,4 @@
-//! Per-objective evaluation of a predictor on a slice (DESIGN.md §5): AUC and log-loss for
+//! Per-objective evaluation of a predictor on a slice (docs/DESIGN.md §5): AUC and log-loss for
 //! binary objectives, RMSE for continuous ones, and optionally per-group (per-user) AUC.
 
 use crate::batch::{BatchSource, ObjectiveKind};

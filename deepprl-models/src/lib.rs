@@ -3,11 +3,11 @@
 //! - [`batch`]: the schema of features and objectives, and batches (filled by data loaders, the
 //!   synthetic world or a plugin host).
 //! - [`embed`]: one embedding table per categorical field.
-//! - [`encoder`]: the Self-Attentive Time-LSTM state encoder (DESIGN.md §3.2).
+//! - [`encoder`]: the Self-Attentive Time-LSTM state encoder (docs/DESIGN.md §3.2).
 //! - [`evaluate`]: per-objective metrics of a predictor on a slice.
 //! - [`linear`]: the logistic-regression-style baseline (`lr`).
 //! - [`metrics`]: AUC, log-loss, RMSE, NDCG@K, top-K outcome, per-group means.
-//! - [`moh`]: the Mixture of HyperNetworks (DESIGN.md §3.3), an instance of [`network`].
+//! - [`moh`]: the Mixture of HyperNetworks (docs/DESIGN.md §3.3), an instance of [`network`].
 //! - [`network`]: the one trainable multi-task network predictor (Adam, clipping, shards,
 //!   checkpoints, the loss) that the MoH, `lr` and the plugin baselines are instances of.
 //! - [`policy`]: the weight-policy trait shared by `deepprl-rl` and the plugin baselines.

@@ -1,10 +1,10 @@
-//! The weight-policy abstraction (DESIGN.md §3.4): a state in, K objective weights on the
+//! The weight-policy abstraction (docs/DESIGN.md §3.4): a state in, K objective weights on the
 //! simplex out, trained on transitions with vector rewards.
 //!
 //! Implemented by the in-tree policies of `deepprl-rl` (static, grid, the contextual
 //! actor–critic) and by plugin baselines (MORL); it lives here, beside [`crate::Predictor`], so
 //! the plugin host can wrap plugins without depending on `deepprl-rl`.
-//! States are flat `f32` vectors (e.g. `[s_hist; e_u; e_c]` from a frozen encoder).
+//! States are flat `f32` vectors, whatever the environment observes (docs/DESIGN.md §3.4).
 
 use ndarray::{Array1, Array2};
 use std::path::Path;

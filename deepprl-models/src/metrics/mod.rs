@@ -1,4 +1,4 @@
-//! Evaluation metrics (DESIGN.md §5): per objective AUC and log-loss (binary), RMSE
+//! Evaluation metrics (docs/DESIGN.md §5): per objective AUC and log-loss (binary), RMSE
 //! (continuous), and for re-ranked candidate sets NDCG@K and the mean realised outcome in the
 //! top K. Per-user variants average a metric over groups (users or requests); over seeds,
 //! [`mean_ci95`] gives a mean with its 95 % confidence interval.

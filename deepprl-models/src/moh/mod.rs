@@ -1,4 +1,4 @@
-//! The Mixture of HyperNetworks multi-objective predictor (DESIGN.md §3.3).
+//! The Mixture of HyperNetworks multi-objective predictor (docs/DESIGN.md §3.3).
 
 mod config;
 mod model;

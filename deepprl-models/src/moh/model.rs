@@ -1,4 +1,4 @@
-//! The Mixture of HyperNetworks (DESIGN.md §3.3), forward and backward.
+//! The Mixture of HyperNetworks (docs/DESIGN.md §3.3), forward and backward.
 //!
 //! ```text
 //! x = [embeddings of every field; numeric features; s_hist]     z = [user; context; s_hist]

@@ -1,4 +1,4 @@
-//! The C ABI between the deepprl plugin host and its baseline plugins (`PLUGINS.md`).
+//! The C ABI between the deepprl plugin host and its baseline plugins (`deepprl-plugins/README.md`).
 //!
 //! A plugin is a cdylib exporting exactly one symbol, [`ENTRY_SYMBOL`], which returns a pointer
 //! to a `'static` [`DpModelVTable`]: a versioned [`DpHeader`] followed by `extern "C"` function

@@ -1,6 +1,6 @@
 //! Loading a plugin library and checking its header, and the registry that loads each path once.
 //!
-//! Libraries are never unloaded (`PLUGINS.md` §1.5: `dlclose` is a no-op on musl, unsafe with
+//! Libraries are never unloaded (`dlclose` is a no-op on musl, unsafe with
 //! thread-local destructors, blocked on macOS for libraries with TLS): a loaded library is
 //! leaked on purpose, so its vtable is `'static` and every handle may outlive the registry.
 
