@@ -14,6 +14,7 @@ impl DatasetConfig {
         self.validate_source()?;
         self.validate_roles()?;
         self.validate_objectives()?;
+        self.validate_column_kinds()?;
         self.validate_split()?;
         if self.sequence.history_len == 0 {
             return Err(self.invalid("sequence.history_len", "must be at least 1"));

@@ -1,92 +1,39 @@
-//! Tokeniser and recursive-descent parser of [`super::Expr`].
+//! Recursive-descent parser of [`super::Expr`].
 
+use super::lex::{Tok, lex};
 use super::{BinOp, Func, Node};
-
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Num(f64),
-    Ident(String),
-    Op(&'static str),
-}
-
-/// Splits `text` into tokens, each with its 1-based character position.
-fn lex(text: &str) -> Result<Vec<(Tok, usize)>, String> {
-    const OPS: [&str; 17] =
-        ["||", "&&", "<=", ">=", "==", "!=", "<", ">", "+", "-", "*", "/", "!", "(", ")", ",", "="];
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let pos = i + 1;
-        if c.is_whitespace() {
-            i += 1;
-        } else if c.is_ascii_digit()
-            || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
-        {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_ascii_alphanumeric()
-                    || chars[i] == '.'
-                    || ((chars[i] == '+' || chars[i] == '-') && matches!(chars[i - 1], 'e' | 'E')))
-            {
-                i += 1;
-            }
-            let s: String = chars[start..i].iter().collect();
-            let x = s.parse().map_err(|_| format!("at character {pos}: bad number `{s}`"))?;
-            out.push((Tok::Num(x), pos));
-        } else if c.is_ascii_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || "_.".contains(chars[i])) {
-                i += 1;
-            }
-            out.push((Tok::Ident(chars[start..i].iter().collect()), pos));
-        } else if c == '`' {
-            let end = chars[i + 1..]
-                .iter()
-                .position(|&d| d == '`')
-                .ok_or_else(|| format!("at character {pos}: no closing backquote"))?;
-            out.push((Tok::Ident(chars[i + 1..i + 1 + end].iter().collect()), pos));
-            i += end + 2;
-        } else {
-            let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
-            match OPS.iter().find(|op| rest.starts_with(**op)) {
-                Some(&"=") => return Err(format!("at character {pos}: use `==` to compare")),
-                Some(op) => {
-                    out.push((Tok::Op(op), pos));
-                    i += op.len();
-                }
-                None => return Err(format!("at character {pos}: unexpected character `{c}`")),
-            }
-        }
-    }
-    Ok(out)
-}
 
 struct Parser<'a> {
     toks: Vec<(Tok, usize)>,
     at: usize,
     end: usize,
     columns: &'a mut Vec<String>,
+    strings: &'a mut Vec<String>,
 }
 
-/// Parses `text`, appending the distinct column names it reads to `columns`.
-pub(super) fn parse(text: &str, columns: &mut Vec<String>) -> Result<Node, String> {
+/// Parses `text`, appending the distinct column names it reads to `columns` and its distinct
+/// strings to `strings`.
+pub(super) fn parse(
+    text: &str,
+    columns: &mut Vec<String>,
+    strings: &mut Vec<String>,
+) -> Result<Node, String> {
     let toks = lex(text)?;
-    let mut p = Parser { toks, at: 0, end: text.chars().count() + 1, columns };
+    let end = text.chars().count() + 1;
+    let mut p = Parser { toks, at: 0, end, columns, strings };
     let node = p.or()?;
     match p.toks.get(p.at) {
         None => Ok(node),
-        Some((t, pos)) => Err(format!("at character {pos}: unexpected {}", describe(t))),
+        Some((t, pos)) => Err(format!("at character {pos}: unexpected {}", t.describe())),
     }
 }
 
-fn describe(t: &Tok) -> String {
-    match t {
-        Tok::Num(x) => format!("number `{x}`"),
-        Tok::Ident(s) => format!("name `{s}`"),
-        Tok::Op(o) => format!("`{o}`"),
-    }
+/// The index of `name` in `names`, appended if absent.
+fn intern(names: &mut Vec<String>, name: String) -> usize {
+    names.iter().position(|c| *c == name).unwrap_or_else(|| {
+        names.push(name);
+        names.len() - 1
+    })
 }
 
 impl Parser<'_> {
@@ -101,18 +48,29 @@ impl Parser<'_> {
             return Ok(());
         }
         Err(match self.toks.get(self.at) {
-            Some((t, pos)) => format!("at character {pos}: expected `{op}`, found {}", describe(t)),
+            Some((t, pos)) => {
+                format!("at character {pos}: expected `{op}`, found {}", t.describe())
+            }
             None => format!("at character {}: expected `{op}` before the end", self.end),
         })
     }
 
+    /// `expr ("," expr)*`, as in call arguments and `in` lists.
+    fn list(&mut self) -> Result<Vec<Node>, String> {
+        let mut items = vec![self.or()?];
+        while self.eat(",") {
+            items.push(self.or()?);
+        }
+        Ok(items)
+    }
+
     fn binary(
         &mut self,
+        mut lhs: Node,
         ops: &[(&str, BinOp)],
         next: fn(&mut Self) -> Result<Node, String>,
         repeat: bool,
     ) -> Result<Node, String> {
-        let mut lhs = next(self)?;
         'outer: loop {
             for (text, op) in ops {
                 if self.eat(text) {
@@ -128,12 +86,21 @@ impl Parser<'_> {
     }
 
     fn or(&mut self) -> Result<Node, String> {
-        self.binary(&[("||", BinOp::Or)], Self::and, true)
+        let lhs = self.and()?;
+        self.binary(lhs, &[("||", BinOp::Or)], Self::and, true)
     }
     fn and(&mut self) -> Result<Node, String> {
-        self.binary(&[("&&", BinOp::And)], Self::cmp, true)
+        let lhs = self.cmp()?;
+        self.binary(lhs, &[("&&", BinOp::And)], Self::cmp, true)
     }
     fn cmp(&mut self) -> Result<Node, String> {
+        let lhs = self.sum()?;
+        if self.eat("in") {
+            self.expect("(")?;
+            let items = self.list()?;
+            self.expect(")")?;
+            return Ok(Node::In(Box::new(lhs), items));
+        }
         let ops = [
             ("<=", BinOp::Le),
             (">=", BinOp::Ge),
@@ -142,13 +109,15 @@ impl Parser<'_> {
             ("==", BinOp::Eq),
             ("!=", BinOp::Ne),
         ];
-        self.binary(&ops, Self::sum, false)
+        self.binary(lhs, &ops, Self::sum, false)
     }
     fn sum(&mut self) -> Result<Node, String> {
-        self.binary(&[("+", BinOp::Add), ("-", BinOp::Sub)], Self::product, true)
+        let lhs = self.product()?;
+        self.binary(lhs, &[("+", BinOp::Add), ("-", BinOp::Sub)], Self::product, true)
     }
     fn product(&mut self) -> Result<Node, String> {
-        self.binary(&[("*", BinOp::Mul), ("/", BinOp::Div)], Self::unary, true)
+        let lhs = self.unary()?;
+        self.binary(lhs, &[("*", BinOp::Mul), ("/", BinOp::Div)], Self::unary, true)
     }
     fn unary(&mut self) -> Result<Node, String> {
         if self.eat("-") {
@@ -167,23 +136,15 @@ impl Parser<'_> {
         self.at += 1;
         match tok {
             Tok::Num(x) => Ok(Node::Num(x)),
+            Tok::Str(s) => Ok(Node::Str(intern(self.strings, s))),
             Tok::Op("(") => {
                 let inner = self.or()?;
                 self.expect(")")?;
                 Ok(inner)
             }
             Tok::Ident(name) if self.eat("(") => self.call(&name, pos),
-            Tok::Ident(name) => {
-                let idx = match self.columns.iter().position(|c| *c == name) {
-                    Some(i) => i,
-                    None => {
-                        self.columns.push(name);
-                        self.columns.len() - 1
-                    }
-                };
-                Ok(Node::Col(idx))
-            }
-            t => Err(format!("at character {pos}: unexpected {}", describe(&t))),
+            Tok::Ident(name) => Ok(Node::Col(intern(self.columns, name))),
+            t => Err(format!("at character {pos}: unexpected {}", t.describe())),
         }
     }
 
@@ -195,10 +156,7 @@ impl Parser<'_> {
             "log1p" => (Func::Log1p, Some(1)),
             _ => return Err(format!("at character {pos}: unknown function `{name}`")),
         };
-        let mut args = vec![self.or()?];
-        while self.eat(",") {
-            args.push(self.or()?);
-        }
+        let args = self.list()?;
         self.expect(")")?;
         if let Some(n) = arity.filter(|&n| n != args.len()) {
             return Err(format!(
