@@ -151,3 +151,17 @@ fn an_unknown_column_in_a_text_comparison_names_the_key() -> anyhow::Result<()> 
     assert!(err.to_string().contains("events.csv: line 1: no column `behaviour`"), "{err}");
     Ok(())
 }
+
+#[test]
+fn deeply_nested_expressions_name_the_key_and_the_limit() -> anyhow::Result<()> {
+    let parens = format!("{}price{}", "(".repeat(5_000), ")".repeat(5_000));
+    let minus = format!("{}price", "-".repeat(25_000));
+    let not = format!("{}price", "!".repeat(25_000));
+    for deep in [parens, minus, not] {
+        let config = CONFIG.replace("'(behavior == \"buy\") * price'", &format!("'{deep}'"));
+        let (key, reason) = invalid_key(read_config(&config))?;
+        assert_eq!(key, "objectives[3].expr");
+        assert!(reason.contains("limit of 256 levels"), "{reason}");
+    }
+    Ok(())
+}

@@ -19,6 +19,7 @@
 //! A string may only be compared, with `==`, `!=` or `in`, with a column or another string;
 //! such a column is a [`ColumnKind::Text`] column, every other column a number column, and a
 //! column used both ways is an error.
+//! Expressions nest at most [`MAX_DEPTH`] levels.
 //!
 //! ```
 //! use deepprl_data::expr::{ColumnKind, Expr};
@@ -34,6 +35,12 @@ mod lex;
 mod parse;
 
 use std::str::FromStr;
+
+/// The deepest an expression may nest: parentheses, function calls, unary operators and the
+/// operands of binary operators each count one level.
+///
+/// Deeper expressions are rejected when parsed, so evaluating one never overflows the stack.
+pub const MAX_DEPTH: usize = 256;
 
 /// How the loader reads a column an expression names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,12 +1,22 @@
-//! Recursive-descent parser of [`super::Expr`].
+//! Recursive-descent parser of [`super::Expr`], bounded by [`MAX_DEPTH`].
+//!
+//! Two depths are bounded: the parser's own nesting (parentheses, calls, `in` lists and unary
+//! operators, so `((((1))))` cannot exhaust the stack while parsing) and the depth of the tree
+//! it builds (so `1 + 1 + ... + 1`, parsed by a loop, cannot exhaust it when evaluated or
+//! dropped).
 
 use super::lex::{Tok, lex};
-use super::{BinOp, Func, Node};
+use super::{BinOp, Func, MAX_DEPTH, Node};
+
+/// A parsed subtree and its depth.
+type Sub = (Node, usize);
 
 struct Parser<'a> {
     toks: Vec<(Tok, usize)>,
     at: usize,
     end: usize,
+    /// How many parentheses, calls, `in` lists and unary operators enclose the current token.
+    nesting: usize,
     columns: &'a mut Vec<String>,
     strings: &'a mut Vec<String>,
 }
@@ -20,12 +30,16 @@ pub(super) fn parse(
 ) -> Result<Node, String> {
     let toks = lex(text)?;
     let end = text.chars().count() + 1;
-    let mut p = Parser { toks, at: 0, end, columns, strings };
-    let node = p.or()?;
+    let mut p = Parser { toks, at: 0, end, nesting: 0, columns, strings };
+    let (node, _) = p.or()?;
     match p.toks.get(p.at) {
         None => Ok(node),
         Some((t, pos)) => Err(format!("at character {pos}: unexpected {}", t.describe())),
     }
+}
+
+fn too_deep(pos: usize) -> String {
+    format!("at character {pos}: the expression nests deeper than the limit of {MAX_DEPTH} levels")
 }
 
 /// The index of `name` in `names`, appended if absent.
@@ -37,6 +51,11 @@ fn intern(names: &mut Vec<String>, name: String) -> usize {
 }
 
 impl Parser<'_> {
+    /// The position of the current token (or of the end).
+    fn pos(&self) -> usize {
+        self.toks.get(self.at).map_or(self.end, |(_, pos)| *pos)
+    }
+
     fn eat(&mut self, op: &str) -> bool {
         let hit = matches!(self.toks.get(self.at), Some((Tok::Op(o), _)) if *o == op);
         self.at += usize::from(hit);
@@ -55,26 +74,52 @@ impl Parser<'_> {
         })
     }
 
-    /// `expr ("," expr)*`, as in call arguments and `in` lists.
-    fn list(&mut self) -> Result<Vec<Node>, String> {
-        let mut items = vec![self.or()?];
-        while self.eat(",") {
-            items.push(self.or()?);
+    /// `node` with its `depth`, unless that exceeds [`MAX_DEPTH`].
+    fn node(node: Node, depth: usize, pos: usize) -> Result<Sub, String> {
+        if depth > MAX_DEPTH { Err(too_deep(pos)) } else { Ok((node, depth)) }
+    }
+
+    /// Runs `f` one nesting level deeper; `pos` is where the level opens.
+    fn nested<T>(
+        &mut self,
+        pos: usize,
+        f: impl FnOnce(&mut Self) -> Result<T, String>,
+    ) -> Result<T, String> {
+        if self.nesting >= MAX_DEPTH {
+            return Err(too_deep(pos));
         }
-        Ok(items)
+        self.nesting += 1;
+        let out = f(self);
+        self.nesting -= 1;
+        out
+    }
+
+    /// `expr ("," expr)*`, as in call arguments and `in` lists.
+    fn list(&mut self) -> Result<(Vec<Node>, usize), String> {
+        let (first, mut depth) = self.or()?;
+        let mut items = vec![first];
+        while self.eat(",") {
+            let (item, d) = self.or()?;
+            items.push(item);
+            depth = depth.max(d);
+        }
+        Ok((items, depth))
     }
 
     fn binary(
         &mut self,
-        mut lhs: Node,
+        mut lhs: Sub,
         ops: &[(&str, BinOp)],
-        next: fn(&mut Self) -> Result<Node, String>,
+        next: fn(&mut Self) -> Result<Sub, String>,
         repeat: bool,
-    ) -> Result<Node, String> {
+    ) -> Result<Sub, String> {
         'outer: loop {
+            let pos = self.pos();
             for (text, op) in ops {
                 if self.eat(text) {
-                    lhs = Node::Bin(*op, Box::new(lhs), Box::new(next(self)?));
+                    let rhs = next(self)?;
+                    let depth = 1 + lhs.1.max(rhs.1);
+                    lhs = Self::node(Node::Bin(*op, Box::new(lhs.0), Box::new(rhs.0)), depth, pos)?;
                     if repeat {
                         continue 'outer;
                     }
@@ -85,21 +130,22 @@ impl Parser<'_> {
         }
     }
 
-    fn or(&mut self) -> Result<Node, String> {
+    fn or(&mut self) -> Result<Sub, String> {
         let lhs = self.and()?;
         self.binary(lhs, &[("||", BinOp::Or)], Self::and, true)
     }
-    fn and(&mut self) -> Result<Node, String> {
+    fn and(&mut self) -> Result<Sub, String> {
         let lhs = self.cmp()?;
         self.binary(lhs, &[("&&", BinOp::And)], Self::cmp, true)
     }
-    fn cmp(&mut self) -> Result<Node, String> {
+    fn cmp(&mut self) -> Result<Sub, String> {
         let lhs = self.sum()?;
+        let pos = self.pos();
         if self.eat("in") {
             self.expect("(")?;
-            let items = self.list()?;
+            let (items, depth) = self.nested(pos, Self::list)?;
             self.expect(")")?;
-            return Ok(Node::In(Box::new(lhs), items));
+            return Self::node(Node::In(Box::new(lhs.0), items), 1 + lhs.1.max(depth), pos);
         }
         let ops = [
             ("<=", BinOp::Le),
@@ -111,44 +157,47 @@ impl Parser<'_> {
         ];
         self.binary(lhs, &ops, Self::sum, false)
     }
-    fn sum(&mut self) -> Result<Node, String> {
+    fn sum(&mut self) -> Result<Sub, String> {
         let lhs = self.product()?;
         self.binary(lhs, &[("+", BinOp::Add), ("-", BinOp::Sub)], Self::product, true)
     }
-    fn product(&mut self) -> Result<Node, String> {
+    fn product(&mut self) -> Result<Sub, String> {
         let lhs = self.unary()?;
         self.binary(lhs, &[("*", BinOp::Mul), ("/", BinOp::Div)], Self::unary, true)
     }
-    fn unary(&mut self) -> Result<Node, String> {
-        if self.eat("-") {
-            Ok(Node::Neg(Box::new(self.unary()?)))
+    fn unary(&mut self) -> Result<Sub, String> {
+        let pos = self.pos();
+        let wrap: fn(Box<Node>) -> Node = if self.eat("-") {
+            Node::Neg
         } else if self.eat("!") {
-            Ok(Node::Not(Box::new(self.unary()?)))
+            Node::Not
         } else {
-            self.primary()
-        }
+            return self.primary();
+        };
+        let (inner, depth) = self.nested(pos, Self::unary)?;
+        Self::node(wrap(Box::new(inner)), depth + 1, pos)
     }
 
-    fn primary(&mut self) -> Result<Node, String> {
+    fn primary(&mut self) -> Result<Sub, String> {
         let Some((tok, pos)) = self.toks.get(self.at).cloned() else {
             return Err(format!("at character {}: unexpected end of expression", self.end));
         };
         self.at += 1;
         match tok {
-            Tok::Num(x) => Ok(Node::Num(x)),
-            Tok::Str(s) => Ok(Node::Str(intern(self.strings, s))),
+            Tok::Num(x) => Ok((Node::Num(x), 1)),
+            Tok::Str(s) => Ok((Node::Str(intern(self.strings, s)), 1)),
             Tok::Op("(") => {
-                let inner = self.or()?;
+                let inner = self.nested(pos, Self::or)?;
                 self.expect(")")?;
                 Ok(inner)
             }
-            Tok::Ident(name) if self.eat("(") => self.call(&name, pos),
-            Tok::Ident(name) => Ok(Node::Col(intern(self.columns, name))),
+            Tok::Ident(name) if self.eat("(") => self.nested(pos, |p| p.call(&name, pos)),
+            Tok::Ident(name) => Ok((Node::Col(intern(self.columns, name)), 1)),
             t => Err(format!("at character {pos}: unexpected {}", t.describe())),
         }
     }
 
-    fn call(&mut self, name: &str, pos: usize) -> Result<Node, String> {
+    fn call(&mut self, name: &str, pos: usize) -> Result<Sub, String> {
         let (func, arity) = match name {
             "min" => (Func::Min, None),
             "max" => (Func::Max, None),
@@ -156,7 +205,7 @@ impl Parser<'_> {
             "log1p" => (Func::Log1p, Some(1)),
             _ => return Err(format!("at character {pos}: unknown function `{name}`")),
         };
-        let args = self.list()?;
+        let (args, depth) = self.list()?;
         self.expect(")")?;
         if let Some(n) = arity.filter(|&n| n != args.len()) {
             return Err(format!(
@@ -164,6 +213,6 @@ impl Parser<'_> {
                 args.len()
             ));
         }
-        Ok(Node::Call(func, args))
+        Self::node(Node::Call(func, args), depth + 1, pos)
     }
 }

@@ -74,3 +74,21 @@ fn a_column_is_text_or_a_number_not_both() {
         assert!(err.contains(needle), "{bad:?}: {err}");
     }
 }
+
+#[test]
+fn nesting_is_limited_instead_of_overflowing_the_stack() {
+    let limit = format!("limit of {MAX_DEPTH} levels");
+    let parens = format!("{}1{}", "(".repeat(5_000), ")".repeat(5_000));
+    let minus = format!("{}1", "-".repeat(25_000));
+    let not = format!("{}1", "!".repeat(25_000));
+    let sum = vec!["1"; 10_000].join(" + ");
+    let calls = format!("{}1{}", "abs(".repeat(5_000), ")".repeat(5_000));
+    for deep in [parens, minus, not, sum, calls] {
+        let err = deep.parse::<Expr>().unwrap_err();
+        assert!(err.contains(&limit), "{}...: {err}", &deep[..20]);
+    }
+    // At the limit the expression parses and evaluates.
+    let at_limit = format!("{}1{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+    assert_eq!(value(&at_limit, &[]), 1.0);
+    assert_eq!(value(&vec!["1"; MAX_DEPTH].join(" + "), &[]), MAX_DEPTH as f64);
+}
