@@ -22,13 +22,29 @@ pub(crate) struct Table {
     pending: Option<ByteRecord>,
 }
 
+/// Fails on the first header name that repeats an earlier one.
+fn check_unique(path: &Path, names: &[String]) -> Result<()> {
+    for (second, name) in names.iter().enumerate() {
+        if let Some(first) = names[..second].iter().position(|n| n == name) {
+            return Err(Error::DuplicateColumn {
+                path: path.to_path_buf(),
+                line: 1,
+                column: name.clone(),
+                first: first + 1,
+                second: second + 1,
+            });
+        }
+    }
+    Ok(())
+}
+
 impl Table {
     /// Opens `path` and reads its header; `n_named` is how many distinct columns the config
     /// names, used to recognise a wrong delimiter.
     ///
     /// # Errors
     /// [`Error::Io`] (missing file), [`Error::EmptyFile`], [`Error::WrongDelimiter`],
-    /// [`Error::Csv`].
+    /// [`Error::DuplicateColumn`], [`Error::Csv`].
     pub(crate) fn open(path: &Path, source: &SourceConfig, n_named: usize) -> Result<Self> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let delimiter = source.delimiter_byte().unwrap_or(b',');
@@ -62,8 +78,9 @@ impl Table {
             }
         }
         let (names, pending) = if source.header {
-            let names =
+            let names: Vec<String> =
                 first.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect();
+            check_unique(path, &names)?;
             (names, None)
         } else if source.columns.is_empty() {
             ((1..=first.len()).map(|i| i.to_string()).collect(), Some(first))

@@ -227,3 +227,29 @@ fn other_bad_rows_and_values_are_named_too() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[test]
+fn duplicate_header_names_name_the_file_and_both_positions() -> anyhow::Result<()> {
+    let header = HEADER.replace('\n', "\tis_click\n");
+    let rows = ROWS.replace('\n', "\t0\n");
+    let (result, _) = load_fixture("duplicate", CONFIG, &format!("{header}{rows}"))?;
+    let (err, msg) = expect_err(result)?;
+    assert!(
+        matches!(&err, Error::DuplicateColumn { line: 1, column, first: 4, second: 7, .. }
+            if column == "is_click"),
+        "{err:?}"
+    );
+    assert!(
+        msg.contains("log.tsv: line 1: column `is_click` appears twice")
+            && msg.contains("columns 4 and 7"),
+        "{msg}"
+    );
+    // Names given by the config cannot repeat either.
+    let config = CONFIG.replace("[ids]", "header = false\ncolumns = [\"a\", \"b\", \"a\"]\n[ids]");
+    let (err, msg) = expect_err(load_fixture("duplicate-config", &config, ROWS)?.0)?;
+    assert!(
+        matches!(&err, Error::InvalidConfig { key, .. } if key == "source.columns[2]"),
+        "{msg}"
+    );
+    Ok(())
+}

@@ -44,6 +44,12 @@ impl DatasetConfig {
             let reason = format!("must be one ASCII character, got {:?}", s.delimiter);
             return Err(self.invalid("source.delimiter", reason));
         }
+        for (j, c) in s.columns.iter().enumerate() {
+            if let Some(i) = s.columns[..j].iter().position(|n| n == c) {
+                let reason = format!("`{c}` is listed twice, also as `source.columns[{i}]`");
+                return Err(self.invalid(format!("source.columns[{j}]"), reason));
+            }
+        }
         match (s.file.is_some(), s.is_pre_split()) {
             (true, true) => {
                 Err(self.invalid("source.file", "give `file` or `train`/`test`, not both"))
