@@ -4,9 +4,11 @@
 //! Records are read one at a time into a reused buffer, so memory does not grow with the file.
 
 use crate::config::SourceConfig;
+use crate::crlf::CrlfToLf;
 use crate::{Error, Result};
 use csv::ByteRecord;
 use std::fs::File;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 /// Delimiters recognised when guessing what a wrongly configured file uses.
@@ -15,7 +17,7 @@ const CANDIDATE_DELIMITERS: [char; 4] = [',', '\t', ';', '|'];
 /// An open delimited file positioned after its header.
 pub(crate) struct Table {
     path: PathBuf,
-    reader: csv::Reader<File>,
+    reader: csv::Reader<CrlfToLf<BufReader<File>>>,
     /// Column names (header fields, `source.columns`, or 1-based positions).
     pub names: Vec<String>,
     /// The first record when the file has no header (already read to count its columns).
@@ -53,7 +55,7 @@ impl Table {
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 16)
-            .from_reader(file);
+            .from_reader(CrlfToLf::new(BufReader::with_capacity(1 << 16, file)));
         let mut first = ByteRecord::new();
         let got = reader.read_byte_record(&mut first).map_err(|source| Error::Csv {
             path: path.to_path_buf(),
