@@ -66,6 +66,7 @@ fn a_column_is_text_or_a_number_not_both() {
     for (bad, needle) in [
         (r#"behavior == "buy" && behavior > 0"#, "column `behavior` is compared with a string"),
         (r#"x + 1 == "a""#, "only be compared with a column"),
+        (r#""buy" == price + 1"#, "only be compared with a column"),
         (r#"x in ("a", 2)"#, "compared with the number 2"),
         (r#""a" + 1"#, "the string \"a\" is used as a number"),
         (r#"x < "a""#, "is used as a number"),
