@@ -77,6 +77,23 @@ pub enum Error {
         /// The config key that names it, e.g. `ids.user` or `objectives[1].expr`.
         key: String,
     },
+    /// Two header fields have the same name, so a config naming it would be ambiguous.
+    #[error(
+        "{path}: line {line}: column `{column}` appears twice in the header, at columns {first} \
+         and {second}"
+    )]
+    DuplicateColumn {
+        /// The data file.
+        path: PathBuf,
+        /// The header line (1).
+        line: u64,
+        /// The repeated name.
+        column: String,
+        /// The 1-based position of its first occurrence.
+        first: usize,
+        /// The 1-based position of the repeat.
+        second: usize,
+    },
     /// A row has a different number of fields from the header.
     #[error("{path}: line {line}: {got} fields, the header has {expected}")]
     RaggedRow {

@@ -25,6 +25,7 @@
 pub mod batch;
 mod builder;
 pub mod config;
+mod crlf;
 pub mod dataset;
 pub mod error;
 pub mod expr;

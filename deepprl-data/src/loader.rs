@@ -12,7 +12,7 @@
 
 use crate::builder::{RawLog, Spec, finish};
 use crate::config::{DatasetConfig, ObjectiveKind, TimeOrder, TimeUnit, Transform};
-use crate::expr::Expr;
+use crate::expr::{ColumnKind, Expr};
 use crate::meta::{DatasetKind, ObjectiveMeta};
 use crate::reader::Table;
 use crate::{Dataset, Error, Result, time};
@@ -23,7 +23,8 @@ use std::path::Path;
 /// Where an objective's value comes from in one file.
 enum Value {
     Column(usize),
-    Expr(Expr, Vec<usize>),
+    /// The expression and, per column it reads, the file's column index and kind.
+    Expr(Expr, Vec<(usize, ColumnKind)>),
 }
 
 /// Column indices of one file for every role in the config.
@@ -52,7 +53,8 @@ fn bind(cfg: &DatasetConfig, table: &Table) -> Result<Binding> {
                 let cols = e
                     .columns()
                     .iter()
-                    .map(|c| col(c, format!("objectives[{i}].expr")))
+                    .zip(e.column_kinds())
+                    .map(|(c, &kind)| Ok((col(c, format!("objectives[{i}].expr"))?, kind)))
                     .collect::<Result<_>>()?;
                 Value::Expr(e, cols)
             }
@@ -208,10 +210,13 @@ fn read_file(cfg: &DatasetConfig, path: &Path, named: usize, raw: &mut RawLog) -
                 Value::Column(c) => (table.number(&rec, line, *c)?, *c, "0 or 1"),
                 Value::Expr(e, cols) => {
                     scratch.clear();
-                    for &c in cols {
-                        scratch.push(table.number(&rec, line, c)?);
+                    for &(c, kind) in cols {
+                        scratch.push(match kind {
+                            ColumnKind::Number => table.number(&rec, line, c)?,
+                            ColumnKind::Text => e.text_code(&rec[c]),
+                        });
                     }
-                    let first = cols.first().copied().unwrap_or(0);
+                    let first = cols.first().map_or(0, |&(c, _)| c);
                     (e.eval(&scratch), first, "a value giving the binary expression 0 or 1")
                 }
             };

@@ -4,9 +4,11 @@
 //! Records are read one at a time into a reused buffer, so memory does not grow with the file.
 
 use crate::config::SourceConfig;
+use crate::crlf::CrlfToLf;
 use crate::{Error, Result};
 use csv::ByteRecord;
 use std::fs::File;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 /// Delimiters recognised when guessing what a wrongly configured file uses.
@@ -15,11 +17,27 @@ const CANDIDATE_DELIMITERS: [char; 4] = [',', '\t', ';', '|'];
 /// An open delimited file positioned after its header.
 pub(crate) struct Table {
     path: PathBuf,
-    reader: csv::Reader<File>,
+    reader: csv::Reader<CrlfToLf<BufReader<File>>>,
     /// Column names (header fields, `source.columns`, or 1-based positions).
     pub names: Vec<String>,
     /// The first record when the file has no header (already read to count its columns).
     pending: Option<ByteRecord>,
+}
+
+/// Fails on the first header name that repeats an earlier one.
+fn check_unique(path: &Path, names: &[String]) -> Result<()> {
+    for (second, name) in names.iter().enumerate() {
+        if let Some(first) = names[..second].iter().position(|n| n == name) {
+            return Err(Error::DuplicateColumn {
+                path: path.to_path_buf(),
+                line: 1,
+                column: name.clone(),
+                first: first + 1,
+                second: second + 1,
+            });
+        }
+    }
+    Ok(())
 }
 
 impl Table {
@@ -28,7 +46,7 @@ impl Table {
     ///
     /// # Errors
     /// [`Error::Io`] (missing file), [`Error::EmptyFile`], [`Error::WrongDelimiter`],
-    /// [`Error::Csv`].
+    /// [`Error::DuplicateColumn`], [`Error::Csv`].
     pub(crate) fn open(path: &Path, source: &SourceConfig, n_named: usize) -> Result<Self> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let delimiter = source.delimiter_byte().unwrap_or(b',');
@@ -37,7 +55,7 @@ impl Table {
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 16)
-            .from_reader(file);
+            .from_reader(CrlfToLf::new(BufReader::with_capacity(1 << 16, file)));
         let mut first = ByteRecord::new();
         let got = reader.read_byte_record(&mut first).map_err(|source| Error::Csv {
             path: path.to_path_buf(),
@@ -62,8 +80,9 @@ impl Table {
             }
         }
         let (names, pending) = if source.header {
-            let names =
+            let names: Vec<String> =
                 first.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect();
+            check_unique(path, &names)?;
             (names, None)
         } else if source.columns.is_empty() {
             ((1..=first.len()).map(|i| i.to_string()).collect(), Some(first))

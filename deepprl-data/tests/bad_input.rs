@@ -227,3 +227,47 @@ fn other_bad_rows_and_values_are_named_too() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[test]
+fn duplicate_header_names_name_the_file_and_both_positions() -> anyhow::Result<()> {
+    let header = HEADER.replace('\n', "\tis_click\n");
+    let rows = ROWS.replace('\n', "\t0\n");
+    let (result, _) = load_fixture("duplicate", CONFIG, &format!("{header}{rows}"))?;
+    let (err, msg) = expect_err(result)?;
+    assert!(
+        matches!(&err, Error::DuplicateColumn { line: 1, column, first: 4, second: 7, .. }
+            if column == "is_click"),
+        "{err:?}"
+    );
+    assert!(
+        msg.contains("log.tsv: line 1: column `is_click` appears twice")
+            && msg.contains("columns 4 and 7"),
+        "{msg}"
+    );
+    // Names given by the config cannot repeat either.
+    let config = CONFIG.replace("[ids]", "header = false\ncolumns = [\"a\", \"b\", \"a\"]\n[ids]");
+    let (err, msg) = expect_err(load_fixture("duplicate-config", &config, ROWS)?.0)?;
+    assert!(
+        matches!(&err, Error::InvalidConfig { key, .. } if key == "source.columns[2]"),
+        "{msg}"
+    );
+    Ok(())
+}
+
+#[test]
+fn crlf_files_report_the_right_lines() -> anyhow::Result<()> {
+    let crlf = |text: &str| text.replace('\n', "\r\n");
+    // The same rows load to the same dataset.
+    let (ds, _) = load_fixture("crlf", CONFIG, &crlf(&format!("{HEADER}{ROWS}")))?;
+    let ds = ds?;
+    assert_eq!((ds.len(), ds.outcomes.column(1).to_vec()), (4, vec![1.0, 0.0, 1.0, 0.0]));
+    // A bad number on line 3, and a short row on line 5.
+    let rows = crlf(&ROWS.replace("\t1000\t9000", "\t1x00\t9000"));
+    let (err, msg) = expect_err(load_fixture("crlf-number", CONFIG, &(crlf(HEADER) + &rows))?.0)?;
+    assert!(matches!(err, Error::Parse { line: 3, .. }), "{err:?}");
+    assert!(msg.contains("log.tsv: line 3, column `play_time_ms`"), "{msg}");
+    let rows = crlf(&ROWS.replace("u2\tv1\t4000\t0\t0\t4000", "u2\tv1\t4000\t0\t0"));
+    let (err, msg) = expect_err(load_fixture("crlf-ragged", CONFIG, &(crlf(HEADER) + &rows))?.0)?;
+    assert!(matches!(err, Error::RaggedRow { line: 5, .. }), "{msg}");
+    Ok(())
+}

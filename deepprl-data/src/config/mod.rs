@@ -27,6 +27,7 @@
 //! ```
 
 mod columns;
+mod kinds;
 mod objective;
 mod source;
 mod split;

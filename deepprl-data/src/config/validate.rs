@@ -14,6 +14,7 @@ impl DatasetConfig {
         self.validate_source()?;
         self.validate_roles()?;
         self.validate_objectives()?;
+        self.validate_column_kinds()?;
         self.validate_split()?;
         if self.sequence.history_len == 0 {
             return Err(self.invalid("sequence.history_len", "must be at least 1"));
@@ -42,6 +43,12 @@ impl DatasetConfig {
         if s.delimiter_byte().is_none() {
             let reason = format!("must be one ASCII character, got {:?}", s.delimiter);
             return Err(self.invalid("source.delimiter", reason));
+        }
+        for (j, c) in s.columns.iter().enumerate() {
+            if let Some(i) = s.columns[..j].iter().position(|n| n == c) {
+                let reason = format!("`{c}` is listed twice, also as `source.columns[{i}]`");
+                return Err(self.invalid(format!("source.columns[{j}]"), reason));
+            }
         }
         match (s.file.is_some(), s.is_pre_split()) {
             (true, true) => {

@@ -1,32 +1,55 @@
-//! Arithmetic and logical expressions over a row's columns, for derived objectives.
+//! Arithmetic, logical and text expressions over a row's columns, for derived objectives.
 //!
 //! Grammar (loosest binding first):
 //!
 //! ```text
 //! expr    := and ("||" and)*
 //! and     := cmp ("&&" cmp)*
-//! cmp     := sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum)?
+//! cmp     := sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum | "in" "(" expr ("," expr)* ")")?
 //! sum     := product (("+" | "-") product)*
 //! product := unary (("*" | "/") unary)*
 //! unary   := ("-" | "!") unary | primary
-//! primary := number | column | func "(" expr ("," expr)* ")" | "(" expr ")"
+//! primary := number | string | column | func "(" expr ("," expr)* ")" | "(" expr ")"
+//! string  := "any text without double quotes"
 //! column  := [A-Za-z_][A-Za-z0-9_.]* | `any text without backquotes`
 //! func    := min | max | abs | log1p
 //! ```
 //!
-//! Comparisons, `&&`, `||` and `!` give 1 or 0; a value is true when it is not 0.
+//! Comparisons, `in`, `&&`, `||` and `!` give 1 or 0; a value is true when it is not 0.
+//! A string may only be compared, with `==`, `!=` or `in`, with a column or another string;
+//! such a column is a [`ColumnKind::Text`] column, every other column a number column, and a
+//! column used both ways is an error.
+//! Expressions nest at most [`MAX_DEPTH`] levels.
 //!
 //! ```
-//! use deepprl_data::expr::Expr;
-//! let e: Expr = "play_time_ms >= min(duration_ms, 18000) && duration_ms > 0".parse().unwrap();
-//! assert_eq!(e.columns(), ["play_time_ms", "duration_ms"]);
-//! assert_eq!(e.eval(&[20_000.0, 30_000.0]), 1.0);
-//! assert_eq!(e.eval(&[9_000.0, 30_000.0]), 0.0);
+//! use deepprl_data::expr::{ColumnKind, Expr};
+//! let e: Expr = r#"play_time_ms >= min(duration_ms, 18000) && tab in ("feed", "search")"#.parse().unwrap();
+//! assert_eq!(e.columns(), ["play_time_ms", "duration_ms", "tab"]);
+//! assert_eq!(e.column_kinds(), [ColumnKind::Number, ColumnKind::Number, ColumnKind::Text]);
+//! assert_eq!(e.eval(&[20_000.0, 30_000.0, e.text_code(b"feed")]), 1.0);
+//! assert_eq!(e.eval(&[20_000.0, 30_000.0, e.text_code(b"profile")]), 0.0);
 //! ```
 
+mod check;
+mod lex;
 mod parse;
 
 use std::str::FromStr;
+
+/// The deepest an expression may nest: parentheses, function calls, unary operators and the
+/// operands of binary operators each count one level.
+///
+/// Deeper expressions are rejected when parsed, so evaluating one never overflows the stack.
+pub const MAX_DEPTH: usize = 256;
+
+/// How the loader reads a column an expression names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// A finite number.
+    Number,
+    /// Any text, compared byte for byte with the expression's strings.
+    Text,
+}
 
 /// A binary operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,14 +77,16 @@ pub(crate) enum Func {
     Log1p,
 }
 
-/// A node of the expression tree; `Col` indexes [`Expr::columns`].
+/// A node of the expression tree; `Col` indexes [`Expr::columns`], `Str` the distinct strings.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Node {
     Num(f64),
+    Str(usize),
     Col(usize),
     Neg(Box<Node>),
     Not(Box<Node>),
     Bin(BinOp, Box<Node>, Box<Node>),
+    In(Box<Node>, Vec<Node>),
     Call(Func, Vec<Node>),
 }
 
@@ -70,6 +95,8 @@ pub(crate) enum Node {
 pub struct Expr {
     root: Node,
     columns: Vec<String>,
+    kinds: Vec<ColumnKind>,
+    strings: Vec<String>,
 }
 
 impl Expr {
@@ -78,7 +105,19 @@ impl Expr {
         &self.columns
     }
 
-    /// The value of the expression given the values of [`Expr::columns`].
+    /// How each of [`Expr::columns`] is read: text when it is compared with a string.
+    pub fn column_kinds(&self) -> &[ColumnKind] {
+        &self.kinds
+    }
+
+    /// The value [`Expr::eval`] takes for a text column whose field is `field`: the index of
+    /// the equal string of the expression, or -1 when no string is equal.
+    pub fn text_code(&self, field: &[u8]) -> f64 {
+        self.strings.iter().position(|s| s.as_bytes() == field).map_or(-1.0, |i| i as f64)
+    }
+
+    /// The value of the expression given the values of [`Expr::columns`]: the number of a
+    /// number column, the [`Expr::text_code`] of a text column's field.
     ///
     /// # Panics
     /// If `values` is shorter than [`Expr::columns`].
@@ -100,9 +139,15 @@ fn truth(b: bool) -> f64 {
 fn eval(node: &Node, v: &[f64]) -> f64 {
     match node {
         Node::Num(x) => *x,
+        // Strings and text fields compare by their code (see `Expr::text_code`).
+        Node::Str(i) => *i as f64,
         Node::Col(i) => v[*i],
         Node::Neg(a) => -eval(a, v),
         Node::Not(a) => truth(eval(a, v) == 0.0),
+        Node::In(a, items) => {
+            let x = eval(a, v);
+            truth(items.iter().any(|item| eval(item, v) == x))
+        }
         Node::Bin(op, a, b) => {
             let x = eval(a, v);
             match op {
@@ -141,56 +186,15 @@ fn eval(node: &Node, v: &[f64]) -> f64 {
 impl FromStr for Expr {
     type Err = String;
 
-    /// Parses `text`; the error names the character position and what was expected.
+    /// Parses `text` and infers its column kinds; the error names the character position and
+    /// what was expected, or the column used both as text and as a number.
     fn from_str(text: &str) -> Result<Self, String> {
-        let mut columns = Vec::new();
-        let root = parse::parse(text, &mut columns)?;
-        Ok(Expr { root, columns })
+        let (mut columns, mut strings) = (Vec::new(), Vec::new());
+        let root = parse::parse(text, &mut columns, &mut strings)?;
+        let kinds = check::column_kinds(&root, &columns, &strings)?;
+        Ok(Expr { root, columns, kinds, strings })
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn value(text: &str, cols: &[f64]) -> f64 {
-        text.parse::<Expr>().unwrap().eval(cols)
-    }
-
-    #[test]
-    fn precedence_and_associativity() {
-        assert_eq!(value("1 + 2 * 3", &[]), 7.0);
-        assert_eq!(value("(1 + 2) * 3", &[]), 9.0);
-        assert_eq!(value("8 / 4 / 2", &[]), 1.0);
-        assert_eq!(value("10 - 3 - 2", &[]), 5.0);
-        assert_eq!(value("-2 * -3", &[]), 6.0);
-        assert_eq!(value("1 < 2 && 3 > 4 || 1", &[]), 1.0);
-        assert_eq!(value("!(2 == 2)", &[]), 0.0);
-        assert_eq!(value("max(1, 5, 3) - min(4, 2) + abs(-1) + log1p(0)", &[]), 4.0);
-        assert_eq!(value("1.5e3", &[]), 1500.0);
-    }
-
-    #[test]
-    fn columns_are_deduplicated_and_quoted_names_allowed() {
-        let e: Expr = "a + `marital status` * a".parse().unwrap();
-        assert_eq!(e.columns(), ["a", "marital status"]);
-        assert_eq!(e.eval(&[2.0, 3.0]), 8.0);
-    }
-
-    #[test]
-    fn errors_name_the_position() {
-        for (bad, needle) in [
-            ("a >=", "end of expression"),
-            ("(a", "`)`"),
-            ("a b", "unexpected"),
-            ("foo(1)", "unknown function"),
-            ("abs(1, 2)", "1 argument"),
-            ("a # b", "unexpected character"),
-            ("`a", "closing backquote"),
-            ("", "end of expression"),
-        ] {
-            let err = bad.parse::<Expr>().unwrap_err();
-            assert!(err.contains(needle), "{bad:?}: {err}");
-        }
-    }
-}
+mod tests;

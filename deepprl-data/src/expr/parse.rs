@@ -1,95 +1,61 @@
-//! Tokeniser and recursive-descent parser of [`super::Expr`].
+//! Recursive-descent parser of [`super::Expr`], bounded by [`MAX_DEPTH`].
+//!
+//! Two depths are bounded: the parser's own nesting (parentheses, calls, `in` lists and unary
+//! operators, so `((((1))))` cannot exhaust the stack while parsing) and the depth of the tree
+//! it builds (so `1 + 1 + ... + 1`, parsed by a loop, cannot exhaust it when evaluated or
+//! dropped).
 
-use super::{BinOp, Func, Node};
+use super::lex::{Tok, lex};
+use super::{BinOp, Func, MAX_DEPTH, Node};
 
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Num(f64),
-    Ident(String),
-    Op(&'static str),
-}
-
-/// Splits `text` into tokens, each with its 1-based character position.
-fn lex(text: &str) -> Result<Vec<(Tok, usize)>, String> {
-    const OPS: [&str; 17] =
-        ["||", "&&", "<=", ">=", "==", "!=", "<", ">", "+", "-", "*", "/", "!", "(", ")", ",", "="];
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let pos = i + 1;
-        if c.is_whitespace() {
-            i += 1;
-        } else if c.is_ascii_digit()
-            || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
-        {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_ascii_alphanumeric()
-                    || chars[i] == '.'
-                    || ((chars[i] == '+' || chars[i] == '-') && matches!(chars[i - 1], 'e' | 'E')))
-            {
-                i += 1;
-            }
-            let s: String = chars[start..i].iter().collect();
-            let x = s.parse().map_err(|_| format!("at character {pos}: bad number `{s}`"))?;
-            out.push((Tok::Num(x), pos));
-        } else if c.is_ascii_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || "_.".contains(chars[i])) {
-                i += 1;
-            }
-            out.push((Tok::Ident(chars[start..i].iter().collect()), pos));
-        } else if c == '`' {
-            let end = chars[i + 1..]
-                .iter()
-                .position(|&d| d == '`')
-                .ok_or_else(|| format!("at character {pos}: no closing backquote"))?;
-            out.push((Tok::Ident(chars[i + 1..i + 1 + end].iter().collect()), pos));
-            i += end + 2;
-        } else {
-            let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
-            match OPS.iter().find(|op| rest.starts_with(**op)) {
-                Some(&"=") => return Err(format!("at character {pos}: use `==` to compare")),
-                Some(op) => {
-                    out.push((Tok::Op(op), pos));
-                    i += op.len();
-                }
-                None => return Err(format!("at character {pos}: unexpected character `{c}`")),
-            }
-        }
-    }
-    Ok(out)
-}
+/// A parsed subtree and its depth.
+type Sub = (Node, usize);
 
 struct Parser<'a> {
     toks: Vec<(Tok, usize)>,
     at: usize,
     end: usize,
+    /// How many parentheses, calls, `in` lists and unary operators enclose the current token.
+    nesting: usize,
     columns: &'a mut Vec<String>,
+    strings: &'a mut Vec<String>,
 }
 
-/// Parses `text`, appending the distinct column names it reads to `columns`.
-pub(super) fn parse(text: &str, columns: &mut Vec<String>) -> Result<Node, String> {
+/// Parses `text`, appending the distinct column names it reads to `columns` and its distinct
+/// strings to `strings`.
+pub(super) fn parse(
+    text: &str,
+    columns: &mut Vec<String>,
+    strings: &mut Vec<String>,
+) -> Result<Node, String> {
     let toks = lex(text)?;
-    let mut p = Parser { toks, at: 0, end: text.chars().count() + 1, columns };
-    let node = p.or()?;
+    let end = text.chars().count() + 1;
+    let mut p = Parser { toks, at: 0, end, nesting: 0, columns, strings };
+    let (node, _) = p.or()?;
     match p.toks.get(p.at) {
         None => Ok(node),
-        Some((t, pos)) => Err(format!("at character {pos}: unexpected {}", describe(t))),
+        Some((t, pos)) => Err(format!("at character {pos}: unexpected {}", t.describe())),
     }
 }
 
-fn describe(t: &Tok) -> String {
-    match t {
-        Tok::Num(x) => format!("number `{x}`"),
-        Tok::Ident(s) => format!("name `{s}`"),
-        Tok::Op(o) => format!("`{o}`"),
-    }
+fn too_deep(pos: usize) -> String {
+    format!("at character {pos}: the expression nests deeper than the limit of {MAX_DEPTH} levels")
+}
+
+/// The index of `name` in `names`, appended if absent.
+fn intern(names: &mut Vec<String>, name: String) -> usize {
+    names.iter().position(|c| *c == name).unwrap_or_else(|| {
+        names.push(name);
+        names.len() - 1
+    })
 }
 
 impl Parser<'_> {
+    /// The position of the current token (or of the end).
+    fn pos(&self) -> usize {
+        self.toks.get(self.at).map_or(self.end, |(_, pos)| *pos)
+    }
+
     fn eat(&mut self, op: &str) -> bool {
         let hit = matches!(self.toks.get(self.at), Some((Tok::Op(o), _)) if *o == op);
         self.at += usize::from(hit);
@@ -101,22 +67,59 @@ impl Parser<'_> {
             return Ok(());
         }
         Err(match self.toks.get(self.at) {
-            Some((t, pos)) => format!("at character {pos}: expected `{op}`, found {}", describe(t)),
+            Some((t, pos)) => {
+                format!("at character {pos}: expected `{op}`, found {}", t.describe())
+            }
             None => format!("at character {}: expected `{op}` before the end", self.end),
         })
     }
 
+    /// `node` with its `depth`, unless that exceeds [`MAX_DEPTH`].
+    fn node(node: Node, depth: usize, pos: usize) -> Result<Sub, String> {
+        if depth > MAX_DEPTH { Err(too_deep(pos)) } else { Ok((node, depth)) }
+    }
+
+    /// Runs `f` one nesting level deeper; `pos` is where the level opens.
+    fn nested<T>(
+        &mut self,
+        pos: usize,
+        f: impl FnOnce(&mut Self) -> Result<T, String>,
+    ) -> Result<T, String> {
+        if self.nesting >= MAX_DEPTH {
+            return Err(too_deep(pos));
+        }
+        self.nesting += 1;
+        let out = f(self);
+        self.nesting -= 1;
+        out
+    }
+
+    /// `expr ("," expr)*`, as in call arguments and `in` lists.
+    fn list(&mut self) -> Result<(Vec<Node>, usize), String> {
+        let (first, mut depth) = self.or()?;
+        let mut items = vec![first];
+        while self.eat(",") {
+            let (item, d) = self.or()?;
+            items.push(item);
+            depth = depth.max(d);
+        }
+        Ok((items, depth))
+    }
+
     fn binary(
         &mut self,
+        mut lhs: Sub,
         ops: &[(&str, BinOp)],
-        next: fn(&mut Self) -> Result<Node, String>,
+        next: fn(&mut Self) -> Result<Sub, String>,
         repeat: bool,
-    ) -> Result<Node, String> {
-        let mut lhs = next(self)?;
+    ) -> Result<Sub, String> {
         'outer: loop {
+            let pos = self.pos();
             for (text, op) in ops {
                 if self.eat(text) {
-                    lhs = Node::Bin(*op, Box::new(lhs), Box::new(next(self)?));
+                    let rhs = next(self)?;
+                    let depth = 1 + lhs.1.max(rhs.1);
+                    lhs = Self::node(Node::Bin(*op, Box::new(lhs.0), Box::new(rhs.0)), depth, pos)?;
                     if repeat {
                         continue 'outer;
                     }
@@ -127,13 +130,23 @@ impl Parser<'_> {
         }
     }
 
-    fn or(&mut self) -> Result<Node, String> {
-        self.binary(&[("||", BinOp::Or)], Self::and, true)
+    fn or(&mut self) -> Result<Sub, String> {
+        let lhs = self.and()?;
+        self.binary(lhs, &[("||", BinOp::Or)], Self::and, true)
     }
-    fn and(&mut self) -> Result<Node, String> {
-        self.binary(&[("&&", BinOp::And)], Self::cmp, true)
+    fn and(&mut self) -> Result<Sub, String> {
+        let lhs = self.cmp()?;
+        self.binary(lhs, &[("&&", BinOp::And)], Self::cmp, true)
     }
-    fn cmp(&mut self) -> Result<Node, String> {
+    fn cmp(&mut self) -> Result<Sub, String> {
+        let lhs = self.sum()?;
+        let pos = self.pos();
+        if self.eat("in") {
+            self.expect("(")?;
+            let (items, depth) = self.nested(pos, Self::list)?;
+            self.expect(")")?;
+            return Self::node(Node::In(Box::new(lhs.0), items), 1 + lhs.1.max(depth), pos);
+        }
         let ops = [
             ("<=", BinOp::Le),
             (">=", BinOp::Ge),
@@ -142,52 +155,49 @@ impl Parser<'_> {
             ("==", BinOp::Eq),
             ("!=", BinOp::Ne),
         ];
-        self.binary(&ops, Self::sum, false)
+        self.binary(lhs, &ops, Self::sum, false)
     }
-    fn sum(&mut self) -> Result<Node, String> {
-        self.binary(&[("+", BinOp::Add), ("-", BinOp::Sub)], Self::product, true)
+    fn sum(&mut self) -> Result<Sub, String> {
+        let lhs = self.product()?;
+        self.binary(lhs, &[("+", BinOp::Add), ("-", BinOp::Sub)], Self::product, true)
     }
-    fn product(&mut self) -> Result<Node, String> {
-        self.binary(&[("*", BinOp::Mul), ("/", BinOp::Div)], Self::unary, true)
+    fn product(&mut self) -> Result<Sub, String> {
+        let lhs = self.unary()?;
+        self.binary(lhs, &[("*", BinOp::Mul), ("/", BinOp::Div)], Self::unary, true)
     }
-    fn unary(&mut self) -> Result<Node, String> {
-        if self.eat("-") {
-            Ok(Node::Neg(Box::new(self.unary()?)))
+    fn unary(&mut self) -> Result<Sub, String> {
+        let pos = self.pos();
+        let wrap: fn(Box<Node>) -> Node = if self.eat("-") {
+            Node::Neg
         } else if self.eat("!") {
-            Ok(Node::Not(Box::new(self.unary()?)))
+            Node::Not
         } else {
-            self.primary()
-        }
+            return self.primary();
+        };
+        let (inner, depth) = self.nested(pos, Self::unary)?;
+        Self::node(wrap(Box::new(inner)), depth + 1, pos)
     }
 
-    fn primary(&mut self) -> Result<Node, String> {
+    fn primary(&mut self) -> Result<Sub, String> {
         let Some((tok, pos)) = self.toks.get(self.at).cloned() else {
             return Err(format!("at character {}: unexpected end of expression", self.end));
         };
         self.at += 1;
         match tok {
-            Tok::Num(x) => Ok(Node::Num(x)),
+            Tok::Num(x) => Ok((Node::Num(x), 1)),
+            Tok::Str(s) => Ok((Node::Str(intern(self.strings, s)), 1)),
             Tok::Op("(") => {
-                let inner = self.or()?;
+                let inner = self.nested(pos, Self::or)?;
                 self.expect(")")?;
                 Ok(inner)
             }
-            Tok::Ident(name) if self.eat("(") => self.call(&name, pos),
-            Tok::Ident(name) => {
-                let idx = match self.columns.iter().position(|c| *c == name) {
-                    Some(i) => i,
-                    None => {
-                        self.columns.push(name);
-                        self.columns.len() - 1
-                    }
-                };
-                Ok(Node::Col(idx))
-            }
-            t => Err(format!("at character {pos}: unexpected {}", describe(&t))),
+            Tok::Ident(name) if self.eat("(") => self.nested(pos, |p| p.call(&name, pos)),
+            Tok::Ident(name) => Ok((Node::Col(intern(self.columns, name)), 1)),
+            t => Err(format!("at character {pos}: unexpected {}", t.describe())),
         }
     }
 
-    fn call(&mut self, name: &str, pos: usize) -> Result<Node, String> {
+    fn call(&mut self, name: &str, pos: usize) -> Result<Sub, String> {
         let (func, arity) = match name {
             "min" => (Func::Min, None),
             "max" => (Func::Max, None),
@@ -195,10 +205,7 @@ impl Parser<'_> {
             "log1p" => (Func::Log1p, Some(1)),
             _ => return Err(format!("at character {pos}: unknown function `{name}`")),
         };
-        let mut args = vec![self.or()?];
-        while self.eat(",") {
-            args.push(self.or()?);
-        }
+        let (args, depth) = self.list()?;
         self.expect(")")?;
         if let Some(n) = arity.filter(|&n| n != args.len()) {
             return Err(format!(
@@ -206,6 +213,6 @@ impl Parser<'_> {
                 args.len()
             ));
         }
-        Ok(Node::Call(func, args))
+        Self::node(Node::Call(func, args), depth + 1, pos)
     }
 }

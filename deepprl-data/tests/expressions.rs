@@ -1,0 +1,167 @@
+//! Objective expressions over text and number columns, on tiny event logs the tests write.
+//!
+//! Every bad expression is an error naming the config key (and the column), reported when the
+//! config is read whenever the data is not needed to see it.
+
+mod common;
+
+use deepprl_data::{Dataset, DatasetConfig, Error, load};
+use std::path::Path;
+
+/// An e-commerce event log: one row per behaviour, objectives derived from its text column.
+const CONFIG: &str = r#"
+name = "events"
+[source]
+file = "events.csv"
+[ids]
+user = "user"
+item = "item"
+[time]
+column = "time"
+[[objectives]]
+name = "buy"
+expr = 'behavior == "buy"'
+kind = "binary"
+[[objectives]]
+name = "engaged"
+expr = 'behavior != "pv"'
+kind = "binary"
+[[objectives]]
+name = "saved"
+expr = 'behavior in ("cart", "fav")'
+kind = "binary"
+[[objectives]]
+name = "spend"
+expr = '(behavior == "buy") * price'
+kind = "continuous"
+[split]
+valid = 0.2
+test = 0.2
+"#;
+
+const LOG: &str = "user,item,time,behavior,price\n\
+                   u1,i1,1,pv,10\n\
+                   u1,i1,2,cart,10\n\
+                   u1,i1,3,buy,10\n\
+                   u2,i2,4,pv,25\n\
+                   u2,i3,5,fav,4\n\
+                   u2,i2,6,buy,25\n\
+                   u3,i1,7,pv,10\n\
+                   u3,i4,8,share,7\n\
+                   u3,i4,9,fav,7\n\
+                   u1,i2,10,cart,25\n";
+
+fn read_config(config: &str) -> deepprl_data::Result<DatasetConfig> {
+    // No data file exists: these errors come before any file is opened.
+    DatasetConfig::from_toml_str(config, Path::new("no-data/events.toml"), None)
+}
+
+fn load_events(name: &str, config: &str) -> anyhow::Result<deepprl_data::Result<Dataset>> {
+    let dir = common::temp_dir(name)?;
+    let path = common::write(&dir, "events.toml", config)?;
+    common::write(&dir, "events.csv", LOG)?;
+    Ok(DatasetConfig::from_toml_str(config, &path, None).and_then(|c| load(&c)))
+}
+
+fn invalid_key(result: deepprl_data::Result<DatasetConfig>) -> anyhow::Result<(String, String)> {
+    match result {
+        Ok(_) => anyhow::bail!("the config was accepted"),
+        Err(Error::InvalidConfig { key, reason, .. }) => Ok((key, reason)),
+        Err(e) => anyhow::bail!("expected an invalid config, got {e:?}"),
+    }
+}
+
+#[test]
+fn text_comparisons_count_as_by_hand() -> anyhow::Result<()> {
+    let ds = load_events("text", CONFIG)??;
+    let all = 0..ds.len();
+    assert_eq!(ds.len(), 10);
+    // buy: rows 3 and 6.
+    assert_eq!(common::outcome_sum(&ds, 0, all.clone()), 2.0);
+    // Not pv: every row but 1, 4 and 7 (the unknown `share` included).
+    assert_eq!(common::outcome_sum(&ds, 1, all.clone()), 7.0);
+    // cart or fav: rows 2, 5, 9 and 10.
+    assert_eq!(common::outcome_sum(&ds, 2, all.clone()), 4.0);
+    // Spend on purchases: 10 + 25.
+    assert_eq!(common::outcome_sum(&ds, 3, all.clone()), 35.0);
+    // Row by row, in time order (the file is sorted).
+    assert_eq!(ds.outcomes.column(2).to_vec(), [0., 1., 0., 0., 1., 0., 0., 0., 1., 1.]);
+    Ok(())
+}
+
+#[test]
+fn a_string_compared_with_a_number_column_names_the_key_and_column() -> anyhow::Result<()> {
+    let config = format!("{CONFIG}[features]\nnumeric = [\"price\"]\n")
+        .replace("behavior in (\"cart\", \"fav\")", "price == \"high\"");
+    let (key, reason) = invalid_key(read_config(&config))?;
+    assert_eq!(key, "objectives[2].expr");
+    assert!(
+        reason.contains("column `price`") && reason.contains("features.numeric[0]"),
+        "{reason}"
+    );
+    // The label column of another objective is a number column too.
+    let config = CONFIG
+        .replace("expr = 'behavior == \"buy\"'", "column = \"price\"")
+        .replace("behavior in (\"cart\", \"fav\")", "price in (\"high\", \"low\")");
+    let (key, reason) = invalid_key(read_config(&config))?;
+    assert_eq!(key, "objectives[2].expr");
+    assert!(
+        reason.contains("column `price`") && reason.contains("objectives[0].column"),
+        "{reason}"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_text_column_used_as_a_number_names_the_key_and_column() -> anyhow::Result<()> {
+    // Across objectives: `behavior` is text in objectives[0], a number in objectives[1].
+    let config = CONFIG.replace("behavior != \"pv\"", "behavior > 0");
+    let (key, reason) = invalid_key(read_config(&config))?;
+    assert_eq!(key, "objectives[1].expr");
+    assert!(
+        reason.contains("uses column `behavior` as a number")
+            && reason.contains("objectives[0].expr"),
+        "{reason}"
+    );
+    // Within one expression.
+    let config = CONFIG.replace("'behavior == \"buy\"'", "'behavior == \"buy\" && behavior > 0'");
+    let (key, reason) = invalid_key(read_config(&config))?;
+    assert_eq!(key, "objectives[0].expr");
+    assert!(reason.contains("column `behavior`"), "{reason}");
+    // A string where a number is expected.
+    let config = CONFIG.replace("'(behavior == \"buy\") * price'", "'\"buy\" * price'");
+    let (key, reason) = invalid_key(read_config(&config))?;
+    assert_eq!(key, "objectives[3].expr");
+    assert!(reason.contains("\"buy\" is used as a number"), "{reason}");
+    Ok(())
+}
+
+#[test]
+fn an_unknown_column_in_a_text_comparison_names_the_key() -> anyhow::Result<()> {
+    let config = CONFIG.replace("behavior in", "behaviour in");
+    let err = match load_events("unknown", &config)? {
+        Ok(_) => anyhow::bail!("loaded"),
+        Err(e) => e,
+    };
+    assert!(
+        matches!(&err, Error::MissingColumn { key, column, .. }
+            if key == "objectives[2].expr" && column == "behaviour"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("events.csv: line 1: no column `behaviour`"), "{err}");
+    Ok(())
+}
+
+#[test]
+fn deeply_nested_expressions_name_the_key_and_the_limit() -> anyhow::Result<()> {
+    let parens = format!("{}price{}", "(".repeat(5_000), ")".repeat(5_000));
+    let minus = format!("{}price", "-".repeat(25_000));
+    let not = format!("{}price", "!".repeat(25_000));
+    for deep in [parens, minus, not] {
+        let config = CONFIG.replace("'(behavior == \"buy\") * price'", &format!("'{deep}'"));
+        let (key, reason) = invalid_key(read_config(&config))?;
+        assert_eq!(key, "objectives[3].expr");
+        assert!(reason.contains("limit of 256 levels"), "{reason}");
+    }
+    Ok(())
+}
