@@ -96,6 +96,19 @@ fn the_quick_preset_writes_every_report_file_and_a_row_per_run() -> Result<()> {
     let front = [[3.0, 1.0, 1.0], [1.0, 3.0, 1.0], [1.0, 1.0, 3.0]];
     let hv = deepprl_report::hypervolume::hypervolume(&front, &[0.0, 0.0, 0.0]);
     ensure!((hv - 7.0).abs() < 1e-12, "hypervolume {hv}");
+    // A rerun of the finished experiment re-reads every result from disk and writes the same
+    // report files to the byte: floats round-trip exactly through the result files.
+    let files = ["results.csv", "results.json", "report.md"];
+    let before: Vec<Vec<u8>> =
+        files.iter().map(|f| std::fs::read(out.join(f))).collect::<Result<_, _>>()?;
+    let again = run_experiment(&config, &tmp.0, &out, &|_| {})?;
+    ensure!(again.failures.is_empty() && again.records.len() == outcome.records.len());
+    for (f, b) in files.iter().zip(&before) {
+        ensure!(
+            &std::fs::read(out.join(f))? == b,
+            "{f} changed on a rerun of a finished experiment"
+        );
+    }
     Ok(())
 }
 
