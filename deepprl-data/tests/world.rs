@@ -5,7 +5,7 @@ mod common;
 
 use deepprl_core::rng::seeded;
 use deepprl_core::simplex;
-use deepprl_data::world::{Context, K, UserState, World, WorldConfig};
+use deepprl_data::world::{Context, EpisodeKey, K, Key, UserState, World, WorldConfig};
 use deepprl_data::{Histories, Slice, load, requests};
 
 #[test]
@@ -48,7 +48,12 @@ fn clickbait_items_have_higher_click_and_lower_watch_time_in_expectation() -> an
     // Same item, only its clickbait-ness changed: the same direction for every user.
     let mut items = world.items().to_vec();
     items[0].clickbait = (items[0].clickbait + 0.3).min(1.0);
-    let twin = World::from_population(world.config(), world.users().to_vec(), items)?;
+    let twin = World::from_population(
+        world.config(),
+        world.segments().to_vec(),
+        world.users().to_vec(),
+        items,
+    )?;
     let ctx = Context { hour: 12, satisfaction: 0.0 };
     let base: Vec<_> = (0..world.users().len()).map(|u| world.expected(u, ctx, 0)).collect();
     for (u, b) in base.iter().enumerate() {
@@ -89,12 +94,12 @@ fn what_a_user_is_shown_changes_their_satisfaction_and_chance_to_leave() -> anyh
     by_cb.sort_by(|&a, &b| world.items()[a].clickbait.total_cmp(&world.items()[b].clickbait));
     let (honest, bait) = (&by_cb[..5], &by_cb[by_cb.len() - 5..]);
     let (mut s_honest, mut s_bait) = (0.0, 0.0);
-    let mut rng = seeded(0);
     for user in 0..world.users().len() {
         for (slate, total) in [(honest, &mut s_honest), (bait, &mut s_bait)] {
             let mut state = UserState::new(user, 1_704_110_400, 0.0);
-            for _ in 0..10 {
-                world.step(&mut state, slate, &mut rng);
+            for step in 0..10 {
+                let key = Key { seed: 0, user: user as u64, episode: 0, day: 0, step, slot: 0 };
+                world.step(&mut state, slate, key);
             }
             *total += state.satisfaction;
         }
@@ -175,6 +180,19 @@ fn a_generated_log_loads_and_splits_like_a_real_one() -> anyhow::Result<()> {
     assert_eq!(loaded.outcomes, memory.outcomes);
     assert_eq!(loaded.numeric, memory.numeric);
     assert_eq!(loaded.context, memory.context);
+    // The `segment` feature: each row's raw value is its user's segment.
+    let seg = loaded.meta.categorical.iter().position(|f| f.name == "segment");
+    let seg = seg.expect("a segment feature");
+    for r in 0..loaded.len() {
+        let raw = |ds: &deepprl_data::Dataset, row: usize| {
+            ds.vocabs.categorical[seg].name(ds.categorical[[row, seg]]).to_owned()
+        };
+        let user: usize = memory.vocabs.users.name(memory.user[r]).parse()?;
+        assert_eq!(raw(&memory, r), world.users()[user].segment.to_string(), "row {r}");
+        if loaded.categorical[[r, seg]] != 0 {
+            assert_eq!(raw(&loaded, r), raw(&memory, r), "row {r}");
+        }
+    }
     assert_eq!(loaded.meta.stats, memory.meta.stats);
     assert_eq!(loaded.meta.objectives, memory.meta.objectives);
     assert_eq!(
@@ -205,5 +223,44 @@ fn a_generated_log_loads_and_splits_like_a_real_one() -> anyhow::Result<()> {
         histories.for_row(&loaded, r).iter().all(|&h| loaded.time[h as usize] < loaded.time[r])
     );
     std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+#[test]
+fn long_term_zero_cuts_every_effect_of_satisfaction() -> anyhow::Result<()> {
+    let world = World::new(&WorldConfig { long_term: 0.0, ..WorldConfig::small() })?;
+    for s in [-1.0, 0.0, 0.8, 2.0] {
+        assert_eq!(world.leave_probability(s), world.leave_probability(0.0));
+        assert_eq!(world.return_probability(s), world.return_probability(0.0));
+        let ctx = |satisfaction| Context { hour: 20, satisfaction };
+        assert_eq!(world.expected(3, ctx(s), 7), world.expected(3, ctx(0.0), 7));
+    }
+    // With effects, higher satisfaction means staying and coming back.
+    let world = World::new(&WorldConfig::small())?;
+    assert!(world.leave_probability(1.0) < world.leave_probability(0.0));
+    assert!(world.return_probability(1.0) > world.return_probability(0.0));
+    Ok(())
+}
+
+#[test]
+fn episodes_span_days_and_meet_the_same_draws_under_other_weights() -> anyhow::Result<()> {
+    let world = World::new(&WorldConfig::small())?;
+    let days = world.config().episode_days;
+    let (mut sessions, mut first_differs) = (0, 0);
+    for user in 0..world.users().len() {
+        let key = EpisodeKey { seed: 4, user, episode: 0 };
+        let (a, b) = (world.begin(key), world.begin(key));
+        assert_eq!(a.candidates(), b.candidates(), "the same first request");
+        let by_click = world.run_episode(key, |_| [1.0, 0.0, 0.0]);
+        let by_watch = world.run_episode(key, |_| [0.0, 0.0, 1.0]);
+        assert!(by_click.sessions <= days && by_click.steps >= by_click.sessions);
+        sessions += by_click.sessions;
+        first_differs += usize::from(by_click != by_watch);
+        // Rewards are scaled, not centred: nothing is negative.
+        assert!(by_click.discounted.iter().chain(&by_watch.discounted).all(|&v| v >= 0.0));
+    }
+    let n = world.users().len();
+    assert!(sessions > n, "users come back on later days: {sessions} sessions for {n} users");
+    assert!(first_differs > n / 2, "the weights matter: {first_differs} of {n} differ");
     Ok(())
 }

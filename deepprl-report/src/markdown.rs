@@ -9,10 +9,10 @@ use crate::table::{cell, fmt_estimate, fmt_num, markdown_table};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-/// Whether a metric belongs to the long-term (simulator) table: `return.*`, `session_length`,
+/// Whether a metric belongs to the long-term (simulator) table: `return.*`, `episode_length`,
 /// `return_rate` and `regret`.
 pub fn is_long_term(metric: &str) -> bool {
-    metric.starts_with("return.") || matches!(metric, "session_length" | "return_rate" | "regret")
+    metric.starts_with("return.") || matches!(metric, "episode_length" | "return_rate" | "regret")
 }
 
 /// The Markdown report. `highlight` names the method whose dominance and hypervolume are

@@ -13,7 +13,7 @@ pub struct RunRecord {
     /// The run's seed; (dataset, method, seed) is unique among the records of one report.
     pub seed: u64,
     /// Flat metric names to values, e.g. `"click.auc"`, `"click.ndcg@10"`, `"watch_time.rmse"`,
-    /// `"return.click"`, `"session_length"`, `"return_rate"`, `"regret"`.
+    /// `"return.click"`, `"episode_length"`, `"return_rate"`, `"regret"`.
     /// The hypervolume and the expected utility are not stored here: the report computes them
     /// from [`points`](Self::points).
     pub metrics: BTreeMap<String, f64>,
@@ -51,7 +51,7 @@ pub struct DatasetInfo {
     /// The hypervolume reference point, one value per objective (from the dataset config).
     pub reference_point: Vec<f64>,
     /// Whether runs came from the simulator; adds the long-term section (`return.*`,
-    /// `session_length`, `return_rate`, `regret`).
+    /// `episode_length`, `return_rate`, `regret`).
     pub simulator: bool,
     /// A caveat printed under the dataset's heading, e.g. "logged re-ranking: transitions
     /// follow the log, long-term effects only weakly measured".

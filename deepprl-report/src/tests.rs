@@ -55,7 +55,7 @@ fn record(dataset: &str, method: &str, seed: u64, scale: f64, k: usize) -> RunRe
     metrics.insert("click.ndcg@10".to_string(), 0.3 * scale + jitter);
     if dataset == "sim" {
         metrics.insert("return.click".to_string(), 10.0 * scale + jitter);
-        metrics.insert("session_length".to_string(), 20.0 * scale);
+        metrics.insert("episode_length".to_string(), 20.0 * scale);
         metrics.insert("regret".to_string(), 1.0 - scale + jitter);
     }
     let simulated = dataset == "sim";
@@ -111,7 +111,7 @@ fn writes_every_file_of_the_report() -> TestResult {
     );
     assert_eq!(
         &header[6..],
-        ["click.auc", "click.ndcg@10", "regret", "return.click", "session_length"]
+        ["click.auc", "click.ndcg@10", "episode_length", "regret", "return.click"]
     );
     let rows: Vec<csv::StringRecord> = reader.records().collect::<std::result::Result<_, _>>()?;
     assert_eq!(rows.len(), records.len());

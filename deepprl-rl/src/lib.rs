@@ -4,6 +4,8 @@
 //!   simulator over the synthetic world (long-term effects, a known oracle, ranking with a
 //!   pluggable [`env::SlateScorer`]: the truth or a trained predictor), and logged re-ranking
 //!   (offline, short-term; [`env::LoggedReranking`]).
+//! - [`ladder`]: the oracle ladder of the testbed world — the best λ-return with growing
+//!   information, searched on selection episodes, scored on evaluation episodes.
 //! - [`policies`]: weight policies — static, grid-selected static.
 //! - [`dcrl`]: the contextual actor–critic.
 //! - [`replay`]: the replay buffer, saveable with its sampling position.
@@ -17,6 +19,7 @@ mod codec;
 pub mod dcrl;
 pub mod env;
 mod error;
+pub mod ladder;
 pub mod policies;
 pub mod replay;
 pub mod rollout;

@@ -90,6 +90,48 @@ enum Command {
         #[command(subcommand)]
         command: RlCommand,
     },
+    /// The testbed world: its oracle ladder.
+    World {
+        #[command(subcommand)]
+        command: WorldCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum WorldCommand {
+    /// The oracle ladder: the best λ-return with growing information (λ, best static, per hour,
+    /// per segment × hour, per user × hour, full information), searched on selection episodes
+    /// and scored on separate evaluation episodes with common random numbers.
+    Ladder {
+        /// A world config (TOML); without it, the default world.
+        #[arg(long)]
+        world: Option<PathBuf>,
+        /// Overrides the world's seed (its population).
+        #[arg(long)]
+        world_seed: Option<u64>,
+        /// A business preference `a,b,c` (repeatable); default the experiment's λ grid.
+        #[arg(long = "lambda", value_parser = cli::world::parse_lambda)]
+        lambdas: Vec<Vec<f64>>,
+        /// Evaluation episodes.
+        #[arg(long, default_value_t = 2000)]
+        episodes: usize,
+        /// Selection episodes per user.
+        #[arg(long, default_value_t = 4)]
+        selection_per_user: usize,
+        /// Divisions of the simplex grid the search moves on (the grid policy's).
+        #[arg(long, default_value_t = 4)]
+        grid_divisions: usize,
+        /// Seed of the episodes' keys.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// One JSON object per line on stdout (progress stays on stderr).
+        #[arg(long)]
+        json: bool,
+        /// Sweep λ over the 21 points of the true long-term Pareto front (instead of
+        /// --lambda) and print the front: each λ's full-information point.
+        #[arg(long, conflicts_with = "lambdas")]
+        front: bool,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -267,6 +309,33 @@ fn main() -> ExitCode {
         Some(Command::Compare(a)) => experiment(a, false),
         Some(Command::Ablate(a)) => experiment(a, true),
         Some(Command::Rl { command: RlCommand::Evaluate { run } }) => cli::rl::evaluate(&run),
+        Some(Command::World {
+            command:
+                WorldCommand::Ladder {
+                    world,
+                    world_seed,
+                    lambdas,
+                    episodes,
+                    selection_per_user,
+                    grid_divisions,
+                    seed,
+                    json,
+                    front,
+                },
+        }) => cli::world::ladder(&cli::world::LadderArgs {
+            world: world.as_deref(),
+            world_seed,
+            lambdas,
+            config: deepprl::rl::ladder::LadderConfig {
+                grid_divisions,
+                selection_per_user,
+                evaluation_episodes: episodes,
+                seed,
+                ..Default::default()
+            },
+            json,
+            front,
+        }),
         Some(Command::Rl {
             command:
                 RlCommand::Train { dataset, predictor, policy, predictor_run, sets, seed, out, quiet },

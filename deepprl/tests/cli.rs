@@ -168,7 +168,7 @@ fn rl_train_runs_a_policy_and_rl_evaluate_prints_it() -> Result<()> {
     let stdout = String::from_utf8(train.stdout)?;
     ensure!(train.status.success(), "rl train: {}", String::from_utf8_lossy(&train.stderr));
     ensure!(
-        stdout.contains("world moh+static seed 0") && stdout.contains("session_length"),
+        stdout.contains("world moh+static seed 0") && stdout.contains("episode_length"),
         "{stdout}"
     );
     let eval = deepprl(&["rl", "evaluate", "--run", &out_s])?;

@@ -6,6 +6,7 @@
 //! cargo xtask bench           # the default suite: DeepPRL against every baseline, a report
 //! cargo xtask bench --spec    # the SPEC v1 speed benchmark
 //! cargo xtask ci              # fmt check, clippy, test
+//! cargo xtask headroom        # the default world's oracle-ladder headroom, 5 world seeds
 //! ```
 //!
 //! Arguments are parsed by hand and cargo is re-invoked through `std::process`, following
@@ -15,6 +16,7 @@ mod bench;
 mod cmd;
 #[cfg(test)]
 mod cycles;
+mod headroom;
 mod suite;
 mod tasks;
 #[cfg(test)]
@@ -35,12 +37,13 @@ subcommands:
                 benchmark with --spec, or the criterion benchmarks with --criterion
   plugins       build the plugin cdylibs and print their paths
   ci            fmt check, clippy with -D warnings, then `cargo xtask test`
+  headroom      check the default world's oracle-ladder headroom over 5 world seeds
   help          print this text
 
 run `cargo xtask <subcommand> --help` for the flags of one subcommand";
 
 /// The subcommand names, for error messages.
-const SUBCOMMANDS: &str = "test, bench, plugins, ci, help";
+const SUBCOMMANDS: &str = "test, bench, plugins, ci, headroom, help";
 
 /// A mistake in the command line: reported with exit code 2, as clap and cargo do.
 #[derive(Debug)]
@@ -99,6 +102,7 @@ fn run(args: &[String]) -> Result<u8> {
         "bench" => bench::run(rest),
         "plugins" => tasks::plugins(rest),
         "ci" => tasks::ci(rest),
+        "headroom" => headroom::run(rest),
         other => Err(usage_error(format!(
             "unknown subcommand `{other}` (expected one of: {SUBCOMMANDS})"
         ))),

@@ -21,7 +21,13 @@ defaults! {
     d_items: usize = 500;
     d_topics: usize = 8;
     d_interest_conc: f64 = 0.3;
-    d_pref_conc: f64 = 1.0;
+    d_pref_conc: f64 = 0.3;
+    d_segments: usize = 4;
+    d_individual: f64 = 0.3;
+    d_heterogeneity: f64 = 1.0;
+    d_long_term: f64 = 1.0;
+    d_episode_days: usize = 7;
+    d_gamma_eval: f64 = 0.99;
 }
 
 /// The synthetic world: population sizes, distributions, responses, dynamics and logging.
@@ -43,9 +49,32 @@ pub struct WorldConfig {
     /// Dirichlet concentration of users' topic interests (small = focused). Default `0.3`.
     #[serde(default = "d_interest_conc")]
     pub interest_concentration: f64,
-    /// Dirichlet concentration of users' two objective-preference profiles. Default `1`.
+    /// Dirichlet concentration of the random part of segment prototypes and of users' taste
+    /// deviations (small = tastes near one objective). Default `0.3`.
     #[serde(default = "d_pref_conc")]
     pub preference_concentration: f64,
+    /// Observable user segments, each with its taste prototypes. Default `4`.
+    #[serde(default = "d_segments")]
+    pub segments: usize,
+    /// Share of a user's taste that is their own deviation rather than their segment's
+    /// prototype, in `[0, 1]`. Default `0.3`.
+    #[serde(default = "d_individual")]
+    pub individual_share: f64,
+    /// How far tastes lie from the uniform taste, in `[0, 1]` (0: every user's taste is
+    /// uniform at every hour). Default `1`.
+    #[serde(default = "d_heterogeneity")]
+    pub heterogeneity: f64,
+    /// Factor on every effect of satisfaction: on clicks and watching, on leaving and on
+    /// returning (0: satisfaction changes nothing, and `w = λ` is optimal). Default `1`.
+    #[serde(default = "d_long_term")]
+    pub long_term: f64,
+    /// Days of an episode: one user's sessions over this many days. Default `7`.
+    #[serde(default = "d_episode_days")]
+    pub episode_days: usize,
+    /// Discount per step of the λ-return, the one used by the oracle ladder and the scores of
+    /// every method, in `[0, 1]`. Default `0.99`.
+    #[serde(default = "d_gamma_eval")]
+    pub gamma_eval: f64,
     /// Item attributes.
     #[serde(default = "ItemParams::default_")]
     pub items: ItemParams,
@@ -107,6 +136,8 @@ impl WorldConfig {
             ("log.temperature", l.temperature),
             ("log.history_len", l.history_len as f64),
             ("log.window_secs", l.window_secs as f64),
+            ("segments", self.segments as f64),
+            ("episode_days", self.episode_days as f64),
         ];
         for (key, v) in positive {
             if !(v.is_finite() && v > 0.0) {
@@ -138,6 +169,21 @@ impl WorldConfig {
         }
         if !(0.0..=1.0).contains(&self.dynamics.satisfaction_rate) {
             return bad("dynamics.satisfaction_rate", "must be in [0, 1]");
+        }
+        for (key, v) in [
+            ("individual_share", self.individual_share),
+            ("heterogeneity", self.heterogeneity),
+            ("gamma_eval", self.gamma_eval),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return bad(key, "must be in [0, 1]");
+            }
+        }
+        if !self.dynamics.satisfaction_reference.is_finite() {
+            return bad("dynamics.satisfaction_reference", "must be finite");
+        }
+        if !(self.long_term.is_finite() && self.long_term >= 0.0) {
+            return bad("long_term", "must be finite and non-negative");
         }
         if !(0.0..=1.0).contains(&self.dynamics.daily_decay) {
             return bad("dynamics.daily_decay", "must be in [0, 1]");

@@ -1,32 +1,37 @@
 //! Satisfaction dynamics: what a user is shown changes their later behaviour.
 //!
-//! After each slate (preference `p` at the current hour, standardised realised outcomes `z_i`):
+//! After each slate (taste `p` at the current hour, standardised realised outcomes `z_i`,
+//! effect of satisfaction `e = ℓ (s − s_ref)` with `long_term` ℓ and the reference
+//! satisfaction `s_ref`):
 //!
 //! ```text
 //! g_i = p · z_i − κ clickbait_i · click_i · (1 − long_view_i)
 //! s ← (1 − τ) s + τ mean_i g_i
-//! P(leave after the step) = σ(leave_bias − leave_satisfaction · s)
-//! P(return the next day)  = σ(return_bias + return_satisfaction · s);  s ← daily_decay · s per day
+//! P(leave after the step) = σ(leave_bias − leave_satisfaction · e)
+//! P(start a session on a day) = σ(return_bias + return_satisfaction · e);  s ← daily_decay · s per day
 //! ```
 //!
+//! The biases are the logits at the reference satisfaction, so `long_term` changes how much
+//! satisfaction matters, not how long users stay on average.
+//!
+//! Every draw of a step is keyed ([`Key`]): slot `i`'s response by the key with `slot = i`,
+//! leaving by the key with slot 0.
+//!
 //! ```
-//! use deepprl_data::world::{UserState, World, WorldConfig};
-//! use deepprl_core::rng::seeded;
+//! use deepprl_data::world::{Key, UserState, World, WorldConfig};
 //! let world = World::new(&WorldConfig::small())?;
 //! let mut state = UserState::new(0, 1_704_096_000, 0.0);
-//! let step = world.step(&mut state, &[1, 2, 3], &mut seeded(0));
+//! let key = Key { seed: 0, user: 0, episode: 0, day: 0, step: 0, slot: 0 };
+//! let step = world.step(&mut state, &[1, 2, 3], key);
 //! assert_eq!(step.impressions.len(), 3);
-//! assert!(state.time > 1_704_096_000);
+//! assert_eq!(state.time, 1_704_096_000 + world.config().log.step_secs);
 //! # Ok::<(), deepprl_data::Error>(())
 //! ```
 
-use super::{Context, Impression, Outcome, World};
+use super::response::sigmoid;
+use super::{Context, Draws, Impression, Key, Outcome, Purpose, World};
 use crate::time;
 use ndarray_rand::rand::Rng;
-
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
 
 /// A user's state during a session.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -70,37 +75,34 @@ pub struct Step {
 
 impl World {
     /// Shows `slate` to the user of `state`: samples each item's outcome, updates satisfaction,
-    /// advances time by `log.step_secs` plus the time watched, and samples whether they leave.
+    /// advances time by `log.step_secs`, and samples whether they leave, every draw keyed by
+    /// `key` (its `slot` is ignored).
     ///
     /// # Panics
     /// If an item is out of range.
-    pub fn step<R: Rng + ?Sized>(
-        &self,
-        state: &mut UserState,
-        slate: &[usize],
-        rng: &mut R,
-    ) -> Step {
+    pub fn step(&self, state: &mut UserState, slate: &[usize], key: Key) -> Step {
         let ctx = state.context();
-        let pref = self.preference(state.user, ctx.hour);
+        let taste = self.taste(state.user, ctx.hour);
         let d = &self.cfg.dynamics;
         let mut impressions = Vec::with_capacity(slate.len());
-        let (mut gain, mut watched_ms) = (0.0, 0u64);
-        for &item in slate {
-            let imp = self.sample(state.user, ctx, item, rng);
+        let mut gain = 0.0;
+        for (slot, &item) in slate.iter().enumerate() {
+            let mut draws = Draws::new(Key { slot: slot as u64, ..key }, Purpose::Response);
+            let imp = self.sample(state.user, ctx, item, &mut draws);
             let z = self.standardise(&imp.outcome());
             let wasted = f64::from(u8::from(imp.click && !imp.long_view));
-            gain += (0..pref.len()).map(|k| pref[k] * z[k]).sum::<f64>()
+            gain += (0..taste.len()).map(|k| taste[k] * z[k]).sum::<f64>()
                 - d.clickbait_penalty * self.items[item].clickbait * wasted;
-            watched_ms += u64::from(imp.watch_ms);
             impressions.push(imp);
         }
         if !slate.is_empty() {
             let tau = d.satisfaction_rate;
             state.satisfaction = (1.0 - tau) * state.satisfaction + tau * gain / slate.len() as f64;
         }
-        state.time += self.cfg.log.step_secs + (watched_ms / 1000) as i64;
+        state.time += self.cfg.log.step_secs;
         state.steps += 1;
-        let left = rng.random::<f64>() < self.leave_probability(state.satisfaction);
+        let u: f64 = Draws::new(Key { slot: 0, ..key }, Purpose::Leave).random();
+        let left = u < self.leave_probability(state.satisfaction);
         Step {
             outcomes: impressions.iter().map(Impression::outcome).collect(),
             impressions,
@@ -113,13 +115,19 @@ impl World {
     /// Probability of leaving after a step at satisfaction `s`.
     pub fn leave_probability(&self, s: f64) -> f64 {
         let d = &self.cfg.dynamics;
-        sigmoid(d.leave_bias - d.leave_satisfaction * s)
+        sigmoid(d.leave_bias - d.leave_satisfaction * self.satisfaction_effect(s))
     }
 
     /// Probability of starting a session on a day, with satisfaction `s` carried from before.
     pub fn return_probability(&self, s: f64) -> f64 {
         let d = &self.cfg.dynamics;
-        sigmoid(d.return_bias + d.return_satisfaction * s)
+        sigmoid(d.return_bias + d.return_satisfaction * self.satisfaction_effect(s))
+    }
+
+    /// What satisfaction `s` does to responses, leaving and returning:
+    /// `long_term · (s − dynamics.satisfaction_reference)`.
+    pub fn satisfaction_effect(&self, s: f64) -> f64 {
+        self.cfg.long_term * (s - self.cfg.dynamics.satisfaction_reference)
     }
 
     /// Satisfaction after `days` days without a session.

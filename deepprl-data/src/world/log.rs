@@ -1,14 +1,18 @@
 //! Logged datasets from the world, under a logging policy, in the same form as a real log.
 //!
 //! Every day each user starts a session with their return probability, at a local hour drawn
-//! around their activity peak. At each step the logging policy draws `log.candidates` items
+//! around their activity peak (as in an episode, [`super::Episode`]). At each step the logging policy draws `log.candidates` items
 //! uniformly, scores them by its weights over standardised expected outcomes, and shows a
 //! Plackett–Luce draw of `log.slate_size` of them at temperature `log.temperature` (Gumbel
 //! top-k); the session ends when the user leaves or after `log.max_steps` steps.
 //!
+//! Every draw is keyed ([`super::Draws`]) by a seed taken from the caller's RNG, the user, the
+//! day and the step.
+//!
 //! The log is written with KuaiRand-like columns (`user_id`, `item_id`, `time_s`, `topic`,
-//! `duration_ms`, `is_click`, `long_view`, `play_time_ms`) and a dataset config, so it loads
-//! through the same loader as a real log.
+//! `segment`, `duration_ms`, `is_click`, `long_view`, `play_time_ms`) and a dataset config, so it
+//! loads through the same loader as a real log; `segment` is the user's segment, a categorical
+//! feature a predictor and a policy can see.
 //!
 //! ```
 //! use deepprl_data::world::{World, WorldConfig};
@@ -20,14 +24,12 @@
 //! # Ok::<(), deepprl_data::Error>(())
 //! ```
 
-use super::{Context, OBJECTIVES, UserState, World};
+use super::{Context, Draws, Key, OBJECTIVES, Purpose, UserState, World};
 use crate::builder::{RawLog, finish};
 use crate::config::{DatasetConfig, FileRole};
 use crate::{Dataset, Result, loader, time};
 use deepprl_core::io::write_atomic;
 use ndarray_rand::rand::Rng;
-use ndarray_rand::rand::seq::index::sample;
-use ndarray_rand::rand_distr::{Distribution, Normal};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -59,30 +61,39 @@ pub struct GeneratedLog {
 pub const LOG_FILE: &str = "world-log.tsv";
 
 impl World {
-    /// Generates a log under the config's logging policy.
+    /// Generates a log under the config's logging policy, its draws keyed by a seed taken
+    /// from `rng`.
     pub fn generate<R: Rng + ?Sized>(&self, rng: &mut R) -> GeneratedLog {
+        let seed: u64 = rng.random();
         let l = &self.cfg.log;
         let start = time::parse_datetime(&l.start_date).expect("validated");
-        let spread = Normal::new(0.0, l.hour_spread).expect("validated");
         let total: f64 = l.policy_weights.iter().sum();
         let weights: Vec<f64> = l.policy_weights.iter().map(|w| w / total).collect();
         let mut satisfaction = vec![0.0; self.users.len()];
         let mut rows = Vec::new();
-        for day in 0..l.days as i64 {
+        for day in 0..l.days {
             for user in 0..self.users.len() {
+                let key = |step: usize| Key {
+                    seed,
+                    user: user as u64,
+                    episode: 0,
+                    day: day as u64,
+                    step: step as u64,
+                    slot: 0,
+                };
                 let s = satisfaction[user];
-                if rng.random::<f64>() >= self.return_probability(s) {
+                if Draws::new(key(0), Purpose::Return).random::<f64>() >= self.return_probability(s)
+                {
                     satisfaction[user] = self.decayed(s, 1);
                     continue;
                 }
-                let hour = (self.users[user].active_peak + spread.sample(rng)).rem_euclid(24.0);
-                let t0 = start + day * 86_400 + (hour * 3600.0) as i64;
+                let t0 = self.session_start(user, start + day as i64 * 86_400, key(0));
                 let mut state = UserState::new(user, t0, s);
-                for _ in 0..l.max_steps {
+                for step_no in 0..l.max_steps {
                     let ctx = state.context();
-                    let slate = self.logging_slate(user, ctx, &weights, rng);
+                    let slate = self.logging_slate(user, ctx, &weights, key(step_no));
                     let shown_at = state.time;
-                    let step = self.step(&mut state, &slate, rng);
+                    let step = self.step(&mut state, &slate, key(step_no));
                     for (&item, imp) in slate.iter().zip(&step.impressions) {
                         rows.push(LoggedImpression {
                             user: user as u32,
@@ -106,20 +117,16 @@ impl World {
 
     /// The logging policy's slate: Gumbel top-k of `score / temperature` over uniform
     /// candidates, in descending order of the perturbed score.
-    fn logging_slate<R: Rng + ?Sized>(
-        &self,
-        user: usize,
-        ctx: Context,
-        w: &[f64],
-        rng: &mut R,
-    ) -> Vec<usize> {
+    fn logging_slate(&self, user: usize, ctx: Context, w: &[f64], key: Key) -> Vec<usize> {
         let l = &self.cfg.log;
-        let mut keyed: Vec<(f64, usize)> = sample(rng, self.items.len(), l.candidates)
+        let mut noise = Draws::new(key, Purpose::Logging);
+        let mut keyed: Vec<(f64, usize)> = self
+            .draw_candidates(key)
             .into_iter()
             .map(|item| {
                 let z = self.standardise(&self.expected(user, ctx, item));
                 let score: f64 = z.iter().zip(w).map(|(a, b)| a * b).sum();
-                let u: f64 = rng.random_range(f64::EPSILON..1.0);
+                let u: f64 = noise.random_range(f64::EPSILON..1.0);
                 (score / l.temperature - (-u.ln()).ln(), item)
             })
             .collect();
@@ -155,7 +162,7 @@ order = "sorted"
 [context]
 derived = ["hour_of_day", "day_of_week"]
 [features]
-categorical = ["topic"]
+categorical = ["topic", "segment"]
 numeric = ["duration_ms"]
 transforms.duration_ms = {{ divide_by = 1000, transform = "log1p" }}
 [[objectives]]
@@ -215,7 +222,9 @@ window_secs = {}
             raw.user.push(r.user);
             raw.item.push(r.item);
             raw.time.push(r.time);
+            let segment = world.users()[r.user as usize].segment;
             raw.categorical_ids.push(raw.categorical[0].intern(item.topic.to_string().as_bytes()));
+            raw.categorical_ids.push(raw.categorical[1].intern(segment.to_string().as_bytes()));
             raw.numeric.push(duration.apply(duration_ms(item.length_secs) as f64) as f32);
             let imp =
                 super::Impression { click: r.click, long_view: r.long_view, watch_ms: r.watch_ms };
@@ -232,17 +241,18 @@ window_secs = {}
     /// [`crate::Error::Core`] (I/O) if `dir` is missing or not writable.
     pub fn write(&self, world: &World, dir: &Path) -> Result<PathBuf> {
         let mut tsv = String::from(
-            "user_id\titem_id\ttime_s\ttopic\tduration_ms\tis_click\tlong_view\tplay_time_ms\n",
+            "user_id\titem_id\ttime_s\ttopic\tsegment\tduration_ms\tis_click\tlong_view\tplay_time_ms\n",
         );
         for r in &self.rows {
             let item = &world.items()[r.item as usize];
             let _ = writeln!(
                 tsv,
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                 r.user,
                 r.item,
                 r.time,
                 item.topic,
+                world.users()[r.user as usize].segment,
                 duration_ms(item.length_secs),
                 u8::from(r.click),
                 u8::from(r.long_view),

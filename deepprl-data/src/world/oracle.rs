@@ -2,7 +2,7 @@
 //!
 //! A weight vector `w` ranks candidates by `Σ_k w_k z_k` (standardised expected outcomes, as a
 //! recommender would rank by standardised predictions) and shows the top N. Its value for a
-//! (user, context) is the user's utility of that slate (their preference at that hour dotted
+//! (user, context) is the user's utility of that slate (their taste at that hour dotted
 //! with the slate's mean standardised expected outcomes). Since per-request top-N selection by a
 //! linear score is optimal for that score, sweeping `w` over the simplex traces the supported
 //! Pareto front of expected outcomes of any ranking policy.
@@ -114,7 +114,7 @@ impl World {
     ) -> BestWeights {
         assert!(!grid.is_empty(), "World::best_weights: empty grid");
         let (_, z) = self.candidate_table(user, ctx, candidates);
-        let pref = self.preference(user, ctx.hour);
+        let pref = self.taste(user, ctx.hour);
         let utility_of = |i: usize| (0..K).map(|k| pref[k] * z[i][k]).sum::<f64>();
         let (weights, utility) = simplex::best_on_grid(grid, |w| {
             let chosen = Self::select(&z, w, n);

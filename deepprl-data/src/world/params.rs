@@ -20,12 +20,12 @@ defaults! {
     d_q_b: f64 = 2.0;
     d_len_median: f64 = 30.0;
     d_len_sigma: f64 = 0.6;
-    d_click_bias: f64 = -1.2;
+    d_click_bias: f64 = -0.8;
     d_click_interest: f64 = 1.0;
     d_click_clickbait: f64 = 1.5;
     d_click_quality: f64 = 0.3;
     d_click_sat: f64 = 0.5;
-    d_watch_bias: f64 = 0.5;
+    d_watch_bias: f64 = 0.9;
     d_watch_interest: f64 = 0.8;
     d_watch_quality: f64 = 2.0;
     d_watch_clickbait: f64 = -4.0;
@@ -33,13 +33,14 @@ defaults! {
     d_watch_evening: f64 = 0.8;
     d_watch_sat: f64 = 0.5;
     d_watch_click: f64 = 1.0;
-    d_sat_rate: f64 = 0.2;
-    d_cb_penalty: f64 = 1.0;
-    d_leave_bias: f64 = -2.0;
-    d_leave_sat: f64 = 1.5;
-    d_return_bias: f64 = 0.5;
-    d_return_sat: f64 = 1.5;
+    d_sat_rate: f64 = 0.3;
+    d_cb_penalty: f64 = 0.5;
+    d_leave_bias: f64 = -2.7;
+    d_leave_sat: f64 = 4.0;
+    d_return_bias: f64 = 2.7;
+    d_return_sat: f64 = 4.0;
     d_sat_decay: f64 = 0.5;
+    d_sat_ref: f64 = 0.8;
     d_days: usize = 14;
     d_start: String = "2024-01-01".into();
     d_hour_spread: f64 = 4.0;
@@ -47,8 +48,8 @@ defaults! {
     d_candidates: usize = 50;
     d_max_steps: usize = 20;
     d_weights: Vec<f64> = vec![1.0, 1.0, 1.0];
-    d_temperature: f64 = 1.0;
-    d_step_secs: i64 = 20;
+    d_temperature: f64 = 0.3;
+    d_step_secs: i64 = 60;
     d_tenth: f64 = 0.1;
     d_history_len: usize = 20;
     d_window: i64 = 600;
@@ -82,7 +83,7 @@ pub struct ItemParams {
 #[derive(Deserialize, Serialize, Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseParams {
-    /// Click logit intercept. Default `-1.2`.
+    /// Click logit intercept (at the reference satisfaction). Default `-0.8`.
     #[serde(default = "d_click_bias")]
     pub click_bias: f64,
     /// Click logit per unit of topic interest. Default `1.0`.
@@ -94,10 +95,10 @@ pub struct ResponseParams {
     /// Click logit per unit of quality. Default `0.3`.
     #[serde(default = "d_click_quality")]
     pub click_quality: f64,
-    /// Click logit per unit of satisfaction. Default `0.5`.
+    /// Click logit per unit of satisfaction effect (`long_term · (s − reference)`). Default `0.5`.
     #[serde(default = "d_click_sat")]
     pub click_satisfaction: f64,
-    /// Watch-fraction logit intercept. Default `0.5`.
+    /// Watch-fraction logit intercept (at the reference satisfaction). Default `0.9`.
     #[serde(default = "d_watch_bias")]
     pub watch_bias: f64,
     /// Watch logit per unit of topic interest. Default `0.8`.
@@ -112,10 +113,10 @@ pub struct ResponseParams {
     /// Watch logit per unit of `ln(length / median length)`. Default `-0.7`.
     #[serde(default = "d_watch_length")]
     pub watch_length: f64,
-    /// Watch logit at the user's "evening" peak hour (scaled by the hour profile). Default `0.8`.
+    /// Watch logit at the user's segment's evening peak hour (scaled by its hour profile). Default `0.8`.
     #[serde(default = "d_watch_evening")]
     pub watch_evening: f64,
-    /// Watch logit per unit of satisfaction. Default `0.5`.
+    /// Watch logit per unit of satisfaction effect. Default `0.5`.
     #[serde(default = "d_watch_sat")]
     pub watch_satisfaction: f64,
     /// Watch logit added when the impression was clicked. Default `1.0`.
@@ -127,27 +128,32 @@ pub struct ResponseParams {
 #[derive(Deserialize, Serialize, Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct DynamicsParams {
-    /// Rate τ at which satisfaction moves toward the last slate's utility. Default `0.2`.
+    /// Rate τ at which satisfaction moves toward the last slate's utility. Default `0.3`.
     #[serde(default = "d_sat_rate")]
     pub satisfaction_rate: f64,
-    /// Satisfaction penalty κ per clicked, not long-viewed unit of clickbait. Default `1`.
+    /// Satisfaction penalty κ per clicked, not long-viewed unit of clickbait. Default `0.5`.
     #[serde(default = "d_cb_penalty")]
     pub clickbait_penalty: f64,
-    /// Leave-after-a-step logit intercept. Default `-2`.
+    /// Leave-after-a-step logit at the reference satisfaction. Default `-2.7`.
     #[serde(default = "d_leave_bias")]
     pub leave_bias: f64,
-    /// Leave logit decrease per unit of satisfaction. Default `1.5`.
+    /// Leave logit decrease per unit of satisfaction effect. Default `4`.
     #[serde(default = "d_leave_sat")]
     pub leave_satisfaction: f64,
-    /// Next-day return logit intercept. Default `0.5`.
+    /// Return (start a session on a day) logit at the reference satisfaction. Default `2.7`.
     #[serde(default = "d_return_bias")]
     pub return_bias: f64,
-    /// Return logit increase per unit of satisfaction. Default `1.5`.
+    /// Return logit increase per unit of satisfaction effect. Default `4`.
     #[serde(default = "d_return_sat")]
     pub return_satisfaction: f64,
     /// Factor satisfaction is multiplied by from one day to the next. Default `0.5`.
     #[serde(default = "d_sat_decay")]
     pub daily_decay: f64,
+    /// The reference satisfaction, about what slates ranked by any sensible weights give: the
+    /// effect of satisfaction is `long_term · (s − reference)`, so the biases are the logits
+    /// there. Default `0.8`.
+    #[serde(default = "d_sat_ref")]
+    pub satisfaction_reference: f64,
 }
 
 /// How a logged dataset is generated: `[log]`.
@@ -176,10 +182,12 @@ pub struct LogParams {
     #[serde(default = "d_weights")]
     pub policy_weights: Vec<f64>,
     /// Logging policy temperature: slates are Plackett–Luce draws from softmax(score / T).
-    /// Default `1`.
+    /// Default `0.3` (mostly greedy: at 1, slates were poor enough that users left and stopped
+    /// coming back, and the 14-day log held 13,000 rows instead of 45,000).
     #[serde(default = "d_temperature")]
     pub temperature: f64,
-    /// Seconds per step besides watching. Default `20`.
+    /// Seconds a step (one slate) takes, whatever is watched: time does not depend on
+    /// outcomes, so at `long_term = 0` nothing shown changes the future. Default `60`.
     #[serde(default = "d_step_secs")]
     pub step_secs: i64,
     /// Validation fraction of the generated log (rows, time order). Default `0.1`.

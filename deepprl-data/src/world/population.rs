@@ -1,43 +1,63 @@
-//! The world's users and items, drawn once from the config's seed.
+//! The world's users, segments and items, drawn once from the config's seed.
 //!
-//! Users have topic interests θ ~ Dirichlet(α), two objective-preference profiles (a "day" and
-//! an "evening" one, each ~ Dirichlet), the hour at which the evening profile peaks, and the
-//! hour at which they are most active. Items have a topic, clickbait-ness, quality and length.
+//! Each of the `segments` segments has two taste prototypes between the objectives (a "day" and
+//! an "evening" one) and the hour at which the evening one is fully in force. A user belongs to
+//! one segment (observable: the `segment` feature of the log), has topic interests, an
+//! individual taste deviation and the hour around which their sessions start. Items have a
+//! topic, clickbait-ness, quality and length. The taste itself, which also depends on
+//! `heterogeneity`, is [`super::World::taste`].
 
 use super::{K, WorldConfig};
 use deepprl_core::DeepRng;
 use ndarray_rand::rand::Rng;
 use ndarray_rand::rand_distr::{Beta, Distribution, Gamma, LogNormal};
 
-/// A user's latent traits.
+/// Weight of the leaning vertex in a segment prototype (the rest is a Dirichlet draw): segment
+/// `s` leans towards objective `s mod K` by day and `(s + 1) mod K` in the evening, so that
+/// segments differ in every world, whatever the seed.
+pub const PROTOTYPE_LEAN: f64 = 0.8;
+
+/// Earliest and latest evening peak hour of a segment.
+pub const EVENING_PEAKS: (f64, f64) = (17.0, 23.0);
+
+/// A segment's taste prototypes.
 #[derive(Debug, Clone, PartialEq)]
-pub struct User {
-    /// Interest in each topic (sums to 1).
-    pub interests: Vec<f64>,
-    /// Preference between objectives far from the evening peak (sums to 1).
-    pub day_preference: [f64; K],
-    /// Preference between objectives at the evening peak (sums to 1).
-    pub evening_preference: [f64; K],
-    /// Local hour (0..24, fractional) at which the evening profile is fully in force.
+pub struct Segment {
+    /// Taste far from the evening peak (sums to 1).
+    pub day_taste: [f64; K],
+    /// Taste at the evening peak (sums to 1).
+    pub evening_taste: [f64; K],
+    /// Local hour (fractional) at which the evening taste is fully in force.
     pub evening_peak: f64,
-    /// Local hour around which the user's sessions start.
-    pub active_peak: f64,
 }
 
-impl User {
-    /// How "evening" hour `hour` is for this user: `(1 + cos(2π (hour − peak) / 24)) / 2`,
+impl Segment {
+    /// How "evening" hour `hour` is for this segment: `(1 + cos(2π (hour − peak) / 24)) / 2`,
     /// 1 at the peak, 0 twelve hours away.
     pub fn evening_weight(&self, hour: u32) -> f64 {
         let phase = 2.0 * std::f64::consts::PI * (f64::from(hour) - self.evening_peak) / 24.0;
         0.5 * (1.0 + phase.cos())
     }
 
-    /// The preference between objectives at `hour`: the day and evening profiles mixed by
-    /// [`User::evening_weight`].
-    pub fn preference(&self, hour: u32) -> [f64; K] {
+    /// The prototype at `hour`: the day and evening tastes mixed by
+    /// [`Segment::evening_weight`].
+    pub fn prototype(&self, hour: u32) -> [f64; K] {
         let m = self.evening_weight(hour);
-        std::array::from_fn(|k| (1.0 - m) * self.day_preference[k] + m * self.evening_preference[k])
+        std::array::from_fn(|k| (1.0 - m) * self.day_taste[k] + m * self.evening_taste[k])
     }
+}
+
+/// A user's latent traits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    /// Interest in each topic (sums to 1).
+    pub interests: Vec<f64>,
+    /// The user's segment, `0..segments`.
+    pub segment: usize,
+    /// The individual part of the taste (sums to 1).
+    pub deviation: [f64; K],
+    /// Local hour around which the user's sessions start.
+    pub active_peak: f64,
 }
 
 /// An item's attributes.
@@ -66,14 +86,30 @@ fn simplex3(rng: &mut DeepRng, alpha: f64) -> [f64; K] {
     [v[0], v[1], v[2]]
 }
 
-/// Draws the users and items of `cfg` from `rng`.
-pub(crate) fn draw(cfg: &WorldConfig, rng: &mut DeepRng) -> (Vec<User>, Vec<Item>) {
+/// `PROTOTYPE_LEAN` on vertex `k`, the rest a Dirichlet draw.
+fn leaning(rng: &mut DeepRng, alpha: f64, k: usize) -> [f64; K] {
+    let d = simplex3(rng, alpha);
+    std::array::from_fn(|j| {
+        (1.0 - PROTOTYPE_LEAN) * d[j] + if j == k % K { PROTOTYPE_LEAN } else { 0.0 }
+    })
+}
+
+/// Draws the segments, users and items of `cfg` from `rng`.
+pub(crate) fn draw(cfg: &WorldConfig, rng: &mut DeepRng) -> (Vec<Segment>, Vec<User>, Vec<Item>) {
+    let a = cfg.preference_concentration;
+    let segments = (0..cfg.segments)
+        .map(|s| Segment {
+            day_taste: leaning(rng, a, s),
+            evening_taste: leaning(rng, a, s + 1),
+            evening_peak: rng.random_range(EVENING_PEAKS.0..EVENING_PEAKS.1),
+        })
+        .collect();
     let users = (0..cfg.n_users)
-        .map(|_| User {
+        .map(|u| User {
             interests: dirichlet(rng, cfg.interest_concentration, cfg.n_topics),
-            day_preference: simplex3(rng, cfg.preference_concentration),
-            evening_preference: simplex3(rng, cfg.preference_concentration),
-            evening_peak: rng.random_range(0.0..24.0),
+            // Round-robin keeps segments of equal size (the order of users carries nothing).
+            segment: u % cfg.segments,
+            deviation: simplex3(rng, a),
             active_peak: rng.random_range(0.0..24.0),
         })
         .collect();
@@ -89,5 +125,5 @@ pub(crate) fn draw(cfg: &WorldConfig, rng: &mut DeepRng) -> (Vec<User>, Vec<Item
             length_secs: len.sample(rng).clamp(3.0, 600.0),
         })
         .collect();
-    (users, items)
+    (segments, users, items)
 }

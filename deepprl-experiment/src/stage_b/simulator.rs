@@ -1,11 +1,11 @@
 //! Stage B in the simulator: the method's predictor ranks the candidates of the synthetic
 //! world, its policy chooses the weights, the world answers.
 //!
-//! Each method gives one point per λ of the grid: the expected outcome per session of every
-//! objective, in stored units (Σ over the session's slates of the slate's mean outcome), from
-//! the same evaluation sessions for every method (seeded by [`EVAL_SEED`] and the run's seed
-//! only through the policy). The grid policy picks its weights on separate selection sessions
-//! ([`GRID_SEED`]).
+//! Each method gives one point per λ of the grid: the discounted return per episode of every
+//! objective at the world's `gamma_eval`, in stored units (`Σ_t γ^t` of the slate's mean
+//! outcome), from the same evaluation episodes for every method (keyed by [`EVAL_SEED`]: common
+//! random numbers; the run's seed enters only through the policy). The grid policy picks its
+//! weights on separate selection episodes ([`GRID_SEED`]).
 
 use crate::Result;
 use crate::config::RlSettings;
@@ -41,11 +41,13 @@ impl<'a> SimulatorStage<'a> {
         self.env.config().max_steps
     }
 
-    /// Per-session totals in stored units from standardised totals: `Σx = s·Σz + m·length`.
+    /// Discounted returns in stored units from scaled ones: `Σγ^t y = s·Σγ^t (y / s)`.
     fn point(norm: &[FeatureStats; K], e: &Evaluation) -> Vec<f64> {
-        (0..K)
-            .map(|k| norm[k].std * e.discounted_return[k] + norm[k].mean * e.mean_length)
-            .collect()
+        (0..K).map(|k| norm[k].std * e.discounted_return[k]).collect()
+    }
+
+    fn gamma(&self) -> f64 {
+        self.env.world().config().gamma_eval
     }
 }
 
@@ -74,13 +76,13 @@ impl StageEnv for SimulatorStage<'_> {
         policy: &mut dyn WeightPolicy,
         lambda: &[f64],
     ) -> Result<Vec<f64>> {
-        let max_steps = self.max_steps();
+        let (max_steps, gamma) = (self.max_steps(), self.gamma());
         let e = rollout::evaluate(
             &mut self.env,
             policy,
             self.rl.grid_episodes,
             max_steps,
-            1.0,
+            gamma,
             &simplex::normalised_f32(lambda),
             GRID_SEED,
             false,
@@ -94,13 +96,13 @@ impl StageEnv for SimulatorStage<'_> {
         lambda: &[f64],
         headline: bool,
     ) -> Result<Evaluation> {
-        let max_steps = self.max_steps();
+        let (max_steps, gamma) = (self.max_steps(), self.gamma());
         Ok(rollout::evaluate(
             &mut self.env,
             policy,
             self.rl.eval_episodes,
             max_steps,
-            1.0,
+            gamma,
             &simplex::normalised_f32(lambda),
             EVAL_SEED,
             headline,
@@ -108,13 +110,13 @@ impl StageEnv for SimulatorStage<'_> {
     }
 
     fn evaluate_oracle(&mut self, lambda: &[f64]) -> Option<Result<Evaluation>> {
-        let max_steps = self.max_steps();
+        let (max_steps, gamma) = (self.max_steps(), self.gamma());
         Some(
             rollout::evaluate_oracle(
                 &mut self.env,
                 self.rl.eval_episodes,
                 max_steps,
-                1.0,
+                gamma,
                 &simplex::normalised_f32(lambda),
                 EVAL_SEED,
             )
@@ -133,7 +135,7 @@ impl StageEnv for SimulatorStage<'_> {
         }
         rec.metrics.insert("utility".into(), simplex::dot(&lambdas[0], &e.discounted_return));
         rec.metrics.insert("reward_per_step".into(), e.mean_reward);
-        rec.metrics.insert("session_length".into(), e.mean_length);
+        rec.metrics.insert("episode_length".into(), e.mean_length);
         if let Some(r) = e.return_rate {
             rec.metrics.insert("return_rate".into(), r);
         }

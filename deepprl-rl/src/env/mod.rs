@@ -57,9 +57,10 @@ pub trait Environment {
     fn hour(&self) -> Option<u8> {
         None
     }
-    /// The probability that the user comes back after the episode that just ended, when the
-    /// environment models it (the simulator); asked once at the end of each episode.
-    fn return_probability(&self) -> Option<f64> {
+    /// The return rate of the episode that just ended (the fraction of its later days on
+    /// which the user came back), when the environment models returning (the simulator);
+    /// asked once at the end of each episode.
+    fn return_rate(&self) -> Option<f64> {
         None
     }
 }

@@ -71,8 +71,8 @@ pub struct Evaluation {
     /// Mean per-step oracle value minus the actor's scalarised reward, when asked for and the
     /// environment knows its oracle.
     pub regret: Option<f64>,
-    /// Mean probability that the user returns after an episode, where the environment models it
-    /// (the simulator).
+    /// Mean return rate of an episode (the fraction of its later days on which the user came
+    /// back), where the environment models returning (the simulator).
     pub return_rate: Option<f64>,
     /// Mean chosen weights per hour of day (24 entries; `None` for an hour without a step or an
     /// environment without hours).
@@ -127,7 +127,7 @@ pub fn evaluate_with(
                 break;
             }
         }
-        if let Some(p) = env.return_probability() {
+        if let Some(p) = env.return_rate() {
             return_sum += p;
             return_episodes += 1;
         }

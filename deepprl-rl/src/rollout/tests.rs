@@ -22,8 +22,7 @@ fn temp_dir(name: &str) -> PathBuf {
 
 fn small_sim() -> Simulator {
     let world = World::new(&WorldConfig::small()).expect("valid world");
-    let cfg =
-        SimulatorConfig { candidates: 20, max_steps: 6, ..SimulatorConfig::from_world(&world) };
+    let cfg = SimulatorConfig { max_steps: 6, ..SimulatorConfig::from_world(&world) };
     Simulator::new(world, cfg, Vec::new()).expect("valid settings")
 }
 

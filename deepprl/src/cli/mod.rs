@@ -5,3 +5,4 @@ pub mod experiment;
 pub mod progress;
 pub mod rl;
 pub mod train;
+pub mod world;

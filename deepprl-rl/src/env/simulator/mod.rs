@@ -1,18 +1,25 @@
 //! The simulator environment over the synthetic world (docs/DESIGN.md §3.5): long-term effects.
 //!
-//! An episode is one user session. At each step the environment draws `candidates` items, ranks
-//! them by `Σ_k w_k ẑ_k` with the policy's weights `w` over standardised predicted outcomes `ẑ`
-//! from its [`SlateScorer`] — by default the [`TrueScorer`], the world's standardised expected
-//! outcomes, which isolates the weight policy from prediction error; a trained predictor makes
-//! prediction error count (see [`Simulator::with_scorer`]) — shows the top `slate` items through
-//! [`World::step`], which samples outcomes, moves the user's satisfaction and may end the
-//! session, and rewards the slate's mean outcome per objective, standardised with the world's
-//! population statistics (so that a business preference λ weighs objectives on one scale: raw
-//! watch time, `ln(1 + s)` ≈ 2.8, would otherwise dominate 0/1 rates).
+//! An episode is one user's sessions over the world's `episode_days` days
+//! ([`deepprl_data::world::Episode`]). At each step the environment ranks the request's
+//! candidates by `Σ_k w_k ẑ_k` with the policy's weights `w` over standardised predicted
+//! outcomes `ẑ` from its [`SlateScorer`] — by default the [`TrueScorer`], the world's
+//! standardised expected outcomes, which isolates the weight policy from prediction error; a
+//! trained predictor makes prediction error count (see [`Simulator::with_scorer`]) — and shows
+//! the top `log.slate_size` items through [`World::advance`], which samples outcomes, moves the
+//! user's satisfaction and may end the session or the episode. The reward is the slate's mean
+//! outcome per objective scaled by the world's population standard deviation and **not
+//! centred** ([`World::scale`]), so that a step that does not happen is worth 0 and keeping
+//! users pays, and so that a business preference λ weighs objectives on one scale.
+//!
+//! Every draw of the world is keyed by the episode's key ([`deepprl_data::world::Draws`]):
+//! [`Environment::reset`] takes the key's seed and the user from its RNG, so two policies reset
+//! with equal RNGs meet the same candidates and noise wherever their paths coincide (common
+//! random numbers); [`Environment::step`] draws nothing from its RNG.
 //!
 //! The oracle (value, weights) and the rewards always come from the truth, whatever the scorer.
 //!
-//! The state is `[hour of day (sin, cos) | moving average of recent slate outcomes (K) |
+//! The state is `[hour of day (sin, cos) | moving average of recent slate rewards (K) |
 //! user features]`: the context, a short-term history summary in place of the SA-Time-LSTM
 //! state, and a per-user vector (the runner passes each user's standardised mean outcomes on
 //! the training slice; empty for a non-personalised state). Satisfaction itself is hidden, as in reality.
@@ -23,37 +30,27 @@ use super::{Environment, Step};
 use crate::dcrl::StateLayout;
 use deepprl_core::rng::DeepRng;
 use deepprl_core::simplex;
-use deepprl_data::world::{Context, K, Outcome, UserState, World};
+use deepprl_data::world::{Context, Episode, EpisodeKey, K, Outcome, World};
 use ndarray_rand::rand::Rng;
 use std::sync::Arc;
 
-/// Episode settings of the simulator.
+/// Episode settings of the simulator (candidates and slate size are the world's).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimulatorConfig {
-    /// Candidates drawn per step.
-    pub candidates: usize,
-    /// Items shown per step.
-    pub slate: usize,
-    /// Steps per session at most.
+    /// Steps per episode at most: a limit for callers, which stop there (truncation).
     pub max_steps: usize,
     /// Divisions of the simplex grid used for the oracle (66 points for 3 objectives at 10).
     pub oracle_grid: usize,
-    /// Standardise the reward per objective with the world's population statistics.
-    pub standardise_reward: bool,
+    /// Scale the reward per objective by the world's population standard deviation.
+    pub scale_reward: bool,
 }
 
 impl SimulatorConfig {
-    /// The world's own log settings (candidates, slate size, session length), a 10-step grid and
-    /// standardised rewards.
+    /// Every step of an episode (`episode_days × log.max_steps`), a 10-step oracle grid and
+    /// scaled rewards.
     pub fn from_world(world: &World) -> Self {
-        let l = &world.config().log;
-        Self {
-            candidates: l.candidates,
-            slate: l.slate_size,
-            max_steps: l.max_steps,
-            oracle_grid: 10,
-            standardise_reward: true,
-        }
+        let c = world.config();
+        Self { max_steps: c.episode_days * c.log.max_steps, oracle_grid: 10, scale_reward: true }
     }
 }
 
@@ -66,9 +63,8 @@ pub struct Simulator {
     user_features: Vec<Vec<f32>>,
     d_user: usize,
     grid: Vec<Vec<f64>>,
-    state: UserState,
+    episode: Episode,
     recent: [f32; K],
-    candidates: Vec<usize>,
 }
 
 impl std::fmt::Debug for Simulator {
@@ -77,9 +73,8 @@ impl std::fmt::Debug for Simulator {
             .field("scorer", &self.scorer.name())
             .field("config", &self.config)
             .field("d_user", &self.d_user)
-            .field("state", &self.state)
+            .field("episode", &self.episode)
             .field("recent", &self.recent)
-            .field("candidates", &self.candidates)
             .finish_non_exhaustive()
     }
 }
@@ -114,17 +109,14 @@ impl Simulator {
                 format!("need one vector of equal width per user ({n_users})"),
             ));
         }
-        if config.slate == 0
-            || config.slate > config.candidates
-            || config.candidates > world.items().len()
-            || config.max_steps == 0
-        {
+        if config.max_steps == 0 {
             return Err(crate::Error::config(
                 "simulator",
                 format!("impossible settings {config:?} for {} items", world.items().len()),
             ));
         }
         let grid = simplex::grid(K, config.oracle_grid.max(1));
+        let episode = world.begin(EpisodeKey { seed: 0, user: 0, episode: 0 });
         let world = Arc::new(world);
         Ok(Self {
             scorer: Arc::new(TrueScorer::new(world.clone())),
@@ -133,9 +125,8 @@ impl Simulator {
             user_features,
             d_user,
             grid,
-            state: UserState::new(0, 0, 0.0),
+            episode,
             recent: [0.0; K],
-            candidates: Vec::new(),
         })
     }
 
@@ -162,17 +153,20 @@ impl Simulator {
     }
 
     fn context(&self) -> Context {
-        self.state.context()
+        self.episode.context()
     }
 
-    fn draw_candidates(&mut self, rng: &mut DeepRng) {
-        let n = self.world.items().len();
-        self.candidates =
-            ndarray_rand::rand::seq::index::sample(rng, n, self.config.candidates).into_vec();
+    /// The episode in progress.
+    pub fn episode(&self) -> &Episode {
+        &self.episode
+    }
+
+    fn slate_size(&self) -> usize {
+        self.world.config().log.slate_size
     }
 
     fn observe(&self) -> Vec<f32> {
-        let features = self.user_features.get(self.state.user).map_or(&[][..], Vec::as_slice);
+        let features = self.user_features.get(self.user()).map_or(&[][..], Vec::as_slice);
         state::observe(self.context().hour as usize, &self.recent, features)
     }
 
@@ -180,44 +174,33 @@ impl Simulator {
         w.iter().map(|&v| f64::from(v)).collect()
     }
 
-    /// Raw or standardised outcomes, as rewarded.
+    /// Raw or scaled outcomes, as rewarded.
     fn scale(&self, outcome: &Outcome) -> Outcome {
-        if self.config.standardise_reward { self.world.standardise(outcome) } else { *outcome }
+        if self.config.scale_reward { self.world.scale(outcome) } else { *outcome }
     }
 
-    /// The world user of the current session.
+    /// The world user of the current episode.
     pub fn user(&self) -> usize {
-        self.state.user
-    }
-
-    /// The true best weights for the current user's own utility (their preference at this hour
-    /// dotted with standardised expected outcomes) of the next slate, on the oracle grid: what
-    /// keeps users satisfied, which need not be the business preference λ
-    /// ([`Environment::oracle_weights`]).
-    pub fn user_best_weights(&self) -> Vec<f32> {
-        let b = self.world.best_weights(
-            self.state.user,
-            self.context(),
-            &self.candidates,
-            &self.grid,
-            self.config.slate,
-        );
-        b.weights.iter().map(|&v| v as f32).collect()
+        self.episode.user()
     }
 
     /// The grid weights (ties broken by `simplex::argmax`) maximising the expected λ-scalarised
     /// reward of the next slate under the true ranking, and that value.
     fn oracle(&self, lambda: &[f32]) -> (&[f64], f64) {
         let ctx = self.context();
-        let y: Vec<Outcome> =
-            self.candidates.iter().map(|&i| self.world.expected(self.state.user, ctx, i)).collect();
+        let y: Vec<Outcome> = self
+            .episode
+            .candidates()
+            .iter()
+            .map(|&i| self.world.expected(self.user(), ctx, i))
+            .collect();
         let z: Vec<Outcome> = y.iter().map(|v| self.world.standardise(v)).collect();
         let lambda: Vec<f64> = lambda.iter().map(|&l| f64::from(l)).collect();
         let values: Vec<f64> = self
             .grid
             .iter()
             .map(|w| {
-                let chosen = top_slate(&z, w, self.config.slate);
+                let chosen = top_slate(&z, w, self.slate_size());
                 let mut mean = [0.0; K];
                 for &c in &chosen {
                     (0..K).for_each(|k| mean[k] += y[c][k] / chosen.len() as f64);
@@ -239,45 +222,43 @@ impl Environment for Simulator {
         CONTEXT + K + self.d_user
     }
 
+    /// Starts an episode of a uniformly drawn user, keyed by a seed drawn from `rng`.
     fn reset(&mut self, rng: &mut DeepRng) -> Vec<f32> {
+        let seed: u64 = rng.random();
         let user = rng.random_range(0..self.world.users().len());
-        let peak = self.world.users()[user].active_peak;
-        let spread = self.world.config().log.hour_spread;
-        let hour = (peak + spread * (rng.random::<f64>() * 2.0 - 1.0)).rem_euclid(24.0);
-        self.state = UserState::new(user, (hour * 3600.0) as i64, 0.0);
+        self.episode = self.world.begin(EpisodeKey { seed, user, episode: 0 });
         self.recent = [0.0; K];
-        self.draw_candidates(rng);
         self.observe()
     }
 
     /// # Panics
-    /// If the scorer answers with another number of predictions than candidates.
-    fn step(&mut self, weights: &[f32], rng: &mut DeepRng) -> Step {
-        let z = self.scorer.score(self.state.user, self.context(), &self.candidates);
+    /// If the scorer answers with another number of predictions than candidates, or the episode
+    /// has ended (reset first).
+    fn step(&mut self, weights: &[f32], _rng: &mut DeepRng) -> Step {
+        let candidates = self.episode.candidates();
+        let z = self.scorer.score(self.user(), self.context(), candidates);
         assert_eq!(
             z.len(),
-            self.candidates.len(),
+            candidates.len(),
             "Simulator::step: scorer `{}` answered {} predictions for {} candidates",
             self.scorer.name(),
             z.len(),
-            self.candidates.len()
+            candidates.len()
         );
-        let chosen = top_slate(&z, &Self::to_f64(weights), self.config.slate);
-        let slate: Vec<usize> = chosen.iter().map(|&i| self.candidates[i]).collect();
-        let step = self.world.step(&mut self.state, &slate, rng);
+        let chosen = top_slate(&z, &Self::to_f64(weights), self.slate_size());
+        let slate: Vec<usize> = chosen.iter().map(|&i| candidates[i]).collect();
+        let step = self.world.advance(&mut self.episode, &slate);
         let mut mean = [0.0f64; K];
         for o in &step.outcomes {
             (0..K).for_each(|k| mean[k] += o[k] / step.outcomes.len() as f64);
         }
         let reward = self.scale(&mean).map(|x| x as f32);
         state::blend(&mut self.recent, &reward);
-        let done = step.left || self.state.steps >= self.config.max_steps;
-        self.draw_candidates(rng);
-        Step { reward: reward.to_vec(), next_state: self.observe(), done }
+        Step { reward: reward.to_vec(), next_state: self.observe(), done: step.done }
     }
 
     /// The expected λ-scalarised reward of the next slate ranked by the best grid weights under
-    /// the truth (standardised like the reward).
+    /// the truth (scaled like the reward): the myopic oracle.
     fn oracle_value(&self, lambda: &[f32]) -> Option<f32> {
         Some(self.oracle(lambda).1 as f32)
     }
@@ -290,11 +271,11 @@ impl Environment for Simulator {
         Some(self.context().hour as u8)
     }
 
-    /// The chance that the user starts a session the next day: the world's return model at the
-    /// session's satisfaction after one day's decay (as in the world's log).
-    fn return_probability(&self) -> Option<f64> {
-        let s = self.world.decayed(self.state.satisfaction, 1);
-        Some(self.world.return_probability(s))
+    /// The fraction of the days after the first on which the user of the episode started a
+    /// session (so far, and in full once the episode is done).
+    fn return_rate(&self) -> Option<f64> {
+        let days = self.world.config().episode_days;
+        (days > 1).then(|| (self.episode.sessions() - 1) as f64 / (days - 1) as f64)
     }
 }
 

@@ -1,4 +1,5 @@
-//! Simulator tests: determinism, ranking effects, the pluggable scorer and the oracle.
+//! Simulator tests: determinism, episodes over days, common random numbers, ranking effects,
+//! the pluggable scorer and the oracle.
 
 use super::*;
 use deepprl_core::rng::seeded;
@@ -17,7 +18,7 @@ fn sessions_are_deterministic_per_seed_and_end() {
         let rng = &mut seeded(seed);
         let mut s = env.reset(rng);
         let mut trace = vec![s.clone()];
-        for _ in 0..100 {
+        for _ in 0..1000 {
             let st = env.step(&[0.4, 0.3, 0.3], rng);
             trace.push(st.reward.clone());
             s = st.next_state;
@@ -29,7 +30,9 @@ fn sessions_are_deterministic_per_seed_and_end() {
     };
     assert_eq!(run(3), run(3));
     let (trace, _) = run(3);
-    assert!(trace.len() <= 1 + sim().config.max_steps, "sessions end by max_steps at the latest");
+    assert!(trace.len() <= 1 + sim().config.max_steps, "episodes end by max_steps at the latest");
+    let c = sim().world.config().clone();
+    assert_eq!(sim().config.max_steps, c.episode_days * c.log.max_steps);
     assert_eq!(trace[0].len(), 2 + 3);
     let (sin, cos) = (trace[0][0], trace[0][1]);
     assert!((sin * sin + cos * cos - 1.0).abs() < 1e-5, "the hour on the unit circle");
@@ -38,22 +41,22 @@ fn sessions_are_deterministic_per_seed_and_end() {
 #[test]
 fn ranking_for_clicks_yields_more_clicks_and_the_oracle_bounds_watch_time() {
     let mut env = sim();
-    env.config.standardise_reward = false;
+    env.config.scale_reward = false;
     let lambda = [0.0, 0.0, 1.0];
     let (mut clicks_by_click, mut clicks_by_watch, mut watch, mut oracle) = (0.0, 0.0, 0.0, 0.0);
     for e in 0..300 {
-        // The same session start and the same randomness for both rankings.
+        // The same episode key for both rankings: the same candidates and response noise.
         let rng = &mut deepprl_core::rng::worker_rng(1, e);
         let mut a = env.clone();
         a.reset(rng);
         let mut b = a.clone();
         oracle += a.oracle_value(&lambda).expect("the simulator knows its oracle");
         let expected_watch = b.world.slate_value(
-            b.state.user,
+            b.user(),
             b.context(),
-            &b.candidates,
+            b.episode.candidates(),
             &[0.0, 0.0, 1.0],
-            b.config.slate,
+            b.slate_size(),
         )[2] as f32;
         watch += expected_watch;
         clicks_by_click += a.step(&[1.0, 0.0, 0.0], &mut rng.clone()).reward[0];
@@ -67,6 +70,40 @@ fn ranking_for_clicks_yields_more_clicks_and_the_oracle_bounds_watch_time() {
         oracle + 1e-3 >= watch,
         "the oracle's watch time is at least that of the watch-time ranking: {oracle} vs {watch}"
     );
+}
+
+#[test]
+fn rewards_are_scaled_not_centred_and_equal_weights_meet_equal_draws() {
+    let env = sim();
+    let run = |w: [f32; 3], seed: u64| {
+        let mut e = env.clone();
+        let rng = &mut seeded(seed);
+        e.reset(rng);
+        let mut rewards = Vec::new();
+        loop {
+            let st = e.step(&w, rng);
+            rewards.push(st.reward);
+            if st.done {
+                break (rewards, e.return_rate());
+            }
+        }
+    };
+    let (a, rate) = run([0.2, 0.3, 0.5], 5);
+    // Scaled, not centred: every outcome is non-negative, so every reward is.
+    assert!(a.iter().flatten().all(|&r| r >= 0.0), "{a:?}");
+    // A whole episode, over days: longer than one session can be.
+    let c = env.world.config();
+    assert!(rate.is_some_and(|r| (0.0..=1.0).contains(&r)));
+    // The same key and weights give the same episode whatever else ran before.
+    let _ = run([1.0, 0.0, 0.0], 6);
+    assert_eq!(run([0.2, 0.3, 0.5], 5).0, a);
+    // Another ranking meets the same first candidates (common random numbers).
+    let mut x = env.clone();
+    let mut y = env.clone();
+    x.reset(&mut seeded(9));
+    y.reset(&mut seeded(9));
+    assert_eq!(x.episode.candidates(), y.episode.candidates());
+    assert!(c.episode_days > 1);
 }
 
 /// The truth with its sign flipped: ranks the worst candidates first.
@@ -122,32 +159,30 @@ fn the_oracle_weights_reach_the_oracle_value_on_the_reward_scale() {
     env.reset(rng);
     let w = env.oracle_weights(&lambda).expect("an oracle");
     let value = env.oracle_value(&lambda).expect("an oracle");
-    // The expected standardised slate outcome of the oracle weights, through the world's own
+    // The expected scaled slate outcome of the oracle weights, through the world's own
     // slate evaluation.
     let y = env.world.slate_value(
         env.user(),
         env.context(),
-        &env.candidates,
+        env.episode.candidates(),
         &Simulator::to_f64(&w),
-        env.config.slate,
+        env.slate_size(),
     );
-    let z = env.world.standardise(&y);
+    let z = env.world.scale(&y);
     let expected: f64 = (0..K).map(|k| f64::from(lambda[k]) * z[k]).sum();
     approx::assert_relative_eq!(f64::from(value), expected, epsilon = 1e-5);
     // No grid point does better.
     for g in &env.grid {
-        let z = env.world.standardise(&env.world.slate_value(
+        let z = env.world.scale(&env.world.slate_value(
             env.user(),
             env.context(),
-            &env.candidates,
+            env.episode.candidates(),
             g,
-            env.config.slate,
+            env.slate_size(),
         ));
         let v: f64 = (0..K).map(|k| f64::from(lambda[k]) * z[k]).sum();
         assert!(v <= f64::from(value) + 1e-5);
     }
     assert_eq!(env.hour(), Some(env.context().hour as u8));
-    let p = env.return_probability().expect("a return model");
-    let s = env.world.decayed(env.state.satisfaction, 1);
-    assert_eq!(p, env.world.return_probability(s));
+    assert_eq!(env.return_rate(), Some(0.0), "no later day yet");
 }
