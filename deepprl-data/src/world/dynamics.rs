@@ -130,8 +130,10 @@ impl World {
         self.cfg.long_term * (s - self.cfg.dynamics.satisfaction_reference)
     }
 
-    /// Satisfaction after `days` days without a session.
+    /// Satisfaction after `days` days without a session: back towards the reference by
+    /// `daily_decay` per day.
     pub fn decayed(&self, s: f64, days: u32) -> f64 {
-        s * self.cfg.dynamics.daily_decay.powi(days as i32)
+        let r = self.cfg.dynamics.satisfaction_reference;
+        r + (s - r) * self.cfg.dynamics.daily_decay.powi(days as i32)
     }
 }

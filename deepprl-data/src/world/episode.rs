@@ -1,9 +1,10 @@
 //! Episodes: one user's sessions over `episode_days` days, the unit of the λ-return.
 //!
-//! Day 0 always has a session, started at satisfaction 0. A session lasts until the user
-//! leaves or `log.max_steps` steps; on each later day the user starts one session with the
-//! return probability of their satisfaction, decayed by `daily_decay` per day since the last
-//! session. A session's start hour is the user's activity peak plus `log.hour_spread` times a
+//! Day 0 always has a session, started at the reference satisfaction
+//! (`dynamics.satisfaction_reference`). A session lasts until the user leaves or
+//! `log.max_steps` steps; on each later day the user starts one session with the return
+//! probability of their satisfaction, relaxed towards the reference by `daily_decay` per day
+//! since the last session. A session's start hour is the user's activity peak plus `log.hour_spread` times a
 //! standard normal (as in the generated log). The return sums every step of every session,
 //! discounted by `gamma_eval` per step: `Σ_t γ^t r_t` with `r_t` the slate's mean outcome
 //! scaled by [`World::scale`].
@@ -182,7 +183,7 @@ impl World {
         ep.candidates = self.draw_candidates(ep.draw_key());
     }
 
-    /// Starts episode `key`: day 0's session at satisfaction 0.
+    /// Starts episode `key`: day 0's session at the reference satisfaction.
     ///
     /// # Panics
     /// If `key.user` is out of range.
@@ -197,7 +198,7 @@ impl World {
             done: false,
             candidates: Vec::new(),
         };
-        self.open_session(&mut ep, 0.0);
+        self.open_session(&mut ep, self.cfg.dynamics.satisfaction_reference);
         ep
     }
 

@@ -69,7 +69,7 @@ impl World {
         let start = time::parse_datetime(&l.start_date).expect("validated");
         let total: f64 = l.policy_weights.iter().sum();
         let weights: Vec<f64> = l.policy_weights.iter().map(|w| w / total).collect();
-        let mut satisfaction = vec![0.0; self.users.len()];
+        let mut satisfaction = vec![self.cfg.dynamics.satisfaction_reference; self.users.len()];
         let mut rows = Vec::new();
         for day in 0..l.days {
             for user in 0..self.users.len() {

@@ -35,10 +35,10 @@ defaults! {
     d_watch_click: f64 = 1.0;
     d_sat_rate: f64 = 0.3;
     d_cb_penalty: f64 = 0.5;
-    d_leave_bias: f64 = -2.7;
-    d_leave_sat: f64 = 4.0;
-    d_return_bias: f64 = 2.7;
-    d_return_sat: f64 = 4.0;
+    d_leave_bias: f64 = -2.0;
+    d_leave_sat: f64 = 6.0;
+    d_return_bias: f64 = 1.0;
+    d_return_sat: f64 = 6.0;
     d_sat_decay: f64 = 0.5;
     d_sat_ref: f64 = 0.8;
     d_days: usize = 14;
@@ -134,24 +134,26 @@ pub struct DynamicsParams {
     /// Satisfaction penalty κ per clicked, not long-viewed unit of clickbait. Default `0.5`.
     #[serde(default = "d_cb_penalty")]
     pub clickbait_penalty: f64,
-    /// Leave-after-a-step logit at the reference satisfaction. Default `-2.7`.
+    /// Leave-after-a-step logit at the reference satisfaction. Default `-2`.
     #[serde(default = "d_leave_bias")]
     pub leave_bias: f64,
-    /// Leave logit decrease per unit of satisfaction effect. Default `4`.
+    /// Leave logit decrease per unit of satisfaction effect. Default `6`.
     #[serde(default = "d_leave_sat")]
     pub leave_satisfaction: f64,
-    /// Return (start a session on a day) logit at the reference satisfaction. Default `2.7`.
+    /// Return (start a session on a day) logit at the reference satisfaction. Default `1`.
     #[serde(default = "d_return_bias")]
     pub return_bias: f64,
-    /// Return logit increase per unit of satisfaction effect. Default `4`.
+    /// Return logit increase per unit of satisfaction effect. Default `6`.
     #[serde(default = "d_return_sat")]
     pub return_satisfaction: f64,
-    /// Factor satisfaction is multiplied by from one day to the next. Default `0.5`.
+    /// Factor by which satisfaction's distance to the reference shrinks from one day to the
+    /// next. Default `0.5`.
     #[serde(default = "d_sat_decay")]
     pub daily_decay: f64,
     /// The reference satisfaction, about what slates ranked by any sensible weights give: the
     /// effect of satisfaction is `long_term · (s − reference)`, so the biases are the logits
-    /// there. Default `0.8`.
+    /// there; episodes and the log start there, satisfaction relaxes to it between sessions,
+    /// and the population statistics are taken there. Default `0.8`.
     #[serde(default = "d_sat_ref")]
     pub satisfaction_reference: f64,
 }

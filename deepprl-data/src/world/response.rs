@@ -208,7 +208,7 @@ impl World {
     }
 
     /// Mean and std of each realised objective over users × 8 hours × items (strided to at most
-    /// about 100 000 triples) at satisfaction 0 (where an episode starts).
+    /// about 100 000 triples) at the reference satisfaction (where episodes start).
     pub(super) fn population_norm(&self) -> [FeatureStats; K] {
         let hours = [0, 3, 6, 9, 12, 15, 18, 21];
         let total = self.users.len() * hours.len() * self.items.len();
@@ -217,7 +217,7 @@ impl World {
         let mut t = 0usize;
         for user in 0..self.users.len() {
             for &hour in &hours {
-                let ctx = Context { hour, satisfaction: 0.0 };
+                let ctx = Context { hour, satisfaction: self.cfg.dynamics.satisfaction_reference };
                 // Start each (user, hour) at a different offset so a stride covers every item.
                 let mut item = t % stride;
                 t += 1;

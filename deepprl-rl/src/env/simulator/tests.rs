@@ -123,9 +123,10 @@ fn the_scorer_decides_the_slate_and_the_truth_the_reward() -> crate::Result<()> 
     let negated =
         truth.clone().with_scorer(Arc::new(Negated(TrueScorer::new(truth.world.clone()))));
     assert!(format!("{negated:?}").contains("scorer: \"scorer\""));
+    // Whole episodes: a return rate is only complete at the episode's end.
     let config = EvalConfig {
         episodes: 100,
-        max_steps: 20,
+        max_steps: truth.config.max_steps,
         gamma: 0.9,
         lambda: vec![1.0 / 3.0; 3],
         seed: 4,
