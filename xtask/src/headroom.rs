@@ -40,11 +40,15 @@ fn number(line: &str, key: &str) -> Option<f64> {
     rest[..end].trim().parse().ok()
 }
 
-/// The `"lambda":[...]` array of a JSON line, as written.
+/// The `"lambda":[...]` array of a JSON line, with two decimals.
 fn lambda(line: &str) -> Option<String> {
-    let start = line.find("\"lambda\":[")? + "\"lambda\":".len();
-    let end = line[start..].find(']')? + start + 1;
-    Some(line[start..end].to_string())
+    let start = line.find("\"lambda\":[")? + "\"lambda\":[".len();
+    let end = line[start..].find(']')? + start;
+    let parts: Option<Vec<String>> = line[start..end]
+        .split(',')
+        .map(|v| v.trim().parse::<f64>().ok().map(|x| format!("{x:.2}")))
+        .collect();
+    Some(format!("[{}]", parts?.join(", ")))
 }
 
 /// The per-λ summaries of a ladder's JSON lines (the lines with a `headroom`).
@@ -143,7 +147,7 @@ mod tests {
             \"headroom_ci\":0.9,\"per_user_hour_diff\":3.0,\"world_config_sha256\":\"ab\"}\n";
         let s = summaries(out);
         assert_eq!(s.len(), 1);
-        assert_eq!(s[0].lambda, "[0.5,0.5,0.0]");
+        assert_eq!(s[0].lambda, "[0.50, 0.50, 0.00]");
         assert_eq!((s[0].best_static, s[0].headroom, s[0].headroom_ci), (80.0, 5.0, 0.9));
         assert!(failures(&s[0]).is_empty());
         let weak = Summary { headroom: 3.0, per_user_hour: 0.5, ..s[0].clone() };

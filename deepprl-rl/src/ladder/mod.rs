@@ -5,8 +5,9 @@
 //! `per_segment_hour`, `per_user_hour` and `full_information` (`w ∝ w_{u,b} + α_j p_u(h)`, with
 //! α per satisfaction bucket `j`: it knows the exact taste and the hidden satisfaction). Each
 //! level starts from the level below's solution ([`Rule::lift`]) and moves only when that
-//! improves the λ-return summed over the **selection episodes** (the same users, other keys), so
-//! on them it can only tie or improve; `best_static` first takes the best point of the simplex
+//! improves the λ-return over the **selection episodes** (the same users, other keys) by more
+//! than [`search::ACCEPT_Z`] standard errors of the paired difference, so on them it can only
+//! tie or improve; `best_static` first takes the best point of the simplex
 //! grid (or λ itself), then ascends. The search is coordinate ascent over cells
 //! ([`search`]). Every level is then scored on separate **evaluation episodes** with common
 //! random numbers, so differences between levels are paired.

@@ -1,6 +1,7 @@
 //! Coordinate ascent over cells: each cell in turn moves to its best neighbour on the lattice
 //! of step `1 / grid_divisions` through its current weights (the simplex grid itself when the
 //! weights lie on it) while that improves the λ-return over the selection episodes.
+//! The full-information level's α moves by a line search over [`ALPHAS`].
 //!
 //! A move is accepted only when its paired improvement over the episodes it changes exceeds
 //! [`ACCEPT_Z`] standard errors: with a few selection episodes per user, accepting any
@@ -37,7 +38,7 @@ pub fn significant(old: &[Record], new: &[Record], lambda: &[f64; K]) -> (bool, 
     (mean > ACCEPT_Z * (var / n).sqrt() && mean > 0.0, sum)
 }
 
-/// A selection set: keys, the current records and the λ.
+/// The search's settings: the world, the λ, the lattice step and the sweeps.
 pub struct Selection<'a> {
     /// The world.
     pub world: &'a World,
