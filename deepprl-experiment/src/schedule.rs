@@ -322,9 +322,9 @@ fn dataset_info(data: &ExperimentData) -> DatasetInfo {
         reference_point: data.ds.meta.reference_point.clone(),
         simulator,
         note: Some(if simulator {
-            "simulator: sessions of the synthetic world; the candidates are ranked by the \
-             method's predictor with the policy's weights, outcomes and dynamics are the world's \
-             ground truth"
+            "simulator: episodes of the testbed world (a user's sessions over several days); \
+             the candidates are ranked by the method's predictor with the policy's weights, \
+             outcomes and dynamics are the world's ground truth"
                 .into()
         } else {
             "logged re-ranking: each logged request's impressions are re-ranked and the realised \
@@ -333,8 +333,8 @@ fn dataset_info(data: &ExperimentData) -> DatasetInfo {
                 .into()
         }),
         point_metric: if simulator {
-            "outcome per session (sum over the session's slates of the slate's mean outcome, \
-             stored units)"
+            "discounted return per episode (sum over the episode's slates of gamma_eval^t times \
+             the slate's mean outcome, stored units)"
                 .into()
         } else {
             "mean realised outcome in the re-ranked top N (stored units)".into()
