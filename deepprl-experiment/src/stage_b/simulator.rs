@@ -19,9 +19,9 @@ use deepprl_rl::dcrl::StateLayout;
 use deepprl_rl::env::{Environment, Simulator};
 use deepprl_rl::rollout::{self, Evaluation};
 
-/// Seed of the evaluation sessions (the same for every method and run seed).
+/// Seed of the evaluation episodes (the same for every method and run seed).
 pub const EVAL_SEED: u64 = 1_000_000;
-/// Seed of the grid policy's selection sessions.
+/// Seed of the grid policy's selection episodes.
 pub const GRID_SEED: u64 = 2_000_000;
 
 /// The simulator as a stage-B environment.

@@ -5,8 +5,8 @@
 //! objective — and the next state.
 //!
 //! - [`ContextBandit`]: a known-answer contextual bandit for tests.
-//! - [`Simulator`]: sessions in the synthetic world (long-term effects, known oracle), ranking
-//!   with a pluggable [`SlateScorer`].
+//! - [`Simulator`]: episodes of the testbed world, a user's sessions over days (long-term
+//!   effects, known oracle), ranking with a pluggable [`SlateScorer`].
 //! - [`LoggedReranking`]: re-ranking of logged requests with their realised outcomes (offline,
 //!   short-term effects; no oracle).
 
@@ -30,7 +30,7 @@ pub struct Step {
     pub reward: Vec<f32>,
     /// The state after the step.
     pub next_state: Vec<f32>,
-    /// Whether the episode (session) ended.
+    /// Whether the episode ended.
     pub done: bool,
 }
 
