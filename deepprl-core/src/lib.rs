@@ -27,6 +27,7 @@ pub mod ops;
 pub mod optim;
 pub mod parallel;
 pub mod params;
+pub mod rank;
 pub mod rng;
 pub mod simplex;
 #[cfg(any(test, feature = "testing"))]

@@ -24,6 +24,7 @@
 
 use super::{Context, Draws, K, Key, Outcome, Purpose, UserState, World};
 use crate::time;
+use deepprl_core::rank::top_n_into;
 use ndarray_rand::rand::Rng;
 use ndarray_rand::rand::seq::index::sample;
 use ndarray_rand::rand_distr::StandardNormal;
@@ -210,10 +211,22 @@ impl World {
     /// If the episode has ended or an item is out of range.
     pub fn advance(&self, ep: &mut Episode, slate: &[usize]) -> EpisodeStep {
         assert!(!ep.done, "World::advance: the episode has ended");
+        let mut expected = Vec::with_capacity(slate.len());
+        self.expected_all(ep.key.user, ep.context(), slate, &mut expected);
+        self.advance_expected(ep, slate, &expected)
+    }
+
+    /// [`World::advance`] given the expected outcomes of the slate's items in the current
+    /// state (`expected[i]` of `slate[i]`), as a caller that ranked by them already has.
+    fn advance_expected(
+        &self,
+        ep: &mut Episode,
+        slate: &[usize],
+        items: &[Outcome],
+    ) -> EpisodeStep {
         let ctx = ep.context();
         let mut expected = [0.0; K];
-        for &item in slate {
-            let y = self.expected(ep.key.user, ctx, item);
+        for y in items {
             (0..K).for_each(|k| expected[k] += y[k] / slate.len() as f64);
         }
         let key = ep.draw_key();
@@ -256,8 +269,9 @@ impl World {
 
     /// Runs episode `key` to its end, ranking each request's candidates by `weights(episode)
     /// · z(E[y])` with the world's true standardised expected outcomes and showing the top
-    /// `log.slate_size` (ties by item index; scores equal up to rounding may order either
-    /// way, as the ranking is computed without the constant of the standardisation).
+    /// `log.slate_size` (ties by position among the candidates; scores equal up to rounding
+    /// may order either way, as the ranking is computed without the constant of the
+    /// standardisation).
     pub fn run_episode(
         &self,
         key: EpisodeKey,
@@ -267,23 +281,22 @@ impl World {
         let mut totals =
             EpisodeTotals { discounted: [0.0; K], realised: [0.0; K], steps: 0, sessions: 0 };
         let n = self.cfg.log.slate_size;
-        let mut scored: Vec<(f64, usize)> = Vec::with_capacity(self.cfg.log.candidates);
-        let mut slate = Vec::with_capacity(n);
+        let (mut expected, mut scores) = (Vec::new(), Vec::new());
+        let (mut order, mut slate, mut shown) = (Vec::new(), Vec::new(), Vec::new());
         while !ep.done {
             let w = weights(&ep);
             // `w · z(y) = Σ_k (w_k / std_k) y_k − const`: ranking by the scaled weights over raw
             // expectations is the same ranking, without standardising every candidate.
             let ws: [f64; K] = std::array::from_fn(|k| w[k] * self.inv_std[k]);
-            let ctx = ep.context();
-            scored.clear();
-            scored.extend(ep.candidates.iter().map(|&item| {
-                let y = self.expected(key.user, ctx, item);
-                ((0..K).map(|k| ws[k] * y[k]).sum::<f64>(), item)
-            }));
-            top_first(&mut scored, n);
+            self.expected_all(key.user, ep.context(), &ep.candidates, &mut expected);
+            scores.clear();
+            scores.extend(expected.iter().map(|y| (0..K).map(|k| ws[k] * y[k]).sum::<f64>()));
+            top_n_into(&scores, n, &mut order);
             slate.clear();
-            slate.extend(scored[..n.min(scored.len())].iter().map(|&(_, i)| i));
-            let step = self.advance(&mut ep, &slate);
+            slate.extend(order.iter().map(|&j| ep.candidates[j]));
+            shown.clear();
+            shown.extend(order.iter().map(|&j| expected[j]));
+            let step = self.advance_expected(&mut ep, &slate, &shown);
             for k in 0..K {
                 totals.discounted[k] += step.discount * step.expected_reward[k];
                 totals.realised[k] += step.discount * step.reward[k];
@@ -293,14 +306,4 @@ impl World {
         totals.sessions = ep.sessions;
         totals
     }
-}
-
-/// Moves the `n` highest scores (ties by item index) to the front, in descending order.
-fn top_first(scored: &mut [(f64, usize)], n: usize) {
-    let order = |a: &(f64, usize), b: &(f64, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    if n < scored.len() && n > 0 {
-        scored.select_nth_unstable_by(n - 1, order);
-    }
-    let n = n.min(scored.len());
-    scored[..n].sort_by(order);
 }

@@ -85,6 +85,8 @@ pub struct World {
     /// Evening weight per (segment, hour).
     evening: Vec<f64>,
     watch: response::WatchTable,
+    /// `exp(−response.watch_click)`.
+    exp_neg_click: f64,
 }
 
 impl World {
@@ -154,6 +156,7 @@ impl World {
             segments.iter().flat_map(|s| (0..24).map(move |h| s.evening_weight(h))).collect();
         let mut world = World {
             watch: response::WatchTable::new(&lengths, &nodes),
+            exp_neg_click: (-cfg.response.watch_click).exp(),
             item_logits,
             evening,
             cfg,

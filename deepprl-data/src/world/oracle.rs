@@ -50,17 +50,6 @@ pub struct FrontPoint {
     pub value: Outcome,
 }
 
-/// Indices of the `n` largest scores (ties by index), in no particular order.
-fn top_n(scores: &[f64], n: usize) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..scores.len()).collect();
-    let n = n.min(idx.len());
-    if n < idx.len() && n > 0 {
-        idx.select_nth_unstable_by(n - 1, |&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
-    }
-    idx.truncate(n);
-    idx
-}
-
 impl World {
     /// Expected and standardised expected outcomes of `candidates`.
     fn candidate_table(
@@ -69,14 +58,15 @@ impl World {
         ctx: Context,
         candidates: &[usize],
     ) -> (Vec<Outcome>, Vec<Outcome>) {
-        let y: Vec<Outcome> = candidates.iter().map(|&i| self.expected(user, ctx, i)).collect();
+        let mut y = Vec::with_capacity(candidates.len());
+        self.expected_all(user, ctx, candidates, &mut y);
         let z = y.iter().map(|v| self.standardise(v)).collect();
         (y, z)
     }
 
     fn select(z: &[Outcome], w: &[f64], n: usize) -> Vec<usize> {
         let scores: Vec<f64> = z.iter().map(|v| (0..K).map(|k| w[k] * v[k]).sum()).collect();
-        top_n(&scores, n)
+        deepprl_core::rank::top_n(&scores, n)
     }
 
     /// Mean expected outcomes of the top `n` of `candidates` ranked by `weights`.

@@ -75,18 +75,27 @@ impl WatchTable {
     /// unclicked and clicked watch time share the row and the fraction (1 is `Z_STEPS` points).
     fn pair(&self, item: usize, z: f64) -> (f64, f64) {
         let last = (self.points - 1) as f64;
+        let step = Z_STEPS as usize;
         let (r, fr) = self.rows[item];
         let (lo, hi) = (&self.values[r * self.points..], &self.values[(r + 1) * self.points..]);
-        let at = |x: f64| {
-            let x = x.clamp(0.0, last);
-            let j = (x as usize).min(self.points - 2);
-            let f = x - j as f64;
+        let at = |j: usize, f: f64| {
             let a = lo[j] + f * (lo[j + 1] - lo[j]);
             let b = hi[j] + f * (hi[j + 1] - hi[j]);
             a + fr * (b - a)
         };
         let x = (z + Z_MAX) * Z_STEPS;
-        (at(x), at(x + Z_STEPS))
+        if x >= 0.0 && x + Z_STEPS < last {
+            // Inside the range both points share the fraction, `Z_STEPS` nodes apart.
+            let j = x as usize;
+            let f = x - j as f64;
+            return (at(j, f), at(j + step, f));
+        }
+        let clamped = |x: f64| {
+            let x = x.clamp(0.0, last);
+            let j = (x as usize).min(self.points - 2);
+            at(j, x - j as f64)
+        };
+        (clamped(x), clamped(x + Z_STEPS))
     }
 }
 
@@ -124,23 +133,47 @@ impl Impression {
     }
 }
 
+/// The terms of the logits shared by every candidate of one request (user, hour,
+/// satisfaction): computed once per request, so scoring a candidate costs its own terms only.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RequestTerms<'a> {
+    /// The user's interest per topic.
+    interest: &'a [f64],
+    /// `click_satisfaction · e`.
+    click: f64,
+    /// `watch_evening · m(h) + watch_satisfaction · e`.
+    watch: f64,
+}
+
 impl World {
+    /// The terms of `user`'s request in `ctx` shared by every item.
+    pub(super) fn request_terms(&self, user: usize, ctx: Context) -> RequestTerms<'_> {
+        let r = &self.cfg.response;
+        let t = self.cfg.n_topics;
+        let s = self.satisfaction_effect(ctx.satisfaction);
+        let evening = self.evening[self.users[user].segment * 24 + ctx.hour as usize % 24];
+        RequestTerms {
+            interest: &self.interest[user * t..(user + 1) * t],
+            click: r.click_satisfaction * s,
+            watch: r.watch_evening * evening + r.watch_satisfaction * s,
+        }
+    }
+
+    fn logits_with(&self, terms: &RequestTerms<'_>, item: usize) -> (f64, f64) {
+        let r = &self.cfg.response;
+        let (item_click, item_watch) = self.item_logits[item];
+        let interest = terms.interest[self.items[item].topic];
+        let click = item_click + r.click_interest * interest + terms.click;
+        let watch = item_watch + r.watch_interest * interest + terms.watch;
+        (click, watch)
+    }
+
     /// The click and watch-fraction logits of `item` for `user` in `ctx`.
     ///
     /// # Panics
     /// If `user` or `item` is out of range.
     pub fn logits(&self, user: usize, ctx: Context, item: usize) -> (f64, f64) {
-        let r = &self.cfg.response;
-        let (item_click, item_watch) = self.item_logits[item];
-        let interest = self.interest[user * self.cfg.n_topics + self.items[item].topic];
-        let s = self.satisfaction_effect(ctx.satisfaction);
-        let evening = self.evening[self.users[user].segment * 24 + ctx.hour as usize % 24];
-        let click = item_click + r.click_interest * interest + r.click_satisfaction * s;
-        let watch = item_watch
-            + r.watch_interest * interest
-            + r.watch_evening * evening
-            + r.watch_satisfaction * s;
-        (click, watch)
+        self.logits_with(&self.request_terms(user, ctx), item)
     }
 
     /// The item's own terms of the click and watch logits (bias, clickbait, quality, length).
@@ -154,20 +187,36 @@ impl World {
         (click, watch)
     }
 
-    /// Expected outcomes of showing `item` to `user` in `ctx` (watch time through the
-    /// tabulated `g`).
-    pub fn expected(&self, user: usize, ctx: Context, item: usize) -> Outcome {
-        let (zc, zw) = self.logits(user, ctx, item);
-        let pc = sigmoid(zc);
-        let zw_click = zw + self.cfg.response.watch_click;
-        let lv = pc * sigmoid(zw_click) + (1.0 - pc) * sigmoid(zw);
+    /// Expected outcomes of `item` in the request of `terms`: two exponentials (the clicked
+    /// watch logit's sigmoid reuses the unclicked one's, `e^{−z−w_click} = e^{−z} e^{−w_click}`).
+    pub(super) fn expected_with(&self, terms: &RequestTerms<'_>, item: usize) -> Outcome {
+        let (zc, zw) = self.logits_with(terms, item);
+        let pc = 1.0 / (1.0 + (-zc).exp());
+        let e = (-zw).exp();
+        let (unclicked_lv, clicked_lv) = (1.0 / (1.0 + e), 1.0 / (1.0 + e * self.exp_neg_click));
+        let lv = pc * clicked_lv + (1.0 - pc) * unclicked_lv;
         let (unclicked, clicked) = self.watch.pair(item, zw);
         let watch = if self.cfg.response.watch_click == 1.0 {
             pc * clicked + (1.0 - pc) * unclicked
         } else {
-            pc * self.watch.pair(item, zw_click).0 + (1.0 - pc) * unclicked
+            pc * self.watch.pair(item, zw + self.cfg.response.watch_click).0
+                + (1.0 - pc) * unclicked
         };
         [pc, lv, watch]
+    }
+
+    /// Expected outcomes of showing `item` to `user` in `ctx` (watch time through the
+    /// tabulated `g`).
+    pub fn expected(&self, user: usize, ctx: Context, item: usize) -> Outcome {
+        self.expected_with(&self.request_terms(user, ctx), item)
+    }
+
+    /// Expected outcomes of every item of `items` for `user` in `ctx`, into `out` (cleared
+    /// first): [`World::expected`] of each, with the request's shared terms computed once.
+    pub fn expected_all(&self, user: usize, ctx: Context, items: &[usize], out: &mut Vec<Outcome>) {
+        let terms = self.request_terms(user, ctx);
+        out.clear();
+        out.extend(items.iter().map(|&item| self.expected_with(&terms, item)));
     }
 
     /// First and second moments of the outcomes, by quadrature.

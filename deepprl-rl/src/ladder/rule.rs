@@ -131,6 +131,39 @@ impl Rule {
         Rule { level, cells, alpha: self.alpha }
     }
 
+    /// The mean true taste of each cell of `level`: the taste `p_u(h)` averaged over the users
+    /// and hours the cell covers (every user and hour for one cell, the segment's users, or the
+    /// one user; the bucket's hours). The oracle knows it; the level only restricts what the
+    /// weights may depend on.
+    pub fn cell_tastes(level: Level, world: &World) -> Vec<[f64; K]> {
+        let mut sum = vec![[0.0; K]; Self::n_cells(level, world)];
+        let mut count = vec![0.0; sum.len()];
+        for user in 0..world.users().len() {
+            for hour in 0..24 {
+                let c = Self::cell_of(level, world, user, hour);
+                let p = world.taste(user, hour);
+                (0..K).for_each(|k| sum[c][k] += p[k]);
+                count[c] += 1.0;
+            }
+        }
+        sum.iter().zip(&count).map(|(s, &n)| s.map(|x| x / f64::max(n, 1.0))).collect()
+    }
+
+    /// Every cell shifted by `alpha` along its direction: `w_c ∝ max(w_c + α d_c, 0)`.
+    pub fn towards(&self, directions: &[[f64; K]], alpha: f64) -> Rule {
+        let cells = self
+            .cells
+            .iter()
+            .zip(directions)
+            .map(|(w, t)| {
+                let v: [f64; K] = std::array::from_fn(|k| (w[k] + alpha * t[k]).max(0.0));
+                let s: f64 = v.iter().sum();
+                v.map(|x| x / s)
+            })
+            .collect();
+        Rule { cells, ..self.clone() }
+    }
+
     /// The cell of the episode's next request.
     pub fn cell(&self, world: &World, ep: &Episode) -> usize {
         Self::cell_of(self.level, world, ep.user(), ep.context().hour)
@@ -166,5 +199,52 @@ mod tests {
         assert_eq!(satisfaction_bucket(0.3), 1);
         assert_eq!(satisfaction_bucket(0.99), 2);
         assert_eq!(satisfaction_bucket(5.0), SATISFACTION_BUCKETS - 1);
+    }
+
+    #[test]
+    fn cell_tastes_average_the_taste_over_each_cells_users_and_hours() {
+        use deepprl_data::world::WorldConfig;
+        let world = World::new(&WorldConfig::small()).unwrap();
+        let mean = |users: &[usize], hours: std::ops::Range<u32>| -> [f64; K] {
+            let mut t = [0.0; K];
+            let n = (users.len() * hours.len()) as f64;
+            for &u in users {
+                for h in hours.clone() {
+                    let p = world.taste(u, h);
+                    (0..K).for_each(|k| t[k] += p[k] / n);
+                }
+            }
+            t
+        };
+        let close = |a: [f64; K], b: [f64; K]| (0..K).all(|k| (a[k] - b[k]).abs() < 1e-12);
+        let everyone: Vec<usize> = (0..world.users().len()).collect();
+        assert!(close(Rule::cell_tastes(Level::BestStatic, &world)[0], mean(&everyone, 0..24)));
+        let seg1: Vec<usize> =
+            everyone.iter().copied().filter(|&u| world.users()[u].segment == 1).collect();
+        let cell = HOUR_BUCKETS + 5; // segment 1, hours 20–23
+        assert!(close(Rule::cell_tastes(Level::PerSegmentHour, &world)[cell], mean(&seg1, 20..24)));
+        let cell = 3 * HOUR_BUCKETS + 2; // user 3, hours 8–11
+        assert!(close(Rule::cell_tastes(Level::PerUserHour, &world)[cell], mean(&[3], 8..12)));
+    }
+
+    #[test]
+    fn towards_moves_each_cell_along_its_direction_on_the_simplex() {
+        let rule = Rule {
+            level: Level::PerHour,
+            cells: vec![[0.5, 0.5, 0.0], [0.2, 0.3, 0.5]],
+            alpha: [0; SATISFACTION_BUCKETS],
+        };
+        let dirs = [[0.0, 0.0, 1.0], [-1.0, 0.5, 0.5]];
+        assert_eq!(rule.towards(&dirs, 0.0), rule);
+        let moved = rule.towards(&dirs, 1.0);
+        assert_eq!(moved.cells[0], [0.25, 0.25, 0.5]);
+        // Negative weights are cut at 0 before normalising: [0, 0.8, 1.0] / 1.8.
+        let w = moved.cells[1];
+        assert!(
+            (w[0]).abs() < 1e-15
+                && (w[1] - 0.8 / 1.8).abs() < 1e-15
+                && (w[2] - 1.0 / 1.8).abs() < 1e-15,
+            "{w:?}"
+        );
     }
 }

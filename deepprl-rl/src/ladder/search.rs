@@ -133,25 +133,55 @@ impl Selection<'_> {
         }
     }
 
-    /// The full-information level's α, one satisfaction bucket at a time: each bucket takes
-    /// the value of [`ALPHAS`] with the best significant improvement (a line search, since one
-    /// α moves every episode); episodes run in parallel.
+    /// The taste-directed move of a contextual level: every cell shifted towards its mean true
+    /// taste ([`Rule::towards`], [`Rule::cell_tastes`]) by the α of [`ALPHAS`] with the best
+    /// significant improvement over all the episodes, repeated while one improves (at most
+    /// `sweeps` times). One α decides for every cell, so the move is estimated from every
+    /// selection episode and its winner's curse is small; the coordinate ascent that follows
+    /// then refines each cell from its own episodes.
+    pub fn ascend_taste(&self, rule: &mut Rule, keys: &[EpisodeKey], records: &mut Vec<Record>) {
+        let tastes = Rule::cell_tastes(rule.level, self.world);
+        for _ in 0..self.sweeps {
+            let mut best: Option<(Rule, f64, Vec<Record>)> = None;
+            for &alpha in &ALPHAS[1..] {
+                let trial = rule.towards(&tastes, alpha);
+                let recs: Vec<Record> =
+                    keys.par_iter().map(|&k| run(self.world, &trial, k)).collect();
+                let (ok, gain) = significant(records, &recs, &self.lambda);
+                if ok && gain > best.as_ref().map_or(0.0, |b| b.1) {
+                    best = Some((trial, gain, recs));
+                }
+            }
+            let Some((trial, _, recs)) = best else { break };
+            *rule = trial;
+            *records = recs;
+        }
+    }
+
+    /// The full-information level's α, one satisfaction bucket at a time: each bucket's α steps
+    /// to the neighbouring value of [`ALPHAS`] (one up or down) with the best significant
+    /// improvement while one improves (a line search, since one α moves every episode);
+    /// episodes run in parallel.
     pub fn ascend_alpha(&self, rule: &mut Rule, keys: &[EpisodeKey], records: &mut Vec<Record>) {
         for _ in 0..self.sweeps {
             let mut moved = false;
             for j in 0..SATISFACTION_BUCKETS {
-                let mut best: Option<(usize, f64, Vec<Record>)> = None;
-                for cand in (0..ALPHAS.len()).filter(|&a| a != rule.alpha[j]) {
-                    let mut trial = rule.clone();
-                    trial.alpha[j] = cand;
-                    let recs: Vec<Record> =
-                        keys.par_iter().map(|&k| run(self.world, &trial, k)).collect();
-                    let (ok, gain) = significant(records, &recs, &self.lambda);
-                    if ok && gain > best.as_ref().map_or(0.0, |b| b.1) {
-                        best = Some((cand, gain, recs));
+                for _ in 0..ALPHAS.len() {
+                    let at = rule.alpha[j];
+                    let mut best: Option<(usize, f64, Vec<Record>)> = None;
+                    for cand in
+                        [at.wrapping_sub(1), at + 1].into_iter().filter(|&a| a < ALPHAS.len())
+                    {
+                        let mut trial = rule.clone();
+                        trial.alpha[j] = cand;
+                        let recs: Vec<Record> =
+                            keys.par_iter().map(|&k| run(self.world, &trial, k)).collect();
+                        let (ok, gain) = significant(records, &recs, &self.lambda);
+                        if ok && gain > best.as_ref().map_or(0.0, |b| b.1) {
+                            best = Some((cand, gain, recs));
+                        }
                     }
-                }
-                if let Some((cand, _, recs)) = best {
+                    let Some((cand, _, recs)) = best else { break };
                     rule.alpha[j] = cand;
                     *records = recs;
                     moved = true;

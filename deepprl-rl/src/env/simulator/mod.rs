@@ -82,10 +82,7 @@ impl std::fmt::Debug for Simulator {
 /// Candidate indices by descending `Σ_k w_k scores_k`, ties by index, the first `n` of them.
 fn top_slate(scores: &[Outcome], w: &[f64], n: usize) -> Vec<usize> {
     let u: Vec<f64> = scores.iter().map(|z| (0..K).map(|k| w[k] * z[k]).sum()).collect();
-    let mut order: Vec<usize> = (0..u.len()).collect();
-    order.sort_by(|&a, &b| u[b].total_cmp(&u[a]).then(a.cmp(&b)));
-    order.truncate(n);
-    order
+    deepprl_core::rank::top_n(&u, n)
 }
 
 impl Simulator {
