@@ -24,11 +24,13 @@ pub fn top_n_into(scores: &[f64], n: usize, out: &mut Vec<usize>) {
     if n == 0 {
         return;
     }
+    // The key a score must exceed to enter once `out` is full (the current n-th best's).
+    let mut threshold = i64::MIN;
     for (i, &s) in scores.iter().enumerate() {
         let k = key(s);
         if out.len() == n {
             // A later index ties after: only a strictly larger score enters.
-            if k <= key(scores[out[n - 1]]) {
+            if k <= threshold {
                 continue;
             }
             out.pop();
@@ -38,6 +40,9 @@ pub fn top_n_into(scores: &[f64], n: usize, out: &mut Vec<usize>) {
             at -= 1;
         }
         out.insert(at, i);
+        if out.len() == n {
+            threshold = key(scores[out[n - 1]]);
+        }
     }
 }
 

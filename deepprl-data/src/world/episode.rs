@@ -131,8 +131,8 @@ pub struct EpisodeStep {
     pub done: bool,
 }
 
-/// Totals of one episode.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Totals of one episode (or of its steps so far).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct EpisodeTotals {
     /// `Σ_t γ^t` of the expected rewards, per objective.
     pub discounted: Outcome,
@@ -277,18 +277,29 @@ impl World {
         key: EpisodeKey,
         mut weights: impl FnMut(&Episode) -> [f64; K],
     ) -> EpisodeTotals {
-        let mut ep = self.begin(key);
-        let mut totals =
-            EpisodeTotals { discounted: [0.0; K], realised: [0.0; K], steps: 0, sessions: 0 };
+        self.resume(self.begin(key), EpisodeTotals::default(), |ep, _| weights(ep))
+    }
+
+    /// Runs `ep` (with `totals` its totals so far) on to its end as [`World::run_episode`]
+    /// does, `weights` also seeing the totals so far: a caller that kept an episode and its
+    /// totals at some request (a clone taken in `weights`) can run it on from there under other
+    /// weights, with exactly the result of running the whole episode under weights that agree
+    /// up to that request.
+    pub fn resume(
+        &self,
+        mut ep: Episode,
+        mut totals: EpisodeTotals,
+        mut weights: impl FnMut(&Episode, &EpisodeTotals) -> [f64; K],
+    ) -> EpisodeTotals {
         let n = self.cfg.log.slate_size;
         let (mut expected, mut scores) = (Vec::new(), Vec::new());
         let (mut order, mut slate, mut shown) = (Vec::new(), Vec::new(), Vec::new());
         while !ep.done {
-            let w = weights(&ep);
+            let w = weights(&ep, &totals);
             // `w · z(y) = Σ_k (w_k / std_k) y_k − const`: ranking by the scaled weights over raw
             // expectations is the same ranking, without standardising every candidate.
             let ws: [f64; K] = std::array::from_fn(|k| w[k] * self.inv_std[k]);
-            self.expected_all(key.user, ep.context(), &ep.candidates, &mut expected);
+            self.expected_all(ep.key.user, ep.context(), &ep.candidates, &mut expected);
             scores.clear();
             scores.extend(expected.iter().map(|y| (0..K).map(|k| ws[k] * y[k]).sum::<f64>()));
             top_n_into(&scores, n, &mut order);

@@ -9,12 +9,13 @@
 //! and 0.5 on evaluation episodes), and the next level, searched on the same episodes, could
 //! then improve on nothing.
 //!
-//! Only the episodes that visited a cell are re-run when it changes: an episode that never
-//! reached the cell under the current rule follows the same path under any weights of that
-//! cell, draw for draw (common random numbers), so its record stays exact.
+//! Only the episodes that visit a cell are run again when it changes, and only from their first
+//! request in it ([`super::simulate::run_on`]): before that request, and in an episode that
+//! never reaches the cell, the path is the same under any weights of that cell, draw for draw
+//! (common random numbers), so the records stay exact.
 
-use super::rule::{ALPHAS, HOUR_BUCKETS, Level, Rule, SATISFACTION_BUCKETS};
-use super::simulate::{Record, run};
+use super::rule::{ALPHAS, Rule, SATISFACTION_BUCKETS};
+use super::simulate::{Record, Track, run, run_on, run_tracked};
 use deepprl_data::world::{EpisodeKey, K, World};
 use rayon::prelude::*;
 
@@ -70,24 +71,7 @@ pub fn neighbours(w: &[f64; K], step: f64) -> Vec<[f64; K]> {
     out
 }
 
-/// Whether `records[i]` is affected by a change of `cell`, i.e. visited it.
-fn visits(world: &World, level: Level, key: &EpisodeKey, rec: &Record, cell: usize) -> bool {
-    let bucket = cell % HOUR_BUCKETS;
-    let owner_ok = match level {
-        Level::Lambda | Level::BestStatic => return true,
-        Level::PerHour => true,
-        Level::PerSegmentHour => world.users()[key.user].segment == cell / HOUR_BUCKETS,
-        Level::PerUserHour | Level::FullInformation => key.user == cell / HOUR_BUCKETS,
-    };
-    owner_ok && rec.hour_buckets & (1 << bucket) != 0
-}
-
 impl Selection<'_> {
-    /// Re-runs the episodes of `idx` under `rule`.
-    fn rerun(&self, rule: &Rule, keys: &[EpisodeKey], idx: &[usize]) -> Vec<Record> {
-        idx.par_iter().map(|&i| run(self.world, rule, keys[i])).collect()
-    }
-
     /// Coordinate ascent of the cells `cells` of `rule` over the episodes `keys` (with
     /// `records` their records under `rule`, updated in place). Callers may also run
     /// independent groups of cells (disjoint users or segments) in parallel.
@@ -98,31 +82,39 @@ impl Selection<'_> {
         keys: &[EpisodeKey],
         records: &mut [Record],
     ) {
+        let mut tracks: Vec<Track> =
+            keys.par_iter().map(|&k| run_tracked(self.world, rule, k).1).collect();
         for _ in 0..self.sweeps {
             let mut moved = false;
             for &cell in cells {
                 for _ in 0..MAX_MOVES {
-                    let idx: Vec<usize> = (0..keys.len())
-                        .filter(|&i| visits(self.world, rule.level, &keys[i], &records[i], cell))
+                    // The episodes that reach the cell, and where: only they change with it.
+                    let visits: Vec<(usize, usize)> = (0..keys.len())
+                        .filter_map(|i| Some((i, tracks[i].iter().position(|s| s.cell == cell)?)))
                         .collect();
-                    if idx.is_empty() {
+                    if visits.is_empty() {
                         break;
                     }
-                    let current: Vec<Record> = idx.iter().map(|&i| records[i]).collect();
-                    let mut best: Option<([f64; K], f64, Vec<Record>)> = None;
+                    let current: Vec<Record> = visits.iter().map(|&(i, _)| records[i]).collect();
+                    let mut best: Option<([f64; K], f64, Vec<(Record, Track)>)> = None;
                     for w in neighbours(&rule.cells[cell], self.step) {
                         let mut trial = rule.clone();
                         trial.cells[cell] = w;
-                        let recs = self.rerun(&trial, keys, &idx);
+                        let runs: Vec<(Record, Track)> = visits
+                            .par_iter()
+                            .map(|&(i, at)| run_on(self.world, &trial, &tracks[i], at))
+                            .collect();
+                        let recs: Vec<Record> = runs.iter().map(|r| r.0).collect();
                         let (ok, gain) = significant(&current, &recs, &self.lambda);
                         if ok && gain > best.as_ref().map_or(0.0, |b| b.1) {
-                            best = Some((w, gain, recs));
+                            best = Some((w, gain, runs));
                         }
                     }
-                    let Some((w, _, recs)) = best else { break };
+                    let Some((w, _, runs)) = best else { break };
                     rule.cells[cell] = w;
-                    for (&i, r) in idx.iter().zip(recs) {
+                    for (&(i, _), (r, t)) in visits.iter().zip(runs) {
                         records[i] = r;
+                        tracks[i] = t;
                     }
                     moved = true;
                 }
@@ -134,25 +126,44 @@ impl Selection<'_> {
     }
 
     /// The taste-directed move of a contextual level: every cell shifted towards its mean true
-    /// taste ([`Rule::towards`], [`Rule::cell_tastes`]) by the α of [`ALPHAS`] with the best
-    /// significant improvement over all the episodes, repeated while one improves (at most
-    /// `sweeps` times). One α decides for every cell, so the move is estimated from every
-    /// selection episode and its winner's curse is small; the coordinate ascent that follows
-    /// then refines each cell from its own episodes.
+    /// taste ([`Rule::towards`], [`Rule::cell_tastes`]) by one α of [`ALPHAS`] for all cells,
+    /// chosen on all the episodes and accepted when its improvement is significant. One α
+    /// decides for every cell, so the move is estimated from every selection episode and its
+    /// winner's curse is small; the coordinate ascent that follows refines each cell from its
+    /// own episodes. The line search starts at α = 1 and walks up (or, when 2 does not beat 1,
+    /// down) while the improvement grows, at most `sweeps` times from the new weights.
     pub fn ascend_taste(&self, rule: &mut Rule, keys: &[EpisodeKey], records: &mut Vec<Record>) {
         let tastes = Rule::cell_tastes(rule.level, self.world);
+        let start = ALPHAS.iter().position(|&a| a == 1.0).unwrap_or(ALPHAS.len() / 2);
         for _ in 0..self.sweeps {
-            let mut best: Option<(Rule, f64, Vec<Record>)> = None;
-            for &alpha in &ALPHAS[1..] {
-                let trial = rule.towards(&tastes, alpha);
+            let gain_at = |a: usize| {
+                let trial = rule.towards(&tastes, ALPHAS[a]);
                 let recs: Vec<Record> =
                     keys.par_iter().map(|&k| run(self.world, &trial, k)).collect();
                 let (ok, gain) = significant(records, &recs, &self.lambda);
-                if ok && gain > best.as_ref().map_or(0.0, |b| b.1) {
-                    best = Some((trial, gain, recs));
+                (if ok { gain } else { f64::NEG_INFINITY }, trial, recs)
+            };
+            let mut best = (start, gain_at(start));
+            for step in [1isize, -1] {
+                let mut a = start as isize + step;
+                let mut walked = false;
+                while a >= 1 && (a as usize) < ALPHAS.len() {
+                    let here = gain_at(a as usize);
+                    if here.0 <= best.1.0 {
+                        break;
+                    }
+                    best = (a as usize, here);
+                    walked = true;
+                    a += step;
+                }
+                if walked {
+                    break;
                 }
             }
-            let Some((trial, _, recs)) = best else { break };
+            let (_, (gain, trial, recs)) = best;
+            if gain == f64::NEG_INFINITY {
+                break;
+            }
             *rule = trial;
             *records = recs;
         }

@@ -1,9 +1,11 @@
-//! Episodes under a rule, with what the search needs to know of each: its discounted returns
-//! and which cells it visited.
+//! Episodes under a rule, with what the search needs to know of each: its discounted returns,
+//! and, when tracked, the state at its first request in each cell of the rule's level, from
+//! which a change of that cell's weights is run on without repeating what came before.
 
-use super::rule::{Rule, satisfaction_bucket};
-use deepprl_data::world::{EpisodeKey, K, World};
+use super::rule::Rule;
+use deepprl_data::world::{Episode, EpisodeKey, EpisodeTotals, K, World};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// One episode's outcome under a rule.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -14,10 +16,6 @@ pub struct Record {
     pub steps: usize,
     /// Sessions.
     pub sessions: usize,
-    /// Bit `b` set when a request fell in hour bucket `b`.
-    pub hour_buckets: u8,
-    /// Bit `j` set when a request fell in satisfaction bucket `j`.
-    pub satisfaction_buckets: u8,
 }
 
 impl Record {
@@ -25,24 +23,50 @@ impl Record {
     pub fn value(&self, lambda: &[f64; K]) -> f64 {
         (0..K).map(|k| lambda[k] * self.discounted[k]).sum()
     }
+
+    fn of(totals: &EpisodeTotals) -> Self {
+        Record { discounted: totals.discounted, steps: totals.steps, sessions: totals.sessions }
+    }
 }
+
+/// An episode just before its first request in `cell`, with its totals so far.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// The cell of the rule's level.
+    pub cell: usize,
+    episode: Episode,
+    totals: EpisodeTotals,
+}
+
+/// An episode's first visits to the cells of a rule's level, in the order of the visits.
+pub type Track = Vec<Arc<Snapshot>>;
 
 /// Runs one episode under `rule`.
 pub fn run(world: &World, rule: &Rule, key: EpisodeKey) -> Record {
-    let (mut hours, mut sats) = (0u8, 0u8);
-    let totals = world.run_episode(key, |ep| {
-        let ctx = ep.context();
-        hours |= 1 << super::rule::hour_bucket(ctx.hour);
-        sats |= 1 << satisfaction_bucket(ctx.satisfaction);
+    Record::of(&world.run_episode(key, |ep| rule.weights(world, ep)))
+}
+
+/// Runs one episode under `rule`, tracking its first visit to each cell.
+pub fn run_tracked(world: &World, rule: &Rule, key: EpisodeKey) -> (Record, Track) {
+    let start =
+        Snapshot { cell: usize::MAX, episode: world.begin(key), totals: Default::default() };
+    let (record, track) = run_on(world, rule, &[Arc::new(start)], 0);
+    (record, track[1..].to_vec())
+}
+
+/// The whole episode's record and track under `rule`, run on from `track[at]` (taken under a
+/// rule that agrees with `rule` before that request, so what came before is the same).
+pub fn run_on(world: &World, rule: &Rule, track: &[Arc<Snapshot>], at: usize) -> (Record, Track) {
+    let mut out: Track = track[..=at].to_vec();
+    let from = &track[at];
+    let totals = world.resume(from.episode.clone(), from.totals, |ep, totals| {
+        let cell = rule.cell(world, ep);
+        if !out.iter().any(|s| s.cell == cell) {
+            out.push(Arc::new(Snapshot { cell, episode: ep.clone(), totals: *totals }));
+        }
         rule.weights(world, ep)
     });
-    Record {
-        discounted: totals.discounted,
-        steps: totals.steps,
-        sessions: totals.sessions,
-        hour_buckets: hours,
-        satisfaction_buckets: sats,
-    }
+    (Record::of(&totals), out)
 }
 
 /// Runs every episode of `keys` under `rule`, in parallel, in key order.
