@@ -188,13 +188,15 @@ pub fn ladder(
     rules.push((rule.clone(), mean(&records, &lambda)));
     for &level in &Level::ALL[1..] {
         rule = rule.lift(level, world);
+        // The best static weights in every cell of this level (after best_static is found).
+        let anchor = rules.get(1).map_or_else(|| rule.clone(), |(r, _)| r.lift(level, world));
         match level {
             Level::BestStatic => {
                 best_on_grid(world, &mut rule, &mut records, &sel_keys, &lambda, cfg);
                 search.ascend(&mut rule, &[0], &sel_keys, &mut records);
             }
             Level::PerHour => {
-                search.ascend_taste(&mut rule, &sel_keys, &mut records);
+                search.ascend_taste(&mut rule, &anchor, &sel_keys, &mut records);
                 let cells: Vec<usize> = (0..HOUR_BUCKETS).collect();
                 search.ascend(&mut rule, &cells, &sel_keys, &mut records);
             }
@@ -204,10 +206,13 @@ pub fn ladder(
                 } else {
                     world.users().len()
                 };
-                search.ascend_taste(&mut rule, &sel_keys, &mut records);
+                search.ascend_taste(&mut rule, &anchor, &sel_keys, &mut records);
                 ascend_groups(world, &search, &mut rule, &sel_keys, &mut records, groups);
             }
-            Level::FullInformation => search.ascend_alpha(&mut rule, &sel_keys, &mut records),
+            Level::FullInformation => {
+                search.jump_alpha(&mut rule, &anchor, &sel_keys, &mut records);
+                search.ascend_alpha(&mut rule, &sel_keys, &mut records);
+            }
             Level::Lambda => unreachable!("the ladder starts at lambda"),
         }
         let sel = mean(&records, &lambda);

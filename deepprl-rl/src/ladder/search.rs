@@ -125,45 +125,90 @@ impl Selection<'_> {
         }
     }
 
-    /// The taste-directed move of a contextual level: every cell shifted towards its mean true
-    /// taste ([`Rule::towards`], [`Rule::cell_tastes`]) by one α of [`ALPHAS`] for all cells,
-    /// chosen on all the episodes and accepted when its improvement is significant. One α
-    /// decides for every cell, so the move is estimated from every selection episode and its
-    /// winner's curse is small; the coordinate ascent that follows refines each cell from its
-    /// own episodes. The line search starts at α = 1 and walks up (or, when 2 does not beat 1,
-    /// down) while the improvement grows, at most `sweeps` times from the new weights.
-    pub fn ascend_taste(&self, rule: &mut Rule, keys: &[EpisodeKey], records: &mut Vec<Record>) {
-        let tastes = Rule::cell_tastes(rule.level, self.world);
+    /// The best significant improvement over `records` along a line of rules,
+    /// `family(i)` for `i` indexing [`ALPHAS`] (from 1): starting at α = 1, it walks up (or,
+    /// when the next value up does not beat 1, down) while the improvement grows. `None` when
+    /// no point of the line is significant.
+    fn line(
+        &self,
+        family: impl Fn(usize) -> Rule,
+        keys: &[EpisodeKey],
+        records: &[Record],
+    ) -> Option<(f64, Rule, Vec<Record>)> {
+        let gain_at = |a: usize| {
+            let trial = family(a);
+            let recs: Vec<Record> = keys.par_iter().map(|&k| run(self.world, &trial, k)).collect();
+            let (ok, gain) = significant(records, &recs, &self.lambda);
+            (if ok { gain } else { f64::NEG_INFINITY }, trial, recs)
+        };
         let start = ALPHAS.iter().position(|&a| a == 1.0).unwrap_or(ALPHAS.len() / 2);
-        for _ in 0..self.sweeps {
-            let gain_at = |a: usize| {
-                let trial = rule.towards(&tastes, ALPHAS[a]);
-                let recs: Vec<Record> =
-                    keys.par_iter().map(|&k| run(self.world, &trial, k)).collect();
-                let (ok, gain) = significant(records, &recs, &self.lambda);
-                (if ok { gain } else { f64::NEG_INFINITY }, trial, recs)
-            };
-            let mut best = (start, gain_at(start));
-            for step in [1isize, -1] {
-                let mut a = start as isize + step;
-                let mut walked = false;
-                while a >= 1 && (a as usize) < ALPHAS.len() {
-                    let here = gain_at(a as usize);
-                    if here.0 <= best.1.0 {
-                        break;
-                    }
-                    best = (a as usize, here);
-                    walked = true;
-                    a += step;
-                }
-                if walked {
+        let mut best = gain_at(start);
+        for step in [1isize, -1] {
+            let mut a = start as isize + step;
+            let mut walked = false;
+            while a >= 1 && (a as usize) < ALPHAS.len() {
+                let here = gain_at(a as usize);
+                if here.0 <= best.0 {
                     break;
                 }
+                best = here;
+                walked = true;
+                a += step;
             }
-            let (_, (gain, trial, recs)) = best;
-            if gain == f64::NEG_INFINITY {
+            if walked {
                 break;
             }
+        }
+        (best.0 > f64::NEG_INFINITY).then_some(best)
+    }
+
+    /// The taste-directed move of a contextual level: every cell shifted towards its mean true
+    /// taste ([`Rule::cell_tastes`]) by one α of [`ALPHAS`] for all cells ([`Rule::towards`]),
+    /// chosen on all the episodes and taken when its improvement is significant. Two lines are
+    /// searched: from the current weights (the level below's solution) and from `anchor` (the
+    /// best static weights in every cell), which the first cannot reach when the level below
+    /// already leaned towards a coarser taste; the better significant one is taken, at most
+    /// `sweeps` times. One α decides for every cell, so the move is estimated from every
+    /// selection episode and its winner's curse is small; the coordinate ascent that follows
+    /// refines each cell from its own episodes.
+    pub fn ascend_taste(
+        &self,
+        rule: &mut Rule,
+        anchor: &Rule,
+        keys: &[EpisodeKey],
+        records: &mut Vec<Record>,
+    ) {
+        let tastes = Rule::cell_tastes(rule.level, self.world);
+        for _ in 0..self.sweeps {
+            let from_here = self.line(|a| rule.towards(&tastes, ALPHAS[a]), keys, records);
+            let from_anchor = if anchor == rule {
+                None
+            } else {
+                self.line(|a| anchor.towards(&tastes, ALPHAS[a]), keys, records)
+            };
+            let best = match (from_here, from_anchor) {
+                (Some(h), Some(a)) => Some(if a.0 > h.0 { a } else { h }),
+                (h, a) => h.or(a),
+            };
+            let Some((_, trial, recs)) = best else { break };
+            *rule = trial;
+            *records = recs;
+        }
+    }
+
+    /// The full-information level's jump: the best static weights in every cell shifted
+    /// towards the user's exact taste at the hour by one α for every satisfaction bucket
+    /// (`w ∝ w_static + α p_u(h)`), taken when it beats the current rule (the per-user × hour
+    /// solution) significantly; [`Selection::ascend_alpha`] then refines α per bucket.
+    pub fn jump_alpha(
+        &self,
+        rule: &mut Rule,
+        anchor: &Rule,
+        keys: &[EpisodeKey],
+        records: &mut Vec<Record>,
+    ) {
+        let family = |a: usize| Rule { alpha: [a; SATISFACTION_BUCKETS], ..anchor.clone() };
+        if let Some((_, trial, recs)) = self.line(family, keys, records) {
             *rule = trial;
             *records = recs;
         }
