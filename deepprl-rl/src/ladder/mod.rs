@@ -5,8 +5,8 @@
 //! `per_segment_hour`, `per_user_hour` and `full_information` (`w ∝ w_{u,b} + α_j p_u(h)`, with
 //! α per satisfaction bucket `j`: it knows the exact taste and the hidden satisfaction). Each
 //! level starts from the level below's solution ([`Rule::lift`]) and moves only when that
-//! improves the λ-return over the **selection episodes** (the same users, other keys) by more
-//! than [`search::ACCEPT_Z`] standard errors of the paired difference, so on them it can only
+//! improves the λ-return over the **selection episodes** (the same users, other keys)
+//! significantly (the paired difference's 95 % interval above 0), so on them it can only
 //! tie or improve; `best_static` first takes the best point of the simplex grid (or λ itself),
 //! then ascends. A contextual level first takes the taste-directed move (every cell towards
 //! its mean true taste by one α for all cells, [`search::Selection::ascend_taste`]), then
