@@ -8,9 +8,11 @@
 //! improves the λ-return over the **selection episodes** (the same users, other keys)
 //! significantly (the paired difference's 95 % interval above 0), so on them it can only
 //! tie or improve; `best_static` first takes the best point of the simplex grid (or λ itself),
-//! then ascends. A contextual level first takes the taste-directed move (every cell towards
-//! its mean true taste by one α for all cells, [`search::Selection::ascend_taste`]), then
-//! coordinate ascent over its cells ([`search`]). Every level is then scored on separate
+//! then ascends ([`search`]). A contextual level takes the taste-directed move (every cell
+//! towards its mean true taste by one α for all cells, [`search::Selection::ascend_taste`]);
+//! `per_hour` then ascends over its cells, and `full_information` tries the best static
+//! weights shifted towards the exact taste before stepping α per satisfaction bucket
+//! (docs/DESIGN.md §3.5 says why). Every level is then scored on separate
 //! **evaluation episodes** with common random numbers, so differences between levels are
 //! paired.
 //!
@@ -48,7 +50,6 @@ pub use simulate::{Record, keys_cycling, keys_per_user, run, run_all};
 use deepprl_core::simplex;
 use deepprl_data::world::{K, World};
 use deepprl_models::metrics::mean_ci95;
-use rayon::prelude::*;
 use search::Selection;
 use serde::Serialize;
 
@@ -200,14 +201,12 @@ pub fn ladder(
                 let cells: Vec<usize> = (0..HOUR_BUCKETS).collect();
                 search.ascend(&mut rule, &cells, &sel_keys, &mut records);
             }
+            // No coordinate ascent over single cells here (world seed 0, every λ of the default
+            // grid): over segment × hour cells it accepted no move; over user × hour cells, each
+            // reached by a few selection episodes, the moves it accepted lost 0.2–0.6 on
+            // evaluation episodes against the taste move alone.
             Level::PerSegmentHour | Level::PerUserHour => {
-                let groups = if level == Level::PerSegmentHour {
-                    world.segments().len()
-                } else {
-                    world.users().len()
-                };
                 search.ascend_taste(&mut rule, &anchor, &sel_keys, &mut records);
-                ascend_groups(world, &search, &mut rule, &sel_keys, &mut records, groups);
             }
             Level::FullInformation => {
                 search.jump_alpha(&mut rule, &anchor, &sel_keys, &mut records);
@@ -328,46 +327,6 @@ fn best_on_grid(
             best = gain;
             *rule = trial;
             *records = recs;
-        }
-    }
-}
-
-/// Coordinate ascent of a level whose cells fall into `groups` independent groups of
-/// [`HOUR_BUCKETS`] (segments or users, each only visited by its own users' episodes), the
-/// groups in parallel; the result does not depend on the thread count.
-fn ascend_groups(
-    world: &World,
-    search: &Selection<'_>,
-    rule: &mut Rule,
-    keys: &[deepprl_data::world::EpisodeKey],
-    records: &mut [Record],
-    groups: usize,
-) {
-    let level = rule.level;
-    let group_of = |user: usize| match level {
-        Level::PerSegmentHour => world.users()[user].segment,
-        _ => user,
-    };
-    let results: Vec<(Vec<usize>, Vec<[f64; K]>, Vec<Record>)> = (0..groups)
-        .into_par_iter()
-        .map(|g| {
-            let idx: Vec<usize> =
-                (0..keys.len()).filter(|&i| group_of(keys[i].user) == g).collect();
-            let my_keys: Vec<_> = idx.iter().map(|&i| keys[i]).collect();
-            let mut my_records: Vec<Record> = idx.iter().map(|&i| records[i]).collect();
-            let cells: Vec<usize> = (g * HOUR_BUCKETS..(g + 1) * HOUR_BUCKETS).collect();
-            let mut local = rule.clone();
-            search.ascend(&mut local, &cells, &my_keys, &mut my_records);
-            let weights = cells.iter().map(|&c| local.cells[c]).collect();
-            (idx, weights, my_records)
-        })
-        .collect();
-    for (g, (idx, weights, recs)) in results.into_iter().enumerate() {
-        for (j, w) in weights.into_iter().enumerate() {
-            rule.cells[g * HOUR_BUCKETS + j] = w;
-        }
-        for (i, r) in idx.into_iter().zip(recs) {
-            records[i] = r;
         }
     }
 }

@@ -1,7 +1,8 @@
-//! Coordinate ascent over cells: each cell in turn moves to its best neighbour on the lattice
-//! of step `1 / grid_divisions` through its current weights (the simplex grid itself when the
-//! weights lie on it) while that improves the λ-return over the selection episodes.
-//! The full-information level's α moves by a line search over [`ALPHAS`].
+//! The ladder's searches over selection episodes: coordinate ascent over cells (each cell in
+//! turn moves to its best neighbour on the lattice of step `1 / grid_divisions` through its
+//! current weights, the simplex grid itself when the weights lie on it, while that improves
+//! the λ-return); the taste-directed move of the contextual levels and the full-information
+//! level's α, both line searches over [`ALPHAS`].
 //!
 //! A move is accepted only when the 95 % Student-t interval of its paired improvement over the
 //! episodes it changes lies above 0 ([`significant`]): with a few selection episodes per user,
@@ -70,8 +71,7 @@ pub fn neighbours(w: &[f64; K], step: f64) -> Vec<[f64; K]> {
 
 impl Selection<'_> {
     /// Coordinate ascent of the cells `cells` of `rule` over the episodes `keys` (with
-    /// `records` their records under `rule`, updated in place). Callers may also run
-    /// independent groups of cells (disjoint users or segments) in parallel.
+    /// `records` their records under `rule`, updated in place).
     pub fn ascend(
         &self,
         rule: &mut Rule,
@@ -166,8 +166,7 @@ impl Selection<'_> {
     /// best static weights in every cell), which the first cannot reach when the level below
     /// already leaned towards a coarser taste; the better significant one is taken, at most
     /// `sweeps` times. One α decides for every cell, so the move is estimated from every
-    /// selection episode and its winner's curse is small; the coordinate ascent that follows
-    /// refines each cell from its own episodes.
+    /// selection episode and its winner's curse is small.
     pub fn ascend_taste(
         &self,
         rule: &mut Rule,
