@@ -9,8 +9,8 @@
 //! significantly (the paired difference's 95 % interval above 0), so on them it can only
 //! tie or improve; `best_static` first takes the best point of the simplex grid (or λ itself),
 //! then ascends ([`search`]). A contextual level takes the taste-directed move (every cell
-//! towards its mean true taste by one α for all cells, [`search::Selection::ascend_taste`]);
-//! `per_hour` then ascends over its cells, and `full_information` tries the best static
+//! towards its mean true taste by one α for all cells, [`search::Selection::ascend_taste`]),
+//! and `full_information` tries the best static
 //! weights shifted towards the exact taste before stepping α per satisfaction bucket
 //! (docs/DESIGN.md §3.5 says why). Every level is then scored on separate
 //! **evaluation episodes** with common random numbers, so differences between levels are
@@ -196,16 +196,12 @@ pub fn ladder(
                 best_on_grid(world, &mut rule, &mut records, &sel_keys, &lambda, cfg);
                 search.ascend(&mut rule, &[0], &sel_keys, &mut records);
             }
-            Level::PerHour => {
-                search.ascend_taste(&mut rule, &anchor, &sel_keys, &mut records);
-                let cells: Vec<usize> = (0..HOUR_BUCKETS).collect();
-                search.ascend(&mut rule, &cells, &sel_keys, &mut records);
-            }
             // No coordinate ascent over single cells here (world seed 0, every λ of the default
-            // grid): over segment × hour cells it accepted no move; over user × hour cells, each
-            // reached by a few selection episodes, the moves it accepted lost 0.2–0.6 on
-            // evaluation episodes against the taste move alone.
-            Level::PerSegmentHour | Level::PerUserHour => {
+            // grid): over hour and segment × hour cells it accepted no move after the taste move
+            // (at a third of the ladder's time); over user × hour cells, each reached by a few
+            // selection episodes, the moves it accepted lost 0.2–0.6 on evaluation episodes
+            // against the taste move alone.
+            Level::PerHour | Level::PerSegmentHour | Level::PerUserHour => {
                 search.ascend_taste(&mut rule, &anchor, &sel_keys, &mut records);
             }
             Level::FullInformation => {
