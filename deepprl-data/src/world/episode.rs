@@ -277,25 +277,13 @@ impl World {
         key: EpisodeKey,
         mut weights: impl FnMut(&Episode) -> [f64; K],
     ) -> EpisodeTotals {
-        self.resume(self.begin(key), EpisodeTotals::default(), |ep, _| weights(ep))
-    }
-
-    /// Runs `ep` (with `totals` its totals so far) on to its end as [`World::run_episode`]
-    /// does, `weights` also seeing the totals so far: a caller that kept an episode and its
-    /// totals at some request (a clone taken in `weights`) can run it on from there under other
-    /// weights, with exactly the result of running the whole episode under weights that agree
-    /// up to that request.
-    pub fn resume(
-        &self,
-        mut ep: Episode,
-        mut totals: EpisodeTotals,
-        mut weights: impl FnMut(&Episode, &EpisodeTotals) -> [f64; K],
-    ) -> EpisodeTotals {
+        let mut ep = self.begin(key);
+        let mut totals = EpisodeTotals::default();
         let n = self.cfg.log.slate_size;
         let (mut expected, mut scores) = (Vec::new(), Vec::new());
         let (mut order, mut slate, mut shown) = (Vec::new(), Vec::new(), Vec::new());
         while !ep.done {
-            let w = weights(&ep, &totals);
+            let w = weights(&ep);
             // `w · z(y) = Σ_k (w_k / std_k) y_k − const`: ranking by the scaled weights over raw
             // expectations is the same ranking, without standardising every candidate.
             let ws: [f64; K] = std::array::from_fn(|k| w[k] * self.inv_std[k]);

@@ -288,14 +288,9 @@ pub fn paired(
     MeanCi::of(&d)
 }
 
-/// Grid points screened on a quarter of the selection episodes that go on to all of them.
-const SCREENED: usize = 3;
-
 /// `best_static`'s start: the grid point with the largest significant improvement over λ on
-/// the selection episodes (λ itself when none). The grid is screened on every fourth selection
-/// episode first and only the [`SCREENED`] best points run on all of them: the scan was a
-/// quarter of the ladder's time, and the screen keeps the best point whenever it is among the
-/// top three on a quarter of the episodes.
+/// the selection episodes (λ itself when none), screened as in [`search`] (the
+/// [`search::SCREENED`] best on every fourth episode run on all of them).
 fn best_on_grid(
     world: &World,
     rule: &mut Rule,
@@ -316,7 +311,7 @@ fn best_on_grid(
     // Best screened mean first; ties keep the grid's order.
     points.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut best = 0.0;
-    for (_, trial) in points.into_iter().take(SCREENED) {
+    for (_, trial) in points.into_iter().take(search::SCREENED) {
         let recs = run_all(world, &trial, keys);
         let (ok, gain) = search::significant(&start, &recs, lambda);
         if ok && gain > best {

@@ -13,16 +13,19 @@
 //! one-sided test (the interval asks for 3.2 SE), and at heterogeneity 0 the per-user level
 //! then lost 0.4 ± 0.2 to the best static on evaluation episodes.
 //!
-//! Only the episodes that visit a cell are run again when it changes, and only from their first
-//! request in it ([`super::simulate::run_on`]): before that request, and in an episode that
-//! never reaches the cell, the path is the same under any weights of that cell, draw for draw
-//! (common random numbers), so the records stay exact.
+//! Candidates that move every episode (the static grid, a coordinate ascent's neighbours) are
+//! screened on every fourth selection episode first, and only the [`SCREENED`] best run on all
+//! of them: the scans were most of the ladder's time, and a screen keeps the best candidate
+//! whenever it is among the best few on a quarter of the episodes.
 
 use super::rule::{ALPHAS, Rule, SATISFACTION_BUCKETS};
-use super::simulate::{Record, Track, run, run_on, run_tracked};
+use super::simulate::{Record, run};
 use deepprl_data::world::{EpisodeKey, K, World};
 use deepprl_models::metrics::mean_ci95;
 use rayon::prelude::*;
+
+/// Candidates screened on a quarter of the episodes that go on to all of them.
+pub const SCREENED: usize = 2;
 
 /// Moves of one cell per sweep at most.
 const MAX_MOVES: usize = 4;
@@ -71,7 +74,8 @@ pub fn neighbours(w: &[f64; K], step: f64) -> Vec<[f64; K]> {
 
 impl Selection<'_> {
     /// Coordinate ascent of the cells `cells` of `rule` over the episodes `keys` (with
-    /// `records` their records under `rule`, updated in place).
+    /// `records` their records under `rule`, updated in place). Each move screens the
+    /// neighbours on every fourth episode and runs the [`SCREENED`] best on all of them.
     pub fn ascend(
         &self,
         rule: &mut Rule,
@@ -79,40 +83,40 @@ impl Selection<'_> {
         keys: &[EpisodeKey],
         records: &mut [Record],
     ) {
-        let mut tracks: Vec<Track> =
-            keys.par_iter().map(|&k| run_tracked(self.world, rule, k).1).collect();
+        let screen: Vec<usize> = (0..keys.len()).step_by(4).collect();
         for _ in 0..self.sweeps {
             let mut moved = false;
             for &cell in cells {
                 for _ in 0..MAX_MOVES {
-                    // The episodes that reach the cell, and where: only they change with it.
-                    let visits: Vec<(usize, usize)> = (0..keys.len())
-                        .filter_map(|i| Some((i, tracks[i].iter().position(|s| s.cell == cell)?)))
+                    let mut trials: Vec<(f64, Rule)> = neighbours(&rule.cells[cell], self.step)
+                        .into_iter()
+                        .map(|w| {
+                            let mut trial = rule.clone();
+                            trial.cells[cell] = w;
+                            let gain: f64 = screen
+                                .par_iter()
+                                .map(|&i| {
+                                    let d = run(self.world, &trial, keys[i]).value(&self.lambda);
+                                    d - records[i].value(&self.lambda)
+                                })
+                                .sum();
+                            (gain, trial)
+                        })
                         .collect();
-                    if visits.is_empty() {
-                        break;
-                    }
-                    let current: Vec<Record> = visits.iter().map(|&(i, _)| records[i]).collect();
-                    let mut best: Option<([f64; K], f64, Vec<(Record, Track)>)> = None;
-                    for w in neighbours(&rule.cells[cell], self.step) {
-                        let mut trial = rule.clone();
-                        trial.cells[cell] = w;
-                        let runs: Vec<(Record, Track)> = visits
-                            .par_iter()
-                            .map(|&(i, at)| run_on(self.world, &trial, &tracks[i], at))
-                            .collect();
-                        let recs: Vec<Record> = runs.iter().map(|r| r.0).collect();
-                        let (ok, gain) = significant(&current, &recs, &self.lambda);
+                    // Best screened gain first; ties keep the neighbours' order.
+                    trials.sort_by(|a, b| b.0.total_cmp(&a.0));
+                    let mut best: Option<(Rule, f64, Vec<Record>)> = None;
+                    for (_, trial) in trials.into_iter().take(SCREENED) {
+                        let recs: Vec<Record> =
+                            keys.par_iter().map(|&k| run(self.world, &trial, k)).collect();
+                        let (ok, gain) = significant(records, &recs, &self.lambda);
                         if ok && gain > best.as_ref().map_or(0.0, |b| b.1) {
-                            best = Some((w, gain, runs));
+                            best = Some((trial, gain, recs));
                         }
                     }
-                    let Some((w, _, runs)) = best else { break };
-                    rule.cells[cell] = w;
-                    for (&(i, _), (r, t)) in visits.iter().zip(runs) {
-                        records[i] = r;
-                        tracks[i] = t;
-                    }
+                    let Some((trial, _, recs)) = best else { break };
+                    *rule = trial;
+                    records.copy_from_slice(&recs);
                     moved = true;
                 }
             }

@@ -111,27 +111,3 @@ fn no_point_of_the_true_front_is_dominated_by_a_ladder_point() {
         }
     }
 }
-
-#[test]
-fn running_on_from_a_first_visit_equals_running_the_whole_episode() {
-    use super::simulate::{run_on, run_tracked};
-    let w = world(1.0, 1.0);
-    let base = Rule::lambda(UNIFORM).lift(Level::PerUserHour, &w);
-    let mut checked = 0;
-    for key in keys_per_user(&w, 5, 2) {
-        let (record, track) = run_tracked(&w, &base, key);
-        assert_eq!(record, run(&w, &base, key), "tracking changes nothing");
-        for (at, snap) in track.iter().enumerate() {
-            let mut changed = base.clone();
-            changed.cells[snap.cell] = [0.9, 0.05, 0.05];
-            let (on, on_track) = run_on(&w, &changed, &track, at);
-            assert_eq!(on, run(&w, &changed, key), "{key:?} cell {}", snap.cell);
-            let (whole, whole_track) = run_tracked(&w, &changed, key);
-            assert_eq!(on, whole);
-            let cells = |t: &simulate::Track| t.iter().map(|s| s.cell).collect::<Vec<_>>();
-            assert_eq!(cells(&on_track), cells(&whole_track));
-            checked += 1;
-        }
-    }
-    assert!(checked > 48, "every episode visits at least one cell: {checked}");
-}
