@@ -1,9 +1,10 @@
 //! The DCRL agent: a [`WeightPolicy`] that acts with the actor plus exploration noise on its
 //! logits and learns DDPG-style from replayed transitions, with the optional TD3 refinements.
 
+use super::actor::Actor;
 use super::config::DcrlConfig;
 use super::layout::StateLayout;
-use super::nets::{act, actor_loss, critic_loss, mlp, q_values};
+use super::nets::{actor_loss, critic_loss, mlp, q_values};
 use crate::codec::{from_chunks, to_chunks};
 use deepprl_core::Parameterized;
 use deepprl_core::io::{self, TensorFile};
@@ -25,9 +26,9 @@ pub struct Dcrl {
     kept: Vec<usize>,
     k: usize,
     lambda: Vec<f32>,
-    actor: Mlp<f32>,
+    actor: Actor<f32>,
     critics: Vec<Mlp<f32>>,
-    actor_target: Mlp<f32>,
+    actor_target: Actor<f32>,
     critic_targets: Vec<Mlp<f32>>,
     actor_opt: Adam<f32>,
     critic_opts: Vec<Adam<f32>>,
@@ -38,7 +39,7 @@ pub struct Dcrl {
 }
 
 /// Copies `tau · source + (1 − tau) · target` into `target`, tensor by tensor.
-fn soft_update(target: &mut Mlp<f32>, source: &Mlp<f32>, tau: f32) {
+fn soft_update<P: Parameterized<f32>>(target: &mut P, source: &P, tau: f32) {
     let mut src = HashMap::new();
     source.visit_params(&mut |n, p| {
         src.insert(n.to_string(), p.to_owned());
@@ -63,7 +64,7 @@ impl Dcrl {
         let kept = layout.kept(config.personalised, config.context);
         let d_in = kept.len().max(1);
         let rng = &mut seeded(seed);
-        let actor = mlp(d_in, &config.d_hidden, k, rng)?;
+        let actor = Actor::new(d_in, &config.d_hidden, k, false, false, rng)?;
         let n_critics = if config.twin_critics { 2 } else { 1 };
         let critics: Vec<Mlp<f32>> = (0..n_critics)
             .map(|_| mlp(d_in + k, &config.d_hidden, 1, rng))
@@ -111,7 +112,14 @@ impl Dcrl {
 
     /// The critic's estimate of `Q(s, w)` for each row (the first critic).
     pub fn q(&self, states: &Array2<f32>, weights: &Array2<f32>) -> ndarray::Array1<f32> {
-        q_values(&self.critics[0], self.view(states).view(), weights.view())
+        q_values(&self.critics[0], self.view(states).view(), weights.view(), None)
+            .column(0)
+            .to_owned()
+    }
+
+    /// λ on each of `n` rows.
+    fn lambda_rows(&self, n: usize) -> Array2<f32> {
+        Array2::from_shape_fn((n, self.k), |(_, j)| self.lambda[j])
     }
 
     fn check(&self, states: &Array2<f32>) -> crate::Result<()> {
@@ -140,10 +148,11 @@ impl WeightPolicy for Dcrl {
     fn act(&mut self, states: &Array2<f32>, explore: bool) -> deepprl_models::Result<Array2<f32>> {
         self.check(states)?;
         let s = self.view(states);
+        let l = self.lambda_rows(states.nrows());
         if !explore {
-            return Ok(act(&self.actor, s.view()));
+            return Ok(self.actor.weights(s.view(), l.view()));
         }
-        let mut logits = self.actor.predict(s.view());
+        let mut logits = self.actor.logits(s.view(), l.view());
         let std = self.config.noise_at(self.acted);
         self.noisy_logits(&mut logits, std, None);
         self.acted += states.nrows() as u64;
@@ -154,32 +163,34 @@ impl WeightPolicy for Dcrl {
         self.check(&batch.states)?;
         self.check(&batch.next_states)?;
         let (s, s_next) = (self.view(&batch.states), self.view(&batch.next_states));
-        let mut next_logits = self.actor_target.predict(s_next.view());
+        let l = self.lambda_rows(batch.states.nrows());
+        let mut next_logits = self.actor_target.logits(s_next.view(), l.view());
         let (tn, tc) = (self.config.target_noise, self.config.target_noise_clip);
         self.noisy_logits(&mut next_logits, tn, Some(tc));
         let w_next = softmax::forward(next_logits.view(), None);
         let q_next = self
             .critic_targets
             .iter()
-            .map(|c| q_values(c, s_next.view(), w_next.view()))
+            .map(|c| q_values(c, s_next.view(), w_next.view(), None).column(0).to_owned())
             .reduce(|a, b| ndarray::Zip::from(&a).and(&b).map_collect(|&x, &y| x.min(y)))
             .expect("at least one critic");
         let lambda = ndarray::Array1::from(self.lambda.clone());
         let gamma = self.config.gamma as f32;
         let targets = batch.rewards.dot(&lambda) + &(q_next * (1.0 - &batch.done) * gamma);
+        let targets = targets.insert_axis(Axis(1));
         let clip = self.config.clip_norm as f32;
         let mut critic_total = 0.0;
         for (c, opt) in self.critics.iter_mut().zip(&mut self.critic_opts) {
-            let (loss, mut g) = critic_loss(c, s.view(), batch.weights.view(), &targets);
+            let mut l = critic_loss(c, s.view(), batch.weights.view(), None, targets.view());
             if clip > 0.0 {
-                clip_grad_norm(&mut g, clip);
+                clip_grad_norm(&mut l.grads, clip);
             }
-            opt.step(c, &g);
-            critic_total += f64::from(loss);
+            opt.step(c, &l.grads);
+            critic_total += f64::from(l.loss);
         }
         self.updates += 1;
         if self.updates.is_multiple_of(self.config.policy_delay as u64) {
-            let (_, mut g) = actor_loss(&self.actor, &self.critics[0], s.view());
+            let mut g = actor_loss(&self.actor, &self.critics[0], s.view(), l.view(), 0.0).grads;
             if clip > 0.0 {
                 clip_grad_norm(&mut g, clip);
             }
@@ -195,14 +206,15 @@ impl WeightPolicy for Dcrl {
 
     fn save(&self, path: &Path) -> deepprl_models::Result<()> {
         let mut file = TensorFile::new();
-        let mut put = |prefix: &str, m: &Mlp<f32>| {
-            m.visit_params(&mut |n, p| file.push(&format!("{prefix}.{n}"), p.to_owned()))
-        };
-        put("actor", &self.actor);
-        put("actor_target", &self.actor_target);
+        let mut put =
+            |prefix: &str, m: &dyn Fn(&mut dyn FnMut(&str, ndarray::ArrayViewD<'_, f32>))| {
+                m(&mut |n, p| file.push(&format!("{prefix}.{n}"), p.to_owned()));
+            };
+        put("actor", &|v| self.actor.visit_params(v));
+        put("actor_target", &|v| self.actor_target.visit_params(v));
         for (i, (c, t)) in self.critics.iter().zip(&self.critic_targets).enumerate() {
-            put(&format!("critic{i}"), c);
-            put(&format!("critic_target{i}"), t);
+            put(&format!("critic{i}"), &|v| c.visit_params(v));
+            put(&format!("critic_target{i}"), &|v| t.visit_params(v));
         }
         let counters = to_chunks(&[
             u128::from(self.acted),
