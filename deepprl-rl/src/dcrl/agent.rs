@@ -197,7 +197,7 @@ impl Dcrl {
     }
 
     /// The critics' regression targets `[batch, K]` (conditioned) or `[batch, 1]` (per-λ).
-    fn targets(&mut self, batch: &Transitions, lambda: &Array2<f32>) -> Array2<f32> {
+    pub(super) fn targets(&mut self, batch: &Transitions, lambda: &Array2<f32>) -> Array2<f32> {
         let s_next = self.view(&batch.next_states);
         let mut next_logits = self.actor_target.logits(s_next.view(), lambda.view());
         let (tn, tc) = (self.config.target_noise, self.config.target_noise_clip);

@@ -2,6 +2,7 @@
 //! weights depend on λ, [`super::pref_bandit`]), the nested agent starts at `w = λ`, `set_lambda`
 //! validates, and checkpoints keep θ, λ and the variant.
 
+use super::nets::{q_values, scalarise};
 use super::pref_bandit::PreferenceBandit;
 use super::*;
 use crate::policies::StaticWeights;
@@ -197,4 +198,45 @@ fn conditioned_checkpoints_round_trip_and_other_variants_are_refused() {
         assert_eq!(o.act(&s, false).unwrap(), before);
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn twin_targets_take_per_row_the_critic_with_the_smaller_scalarised_value() {
+    let cfg = DcrlConfig { twin_critics: true, gamma: 0.5, ..DcrlConfig::default() };
+    let mut a = agent(&cfg, 4);
+    let n = 32;
+    let rng = &mut deepprl_core::rng::seeded(5);
+    let f32s = |x: ndarray::Array2<f64>| x.mapv(|v| v as f32);
+    let next_states = f32s(deepprl_core::testing::random((n, 2), rng));
+    let lambda = preference::sample(&mut deepprl_core::rng::seeded(6), &[vec![0.5, 0.5]], n);
+    let mut done = ndarray::Array1::zeros(n);
+    done[0] = 1.0;
+    let batch = Transitions {
+        states: Array2::zeros((n, 2)),
+        weights: Array2::from_elem((n, 2), 0.5),
+        rewards: f32s(deepprl_core::testing::random((n, 2), rng)),
+        next_states: next_states.clone(),
+        done: done.clone(),
+    };
+    let y = a.targets(&batch, &lambda);
+    let w_next = a.actor_target.weights(next_states.view(), lambda.view());
+    let q: Vec<Array2<f32>> = a
+        .critic_targets
+        .iter()
+        .map(|c| q_values(c, next_states.view(), w_next.view(), Some(lambda.view())))
+        .collect();
+    let v: Vec<_> = q.iter().map(|q| scalarise(q.view(), lambda.view())).collect();
+    let mut picked = [0, 0];
+    for b in 0..n {
+        let pick = usize::from(v[1][b] < v[0][b]);
+        picked[pick] += 1;
+        let want = &batch.rewards.row(b) + &(&q[pick].row(b) * (0.5 * (1.0 - done[b])));
+        for (got, want) in y.row(b).iter().zip(&want) {
+            assert!((got - want).abs() < 1e-6, "row {b}: {:?} vs {want:?}", y.row(b));
+        }
+    }
+    assert!(
+        picked[0] > 0 && picked[1] > 0,
+        "both critics must be the smaller somewhere: {picked:?}"
+    );
 }
