@@ -1,18 +1,24 @@
 //! The DCRL agent: a [`WeightPolicy`] that acts with the actor plus exploration noise on its
 //! logits and learns DDPG-style from replayed transitions, with the optional TD3 refinements.
+//!
+//! Conditioned (the default), each update draws one λ per transition ([`super::preference`]),
+//! the critic regresses the vector target and the actor ascends the λ-scalarised critic; the
+//! agent acts with its current λ ([`Dcrl::set_lambda`]). With twin critics the target of each row
+//! is the target critic whose `λ·Q'` is smaller. Per-λ (`conditioned = false`) the critic is
+//! scalar on `λ·r` with the smaller of the twin targets, as in `nets.rs`.
 
+use super::actor::Actor;
 use super::config::DcrlConfig;
 use super::layout::StateLayout;
-use super::nets::{act, actor_loss, critic_loss, mlp, q_values};
-use crate::codec::{from_chunks, to_chunks};
+use super::nets::{actor_loss, critic_loss, mlp, q_values, scalarise};
+use super::preference;
 use deepprl_core::Parameterized;
-use deepprl_core::io::{self, TensorFile};
 use deepprl_core::layers::Mlp;
 use deepprl_core::ops::softmax;
 use deepprl_core::optim::{Adam, clip_grad_norm};
 use deepprl_core::rng::{DeepRng, seeded};
 use deepprl_models::{Transitions, WeightPolicy};
-use ndarray::{Array2, Axis};
+use ndarray::{Array1, Array2, Axis};
 use ndarray_rand::rand_distr::{Distribution, Normal};
 use std::collections::HashMap;
 use std::path::Path;
@@ -20,25 +26,28 @@ use std::path::Path;
 /// The contextual actor–critic over objective weights.
 #[derive(Debug, Clone)]
 pub struct Dcrl {
-    config: DcrlConfig,
-    layout: StateLayout,
-    kept: Vec<usize>,
-    k: usize,
-    lambda: Vec<f32>,
-    actor: Mlp<f32>,
-    critics: Vec<Mlp<f32>>,
-    actor_target: Mlp<f32>,
-    critic_targets: Vec<Mlp<f32>>,
-    actor_opt: Adam<f32>,
-    critic_opts: Vec<Adam<f32>>,
-    seed: u64,
-    rng: DeepRng,
-    acted: u64,
-    updates: u64,
+    pub(super) config: DcrlConfig,
+    pub(super) layout: StateLayout,
+    pub(super) kept: Vec<usize>,
+    pub(super) k: usize,
+    /// The λ the agent acts with (and, per-λ, is trained for), normalised.
+    pub(super) lambda: Vec<f32>,
+    /// The λ's of the conditioned agent's training draws, normalised.
+    pub(super) grid: Vec<Vec<f32>>,
+    pub(super) actor: Actor<f32>,
+    pub(super) critics: Vec<Mlp<f32>>,
+    pub(super) actor_target: Actor<f32>,
+    pub(super) critic_targets: Vec<Mlp<f32>>,
+    pub(super) actor_opt: Adam<f32>,
+    pub(super) critic_opts: Vec<Adam<f32>>,
+    pub(super) seed: u64,
+    pub(super) rng: DeepRng,
+    pub(super) acted: u64,
+    pub(super) updates: u64,
 }
 
 /// Copies `tau · source + (1 − tau) · target` into `target`, tensor by tensor.
-fn soft_update(target: &mut Mlp<f32>, source: &Mlp<f32>, tau: f32) {
+fn soft_update<P: Parameterized<f32>>(target: &mut P, source: &P, tau: f32) {
     let mut src = HashMap::new();
     source.visit_params(&mut |n, p| {
         src.insert(n.to_string(), p.to_owned());
@@ -63,13 +72,15 @@ impl Dcrl {
         let kept = layout.kept(config.personalised, config.context);
         let d_in = kept.len().max(1);
         let rng = &mut seeded(seed);
-        let actor = mlp(d_in, &config.d_hidden, k, rng)?;
+        let actor = Actor::new(d_in, &config.d_hidden, k, config.conditioned, config.nest, rng)?;
         let n_critics = if config.twin_critics { 2 } else { 1 };
+        let (d_critic, d_q) = if config.conditioned { (d_in + 2 * k, k) } else { (d_in + k, 1) };
         let critics: Vec<Mlp<f32>> = (0..n_critics)
-            .map(|_| mlp(d_in + k, &config.d_hidden, 1, rng))
+            .map(|_| mlp(d_critic, &config.d_hidden, d_q, rng))
             .collect::<crate::Result<_>>()?;
         Ok(Self {
-            lambda: config.lambda(k),
+            lambda: config.lambda(k)?,
+            grid: config.lambda_grid(k)?,
             actor_target: actor.clone(),
             critic_targets: critics.clone(),
             actor_opt: Adam::new(config.actor_optimizer.clone()),
@@ -89,6 +100,31 @@ impl Dcrl {
         })
     }
 
+    /// The λ the agent acts with, normalised to sum 1.
+    pub fn lambda(&self) -> &[f32] {
+        &self.lambda
+    }
+
+    /// Makes the conditioned agent act for preference `lambda` (normalised to sum 1), so one
+    /// trained agent answers every λ.
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] with key `lambda` if `lambda` does not have K finite,
+    /// non-negative entries with a positive sum; with key `conditioned` for a per-λ agent, which
+    /// answers only the λ it was trained for.
+    pub fn set_lambda(&mut self, lambda: &[f32]) -> crate::Result<()> {
+        if !self.config.conditioned {
+            return Err(crate::Error::config(
+                "conditioned",
+                "is false: a per-λ agent answers only the λ it was trained for, set_lambda needs \
+                 conditioned = true",
+            ));
+        }
+        let l: Vec<f64> = lambda.iter().map(|&v| f64::from(v)).collect();
+        self.lambda = preference::normalised("lambda", &l, self.k)?;
+        Ok(())
+    }
+
     /// The columns the networks read (a constant 1 when every column is ablated away).
     fn view(&self, states: &Array2<f32>) -> Array2<f32> {
         if self.kept.is_empty() {
@@ -96,6 +132,11 @@ impl Dcrl {
         } else {
             states.select(Axis(1), &self.kept)
         }
+    }
+
+    /// The current λ on each of `n` rows.
+    fn lambda_rows(&self, n: usize) -> Array2<f32> {
+        Array2::from_shape_fn((n, self.k), |(_, j)| self.lambda[j])
     }
 
     fn noisy_logits(&mut self, logits: &mut Array2<f32>, std: f64, clip: Option<f64>) {
@@ -109,9 +150,17 @@ impl Dcrl {
         });
     }
 
-    /// The critic's estimate of `Q(s, w)` for each row (the first critic).
-    pub fn q(&self, states: &Array2<f32>, weights: &Array2<f32>) -> ndarray::Array1<f32> {
-        q_values(&self.critics[0], self.view(states).view(), weights.view())
+    /// The critic's estimate of the λ-value of `(s, w)` for each row (the first critic, the
+    /// current λ): `λ · Q(s, w, λ)` conditioned, `Q(s, w)` per-λ.
+    pub fn q(&self, states: &Array2<f32>, weights: &Array2<f32>) -> Array1<f32> {
+        let s = self.view(states);
+        if self.config.conditioned {
+            let l = self.lambda_rows(states.nrows());
+            let q = q_values(&self.critics[0], s.view(), weights.view(), Some(l.view()));
+            scalarise(q.view(), l.view())
+        } else {
+            q_values(&self.critics[0], s.view(), weights.view(), None).column(0).to_owned()
+        }
     }
 
     fn check(&self, states: &Array2<f32>) -> crate::Result<()> {
@@ -123,6 +172,67 @@ impl Dcrl {
             )));
         }
         Ok(())
+    }
+
+    fn check_batch(&self, batch: &Transitions) -> crate::Result<()> {
+        self.check(&batch.states)?;
+        self.check(&batch.next_states)?;
+        let n = batch.states.nrows();
+        let shapes = [
+            ("weights", batch.weights.dim(), (n, self.k)),
+            ("rewards", batch.rewards.dim(), (n, self.k)),
+            ("next_states", (batch.next_states.nrows(), 0), (n, 0)),
+            ("done", (batch.done.len(), 0), (n, 0)),
+        ];
+        for (what, got, want) in shapes {
+            if got != want {
+                return Err(crate::Error::Shape(format!(
+                    "transitions: {what} is {got:?} (rows, columns) for {n} states and {} \
+                     objectives",
+                    self.k
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The critics' regression targets `[batch, K]` (conditioned) or `[batch, 1]` (per-λ).
+    pub(super) fn targets(&mut self, batch: &Transitions, lambda: &Array2<f32>) -> Array2<f32> {
+        let s_next = self.view(&batch.next_states);
+        let mut next_logits = self.actor_target.logits(s_next.view(), lambda.view());
+        let (tn, tc) = (self.config.target_noise, self.config.target_noise_clip);
+        self.noisy_logits(&mut next_logits, tn, Some(tc));
+        let w_next = softmax::forward(next_logits.view(), None);
+        let gamma = self.config.gamma as f32;
+        if self.config.conditioned {
+            let mut qs = self
+                .critic_targets
+                .iter()
+                .map(|c| q_values(c, s_next.view(), w_next.view(), Some(lambda.view())));
+            let mut best = qs.next().expect("at least one critic");
+            let mut best_value = scalarise(best.view(), lambda.view());
+            for q in qs {
+                let value = scalarise(q.view(), lambda.view());
+                for (b, &v) in value.iter().enumerate() {
+                    if v < best_value[b] {
+                        best.row_mut(b).assign(&q.row(b));
+                        best_value[b] = v;
+                    }
+                }
+            }
+            let not_done = ((1.0 - &batch.done) * gamma).insert_axis(Axis(1));
+            &batch.rewards + &(best * &not_done)
+        } else {
+            let q_next = self
+                .critic_targets
+                .iter()
+                .map(|c| q_values(c, s_next.view(), w_next.view(), None).column(0).to_owned())
+                .reduce(|a, b| ndarray::Zip::from(&a).and(&b).map_collect(|&x, &y| x.min(y)))
+                .expect("at least one critic");
+            let l = Array1::from(self.lambda.clone());
+            let y = batch.rewards.dot(&l) + &(q_next * (1.0 - &batch.done) * gamma);
+            y.insert_axis(Axis(1))
+        }
     }
 }
 
@@ -140,10 +250,11 @@ impl WeightPolicy for Dcrl {
     fn act(&mut self, states: &Array2<f32>, explore: bool) -> deepprl_models::Result<Array2<f32>> {
         self.check(states)?;
         let s = self.view(states);
+        let l = self.lambda_rows(states.nrows());
         if !explore {
-            return Ok(act(&self.actor, s.view()));
+            return Ok(self.actor.weights(s.view(), l.view()));
         }
-        let mut logits = self.actor.predict(s.view());
+        let mut logits = self.actor.logits(s.view(), l.view());
         let std = self.config.noise_at(self.acted);
         self.noisy_logits(&mut logits, std, None);
         self.acted += states.nrows() as u64;
@@ -151,39 +262,35 @@ impl WeightPolicy for Dcrl {
     }
 
     fn update(&mut self, batch: &Transitions) -> deepprl_models::Result<f64> {
-        self.check(&batch.states)?;
-        self.check(&batch.next_states)?;
-        let (s, s_next) = (self.view(&batch.states), self.view(&batch.next_states));
-        let mut next_logits = self.actor_target.predict(s_next.view());
-        let (tn, tc) = (self.config.target_noise, self.config.target_noise_clip);
-        self.noisy_logits(&mut next_logits, tn, Some(tc));
-        let w_next = softmax::forward(next_logits.view(), None);
-        let q_next = self
-            .critic_targets
-            .iter()
-            .map(|c| q_values(c, s_next.view(), w_next.view()))
-            .reduce(|a, b| ndarray::Zip::from(&a).and(&b).map_collect(|&x, &y| x.min(y)))
-            .expect("at least one critic");
-        let lambda = ndarray::Array1::from(self.lambda.clone());
-        let gamma = self.config.gamma as f32;
-        let targets = batch.rewards.dot(&lambda) + &(q_next * (1.0 - &batch.done) * gamma);
+        self.check_batch(batch)?;
+        let n = batch.states.nrows();
+        let lambda = if self.config.conditioned {
+            preference::sample(&mut self.rng, &self.grid, n)
+        } else {
+            self.lambda_rows(n)
+        };
+        let targets = self.targets(batch, &lambda);
+        let s = self.view(&batch.states);
+        let critic_lambda = self.config.conditioned.then_some(lambda.view());
         let clip = self.config.clip_norm as f32;
         let mut critic_total = 0.0;
         for (c, opt) in self.critics.iter_mut().zip(&mut self.critic_opts) {
-            let (loss, mut g) = critic_loss(c, s.view(), batch.weights.view(), &targets);
+            let mut l =
+                critic_loss(c, s.view(), batch.weights.view(), critic_lambda, targets.view());
             if clip > 0.0 {
-                clip_grad_norm(&mut g, clip);
+                clip_grad_norm(&mut l.grads, clip);
             }
-            opt.step(c, &g);
-            critic_total += f64::from(loss);
+            opt.step(c, &l.grads);
+            critic_total += f64::from(l.loss);
         }
         self.updates += 1;
         if self.updates.is_multiple_of(self.config.policy_delay as u64) {
-            let (_, mut g) = actor_loss(&self.actor, &self.critics[0], s.view());
+            let nest_l2 = self.config.nest_l2 as f32;
+            let mut l = actor_loss(&self.actor, &self.critics[0], s.view(), lambda.view(), nest_l2);
             if clip > 0.0 {
-                clip_grad_norm(&mut g, clip);
+                clip_grad_norm(&mut l.grads, clip);
             }
-            self.actor_opt.step(&mut self.actor, &g);
+            self.actor_opt.step(&mut self.actor, &l.grads);
             let tau = self.config.tau as f32;
             soft_update(&mut self.actor_target, &self.actor, tau);
             for (t, c) in self.critic_targets.iter_mut().zip(&self.critics) {
@@ -194,73 +301,10 @@ impl WeightPolicy for Dcrl {
     }
 
     fn save(&self, path: &Path) -> deepprl_models::Result<()> {
-        let mut file = TensorFile::new();
-        let mut put = |prefix: &str, m: &Mlp<f32>| {
-            m.visit_params(&mut |n, p| file.push(&format!("{prefix}.{n}"), p.to_owned()))
-        };
-        put("actor", &self.actor);
-        put("actor_target", &self.actor_target);
-        for (i, (c, t)) in self.critics.iter().zip(&self.critic_targets).enumerate() {
-            put(&format!("critic{i}"), c);
-            put(&format!("critic_target{i}"), t);
-        }
-        let counters = to_chunks(&[
-            u128::from(self.acted),
-            u128::from(self.updates),
-            u128::from(self.seed),
-            self.rng.get_word_pos(),
-        ]);
-        file.push("counters", ndarray::Array1::from(counters).into_dyn());
-        for (name, t) in self.actor_opt.export_state().tensors {
-            file.push(&format!("opt_actor.{name}"), t);
-        }
-        for (i, o) in self.critic_opts.iter().enumerate() {
-            for (name, t) in o.export_state().tensors {
-                file.push(&format!("opt_critic{i}.{name}"), t);
-            }
-        }
-        io::write_atomic(path, &io::encode(&file))?;
-        Ok(())
+        super::checkpoint::save(self, path)
     }
 
     fn load(&mut self, path: &Path) -> deepprl_models::Result<()> {
-        let file: TensorFile<f32> = io::read_tensors(path)?;
-        let part = |prefix: &str| TensorFile {
-            tensors: file
-                .tensors
-                .iter()
-                .filter_map(|(n, t)| n.strip_prefix(prefix).map(|r| (r.to_string(), t.clone())))
-                .collect(),
-        };
-        let mut next = self.clone();
-        io::assign_params(path, &part("actor."), &mut next.actor)?;
-        io::assign_params(path, &part("actor_target."), &mut next.actor_target)?;
-        for i in 0..next.critics.len() {
-            io::assign_params(path, &part(&format!("critic{i}.")), &mut next.critics[i])?;
-            io::assign_params(
-                path,
-                &part(&format!("critic_target{i}.")),
-                &mut next.critic_targets[i],
-            )?;
-            next.critic_opts[i].import_state(&part(&format!("opt_critic{i}.")))?;
-        }
-        next.actor_opt.import_state(&part("opt_actor."))?;
-        let counters = part("counters");
-        let c: Vec<f32> =
-            counters.tensors.first().map(|(_, t)| t.iter().copied().collect()).unwrap_or_default();
-        let c = from_chunks(&c).unwrap_or_default();
-        if c.len() != 4 {
-            return Err(deepprl_core::Error::ParamMismatch {
-                path: path.to_path_buf(),
-                name: "counters".into(),
-                reason: "is missing or malformed".into(),
-            }
-            .into());
-        }
-        (next.acted, next.updates, next.seed) = (c[0] as u64, c[1] as u64, c[2] as u64);
-        next.rng = seeded(next.seed ^ 0x5EED);
-        next.rng.set_word_pos(c[3]);
-        *self = next;
-        Ok(())
+        super::checkpoint::load(self, path)
     }
 }

@@ -1,5 +1,6 @@
 //! Configuration of the contextual actor–critic (`[dcrl]` in an experiment file).
 
+use super::preference;
 use deepprl_core::optim::AdamConfig;
 use serde::{Deserialize, Serialize};
 
@@ -17,8 +18,24 @@ pub struct DcrlConfig {
     pub gamma: f64,
     /// Soft target update rate τ (default 0.01).
     pub tau: f64,
-    /// Business preference λ scalarising the vector reward; empty means uniform (default empty).
+    /// Business preference λ the agent acts with (and, per-λ, is trained for); normalised to
+    /// sum 1, empty means uniform (default empty).
     pub lambda: Vec<f64>,
+    /// One agent conditioned on λ (actor `μ(s, λ)`, vector critic `Q(s, w, λ) ∈ R^K`) trained
+    /// for every λ; `false` is the per-λ ablation `dcrl-perlambda` (actor `μ(s)`, scalar critic
+    /// on `λ·r`) (default true).
+    pub conditioned: bool,
+    /// The λ's the conditioned agent trains on besides Dirichlet(1, …, 1) draws (half of the
+    /// draws each), each normalised to sum 1; empty means just `lambda`; ignored per-λ
+    /// (default empty).
+    pub lambda_grid: Vec<Vec<f64>>,
+    /// Nest the static policy: logits `ln λ + θ + f(s, λ)` with θ and f's output layer starting
+    /// at 0, so the untrained agent plays `w = λ`; `false` is the ablation `dcrl-nonest`,
+    /// logits `f(s, λ)` from a random MLP (default true).
+    pub nest: bool,
+    /// Weight of the L2 penalty `mean_b ‖f(s_b, λ_b)‖²` in the nested actor's loss (default
+    /// 1e-3).
+    pub nest_l2: f64,
     /// Transitions per update (default 64).
     pub batch_size: usize,
     /// Replay capacity (default 100 000).
@@ -56,6 +73,10 @@ impl Default for DcrlConfig {
             gamma: 0.9,
             tau: 0.01,
             lambda: Vec::new(),
+            conditioned: true,
+            lambda_grid: Vec::new(),
+            nest: true,
+            nest_l2: 1e-3,
             batch_size: 64,
             replay_capacity: 100_000,
             warmup: 256,
@@ -86,11 +107,14 @@ impl DcrlConfig {
         if !(self.tau > 0.0 && self.tau <= 1.0) {
             return bad("tau", format!("must be in (0, 1], got {}", self.tau));
         }
-        if !self.lambda.is_empty() && self.lambda.len() != k {
-            return bad("lambda", format!("has {} entries for {k} objectives", self.lambda.len()));
+        if !self.lambda.is_empty() {
+            preference::normalised("lambda", &self.lambda, k)?;
         }
-        if self.lambda.iter().any(|l| !(l.is_finite() && *l >= 0.0)) {
-            return bad("lambda", "entries must be finite and >= 0".into());
+        for (i, l) in self.lambda_grid.iter().enumerate() {
+            preference::normalised(&format!("lambda_grid[{i}]"), l, k)?;
+        }
+        if !(self.nest_l2.is_finite() && self.nest_l2 >= 0.0) {
+            return bad("nest_l2", format!("must be finite and >= 0, got {}", self.nest_l2));
         }
         for (key, v) in [
             ("batch_size", self.batch_size),
@@ -106,18 +130,73 @@ impl DcrlConfig {
         Ok(())
     }
 
-    /// λ for `k` objectives (uniform when not given).
-    pub fn lambda(&self, k: usize) -> Vec<f32> {
+    /// λ for `k` objectives, normalised (uniform when not given).
+    ///
+    /// # Errors
+    /// As [`DcrlConfig::validate`] for the key `lambda`.
+    pub fn lambda(&self, k: usize) -> crate::Result<Vec<f32>> {
         if self.lambda.is_empty() {
-            vec![1.0 / k as f32; k]
+            Ok(vec![1.0 / k as f32; k])
         } else {
-            self.lambda.iter().map(|&l| l as f32).collect()
+            preference::normalised("lambda", &self.lambda, k)
         }
+    }
+
+    /// The λ grid of the conditioned agent's training draws for `k` objectives, normalised
+    /// (`[lambda]` when `lambda_grid` is empty).
+    ///
+    /// # Errors
+    /// As [`DcrlConfig::validate`] for the keys `lambda` and `lambda_grid[i]`.
+    pub fn lambda_grid(&self, k: usize) -> crate::Result<Vec<Vec<f32>>> {
+        if self.lambda_grid.is_empty() {
+            return Ok(vec![self.lambda(k)?]);
+        }
+        self.lambda_grid
+            .iter()
+            .enumerate()
+            .map(|(i, l)| preference::normalised(&format!("lambda_grid[{i}]"), l, k))
+            .collect()
     }
 
     /// The exploration noise after `acted` states.
     pub fn noise_at(&self, acted: u64) -> f64 {
         let t = (acted as f64 / self.noise_decay_steps.max(1) as f64).min(1.0);
         self.noise_start + (self.noise_end - self.noise_start) * t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_keys_have_their_defaults_and_are_validated_by_name() {
+        let d = DcrlConfig::default();
+        assert!(d.conditioned && d.nest && d.lambda_grid.is_empty());
+        assert_eq!(d.nest_l2, 1e-3);
+        assert!(d.validate(2).is_ok());
+        assert_eq!(d.lambda_grid(2).unwrap(), vec![vec![0.5, 0.5]]);
+        let c = DcrlConfig { lambda: vec![1.0, 3.0], ..d.clone() };
+        assert_eq!(c.lambda(2).unwrap(), vec![0.25, 0.75]);
+        assert_eq!(c.lambda_grid(2).unwrap(), vec![vec![0.25, 0.75]]);
+        let g = DcrlConfig { lambda_grid: vec![vec![1.0, 0.0], vec![2.0, 2.0]], ..d.clone() };
+        assert_eq!(g.lambda_grid(2).unwrap(), vec![vec![1.0, 0.0], vec![0.5, 0.5]]);
+        for (c, key) in [
+            (DcrlConfig { lambda: vec![0.0, 0.0], ..d.clone() }, "`lambda`"),
+            (
+                DcrlConfig { lambda_grid: vec![vec![1.0, 1.0], vec![1.0]], ..d.clone() },
+                "`lambda_grid[1]`",
+            ),
+            (DcrlConfig { lambda_grid: vec![vec![-1.0, 2.0]], ..d.clone() }, "`lambda_grid[0]`"),
+            (DcrlConfig { nest_l2: -1.0, ..d.clone() }, "`nest_l2`"),
+            (DcrlConfig { nest_l2: f64::NAN, ..d.clone() }, "`nest_l2`"),
+        ] {
+            let err = c.validate(2).unwrap_err().to_string();
+            assert!(err.contains(key), "{err}");
+        }
+        let parsed: DcrlConfig =
+            toml::from_str("conditioned = false\nnest = false\nlambda_grid = [[1.0, 0.0]]")
+                .unwrap();
+        assert!(!parsed.conditioned && !parsed.nest && parsed.lambda_grid.len() == 1);
     }
 }

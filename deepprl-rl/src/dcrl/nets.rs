@@ -1,19 +1,25 @@
-//! The actor and critic of DCRL and their losses, generic over the float type so the gradients
-//! can be checked in f64.
+//! The losses of DCRL's actor ([`super::actor`]) and critic, generic over the float type so the
+//! gradients can be checked in f64.
 //!
+//! Conditioned (one agent for every λ; λ is drawn per transition):
 //! ```text
-//! actor   μ(s) = softmax(MLP_a(s))                  weights on the simplex
-//! critic  Q(s, w) = MLP_c([s; w])
-//! critic loss  L_c = mean_b (Q(s_b, w_b) − y_b)²     y = λ·r + γ (1 − done) Q'(s', μ'(s'))
-//! actor loss   L_a = −mean_b Q(s_b, μ(s_b))         (critic held fixed)
+//! critic  Q(s, w, λ) = MLP_c([s; w; λ]) ∈ R^K                      vector
+//! target  y = r + γ (1 − done) Q'(s', μ'(s', λ), λ)                 vector
+//! L_c = mean_{b,k} (Q_k(s_b, w_b, λ_b) − y_bk)²
+//! L_a = −mean_b λ_b · Q(s_b, μ(s_b, λ_b), λ_b) + c · mean_b ‖f_b‖²   (critic held fixed)
 //! ```
-//! The actor's gradient flows through the critic's input `w` and the softmax:
-//! `dlogits = softmax_backward(w, dL/dw)`.
+//! Per-λ (the ablation `conditioned = false`): `Q(s, w) = MLP_c([s; w])` is scalar,
+//! `y = λ·r + γ (1 − done) Q'(s', μ'(s'))`, `L_a = −mean_b Q(s_b, μ(s_b)) + c · mean_b ‖f_b‖²`.
+//! The penalty `c = nest_l2` applies to nested actors only.
+//! The actor's gradient flows through the critic's input `w` and the softmax,
+//! `dlogits = softmax_backward(w, dL/dw)`; through λ it has three paths: the critic's λ input,
+//! the scalarisation `λ_b · Q_b`, and the actor itself (f's input and the `ln λ` offset).
 
+use super::actor::{Actor, ActorGrads};
 use deepprl_core::layers::{Layer, Mlp, MlpConfig, MlpGrads};
 use deepprl_core::ops::{concat, softmax};
 use deepprl_core::{Float, Parameterized};
-use ndarray::{Array1, Array2, ArrayView2, s};
+use ndarray::{Array2, ArrayView2, Axis};
 use ndarray_rand::rand::Rng;
 
 /// A ReLU MLP `d_input → hidden → d_output` with an identity output.
@@ -29,90 +35,115 @@ pub fn mlp<F: Float>(
     Ok(MlpConfig::new(d_input, hidden, d_output).init(rng)?)
 }
 
-/// The actor's weights for states `[batch, d_state]`.
-pub fn act<F: Float>(actor: &Mlp<F>, states: ArrayView2<'_, F>) -> Array2<F> {
-    softmax::forward(actor.predict(states).view(), None)
+/// A loss with the gradients of the network's parameters and of each of its inputs (in the
+/// order the function takes them).
+#[derive(Debug, Clone)]
+pub struct Loss<F, G> {
+    /// The loss.
+    pub loss: F,
+    /// Gradients of the trained network.
+    pub grads: G,
+    /// Gradients of the inputs.
+    pub d_inputs: Vec<Array2<F>>,
 }
 
-/// Q values `[batch]` of `(states, weights)`.
+fn critic_parts<'a, F: Float>(
+    states: ArrayView2<'a, F>,
+    weights: ArrayView2<'a, F>,
+    lambda: Option<ArrayView2<'a, F>>,
+) -> Vec<ArrayView2<'a, F>> {
+    let mut parts = vec![states, weights];
+    parts.extend(lambda);
+    parts
+}
+
+/// Q values `[batch, K]` of `(s, w, λ)` for a conditioned critic (`lambda` given), or `[batch, 1]`
+/// of `(s, w)` for a per-λ one.
 pub fn q_values<F: Float>(
     critic: &Mlp<F>,
     states: ArrayView2<'_, F>,
     weights: ArrayView2<'_, F>,
-) -> Array1<F> {
-    critic.predict(concat::forward(&[states, weights]).view()).column(0).to_owned()
+    lambda: Option<ArrayView2<'_, F>>,
+) -> Array2<F> {
+    critic.predict(concat::forward(&critic_parts(states, weights, lambda)).view())
 }
 
-/// The critic's regression loss against `targets` and its gradients.
+/// `λ_b · Q_b` per row.
+pub fn scalarise<F: Float>(q: ArrayView2<'_, F>, lambda: ArrayView2<'_, F>) -> ndarray::Array1<F> {
+    (&q * &lambda).sum_axis(Axis(1))
+}
+
+/// The critic's regression loss `mean (Q − y)²` over rows and outputs against `targets`
+/// (`[batch, K]` conditioned, `[batch, 1]` per-λ), with the gradients of the critic and of
+/// `states`, `weights` and (when given) `lambda`.
 pub fn critic_loss<F: Float>(
     critic: &Mlp<F>,
     states: ArrayView2<'_, F>,
     weights: ArrayView2<'_, F>,
-    targets: &Array1<F>,
-) -> (F, MlpGrads<F>) {
-    let n = F::from_f64(states.nrows() as f64);
-    let (q, cache) = critic.forward(concat::forward(&[states, weights]).view());
-    let residual = &q.column(0) - targets;
+    lambda: Option<ArrayView2<'_, F>>,
+    targets: ArrayView2<'_, F>,
+) -> Loss<F, MlpGrads<F>> {
+    let parts = critic_parts(states, weights, lambda);
+    let widths: Vec<usize> = parts.iter().map(|p| p.ncols()).collect();
+    let (q, cache) = critic.forward(concat::forward(&parts).view());
+    let n = F::from_f64(q.len() as f64);
+    let residual = &q - &targets;
     let loss = residual.mapv(|e| e * e).sum() / n;
-    let dq = residual.mapv(|e| (e + e) / n).insert_axis(ndarray::Axis(1));
-    let mut g = critic.zero_grads();
-    critic.backward(&cache, dq.view(), &mut g);
-    (loss, g)
+    let dq = residual.mapv(|e| (e + e) / n);
+    let mut grads = critic.zero_grads();
+    let d_in = critic.backward(&cache, dq.view(), &mut grads);
+    Loss { loss, grads, d_inputs: concat::backward(&widths, d_in.view()) }
 }
 
-/// The actor's loss `−mean Q(s, μ(s))` and the actor's gradients (the critic is not updated).
+/// The actor's loss (module docs) and the actor's gradients, with the gradients of `states` and
+/// `lambda` (`[batch, K]`, the preference of each row); the critic is not updated.
+/// A conditioned actor needs a conditioned critic (K outputs on `[s; w; λ]`), a per-λ actor a
+/// per-λ one.
 pub fn actor_loss<F: Float>(
-    actor: &Mlp<F>,
+    actor: &Actor<F>,
     critic: &Mlp<F>,
     states: ArrayView2<'_, F>,
-) -> (F, MlpGrads<F>) {
+    lambda: ArrayView2<'_, F>,
+    nest_l2: F,
+) -> Loss<F, ActorGrads<F>> {
     let n = F::from_f64(states.nrows() as f64);
-    let d_state = states.ncols();
-    let (logits, actor_cache) = actor.forward(states);
+    let (d_state, k) = (states.ncols(), lambda.ncols());
+    let (logits, cache) = actor.forward(states, lambda);
     let w = softmax::forward(logits.view(), None);
-    let (q, critic_cache) = critic.forward(concat::forward(&[states, w.view()]).view());
-    let loss = -q.sum() / n;
-    let dq = Array2::from_elem((states.nrows(), 1), -F::one() / n);
+    let critic_lambda = actor.conditioned.then_some(lambda);
+    let parts = critic_parts(states, w.view(), critic_lambda);
+    let widths: Vec<usize> = parts.iter().map(|p| p.ncols()).collect();
+    let (q, critic_cache) = critic.forward(concat::forward(&parts).view());
+    let (value, dq, mut dlambda) = if actor.conditioned {
+        let dq = lambda.mapv(|l| -l / n);
+        (scalarise(q.view(), lambda).sum(), dq, q.mapv(|v| -v / n))
+    } else {
+        (q.sum(), Array2::from_elem(q.raw_dim(), -F::one() / n), Array2::zeros(lambda.raw_dim()))
+    };
+    let mut loss = -value / n;
     let mut scratch = critic.zero_grads();
     let d_in = critic.backward(&critic_cache, dq.view(), &mut scratch);
-    let dlogits = softmax::backward(w.view(), d_in.slice(s![.., d_state..]));
-    let mut g = actor.zero_grads();
-    actor.backward(&actor_cache, dlogits.view(), &mut g);
-    (loss, g)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use deepprl_core::rng::seeded;
-    use deepprl_core::testing::{check_param_grads, random, zero_grads};
-
-    #[test]
-    fn critic_gradients_match_finite_differences() {
-        let rng = &mut seeded(0);
-        let critic: Mlp<f64> = mlp(3 + 2, &[4], 1, rng).unwrap();
-        let (s, w) = (random((6, 3), rng), softmax::forward(random((6, 2), rng).view(), None));
-        let y = random(6, rng);
-        let (_, g) = critic_loss(&critic, s.view(), w.view(), &y);
-        assert!(zero_grads(&g).is_empty());
-        assert_eq!(check_param_grads(&critic, &g, |c| critic_loss(c, s.view(), w.view(), &y).0), 4);
+    let mut d_parts = concat::backward(&widths, d_in.view()).into_iter();
+    let mut dstates = d_parts.next().expect("state part");
+    let dw = d_parts.next().expect("weight part");
+    if let Some(dl) = d_parts.next() {
+        dlambda += &dl;
     }
-
-    #[test]
-    fn actor_gradients_through_the_critic_match_finite_differences() {
-        let rng = &mut seeded(1);
-        let actor: Mlp<f64> = mlp(3, &[4], 2, rng).unwrap();
-        let critic: Mlp<f64> = mlp(3 + 2, &[4], 1, rng).unwrap();
-        let s = random((6, 3), rng);
-        let (_, g) = actor_loss(&actor, &critic, s.view());
-        assert!(zero_grads(&g).is_empty());
-        assert_eq!(check_param_grads(&actor, &g, |a| actor_loss(a, &critic, s.view()).0), 4);
-        // The weights are on the simplex.
-        let w = act(&actor, s.view());
-        assert!(
-            w.rows()
-                .into_iter()
-                .all(|r| (r.sum() - 1.0).abs() < 1e-12 && r.iter().all(|&v| v > 0.0))
-        );
-    }
+    let dlogits = softmax::backward(w.view(), dw.view());
+    let penalty = (actor.nested() && nest_l2 > F::zero()).then(|| {
+        loss += nest_l2 * cache.f_out.mapv(|v| v * v).sum() / n;
+        cache.f_out.mapv(|v| (nest_l2 + nest_l2) * v / n)
+    });
+    let mut grads = actor.zero_grads();
+    let (ds, dl) = actor.backward(
+        &cache,
+        lambda,
+        dlogits.view(),
+        penalty.as_ref().map(|p| p.view()),
+        &mut grads,
+    );
+    dstates += &ds;
+    dlambda += &dl;
+    debug_assert_eq!((dstates.ncols(), dlambda.ncols()), (d_state, k));
+    Loss { loss, grads, d_inputs: vec![dstates, dlambda] }
 }
