@@ -12,8 +12,7 @@
 //! Backward, with `g = dL/dlogits`: `dθ = Σ_b g_b`, `dλ = g ⊙ [λ > ε] / λ` from the offset
 //! plus f's input gradient on the λ columns; `dL/df = g + df_extra` (the caller's penalty).
 
-use super::nets::mlp;
-use deepprl_core::layers::{Layer, Mlp, MlpCache, MlpGrads};
+use deepprl_core::layers::{Layer, Mlp, MlpCache, MlpConfig, MlpGrads};
 use deepprl_core::ops::{concat, softmax};
 use deepprl_core::params::add_into;
 use deepprl_core::{Float, GradRef, ParamGrads, Parameterized};
@@ -67,7 +66,7 @@ impl<F: Float> Actor<F> {
         rng: &mut impl Rng,
     ) -> crate::Result<Self> {
         let d_in = d_state + if conditioned { k } else { 0 };
-        let mut f: Mlp<F> = mlp(d_in, hidden, k, rng)?;
+        let mut f: Mlp<F> = MlpConfig::new(d_in, hidden, k).init(rng)?;
         if nest && let Some(last) = f.layers.last_mut() {
             last.w.fill(F::zero());
             last.b.fill(F::zero());
