@@ -214,7 +214,7 @@ pub enum PolicyBuild {
     /// DCRL with these settings: conditioned on λ, one agent trained for the whole grid;
     /// per-λ (`conditioned = false`), one agent trained per λ of the grid.
     Dcrl(Box<DcrlConfig>),
-    /// The MORL plugin, trained once per λ of the grid.
+    /// The MORL plugin, one agent trained per λ of the grid.
     Morl,
     /// The best fixed weights on the grid, chosen on the selection episodes or requests.
     Grid,
