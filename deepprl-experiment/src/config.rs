@@ -50,7 +50,9 @@ impl Seeds {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RlSettings {
-    /// Training episodes of a learning policy per λ (default 1500).
+    /// Training episodes of a learning policy per λ (default 1500): a per-λ policy (MORL,
+    /// `dcrl-perlambda`) trains this many for each λ, a conditioned DCRL agent this many times
+    /// the number of λ's, once.
     pub episodes: usize,
     /// Greedy evaluation episodes in the simulator, the same for every method (default 300).
     pub eval_episodes: usize,
@@ -64,9 +66,10 @@ pub struct RlSettings {
     pub top_n: usize,
     /// The K of the reported NDCG@K per objective (default 10).
     pub ndcg_k: usize,
-    /// The business preferences λ of the expected-utility grid; each learning policy is trained
-    /// once per λ and each method gives one point per λ. Empty means the default: uniform plus
-    /// one λ leaning (0.6) towards each objective.
+    /// The business preferences λ of the expected-utility grid; a conditioned DCRL agent is
+    /// trained once on all of them (its `lambda_grid`), a per-λ learning policy once per λ, and
+    /// each method gives one point per λ. Empty means the default: uniform plus one λ leaning
+    /// (0.6) towards each objective.
     pub lambda_grid: Vec<Vec<f64>>,
 }
 

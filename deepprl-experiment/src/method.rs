@@ -135,6 +135,12 @@ named_kinds! {
         DcrlMyopic = "dcrl-myopic": "DCRL ablation: gamma = 0 (short-term only)",
         /// DCRL with twin critics, a delayed actor and target smoothing.
         DcrlTd3 = "dcrl-td3": "DCRL with the TD3 refinements",
+        /// DCRL not conditioned on λ: one agent trained per λ of the grid.
+        DcrlPerLambda = "dcrl-perlambda":
+            "DCRL ablation: not conditioned on lambda (one agent trained per lambda)",
+        /// DCRL without the nested static policy (logits from a random MLP, not `ln λ + …`).
+        DcrlNoNest = "dcrl-nonest":
+            "DCRL ablation: not nested (logits from a random MLP instead of ln lambda + ...)",
         /// The multi-objective RL baseline, a plugin.
         Morl = "morl": "multi-objective RL baseline, one weight vector for all users (plugin)",
         /// The best fixed weights on a simplex grid.
@@ -205,9 +211,10 @@ impl PredictorKind {
 /// What stage B does with a policy.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PolicyBuild {
-    /// DCRL with these settings, trained once per λ of the grid.
+    /// DCRL with these settings: conditioned on λ, one agent trained for the whole grid;
+    /// per-λ (`conditioned = false`), one agent trained per λ of the grid.
     Dcrl(Box<DcrlConfig>),
-    /// The MORL plugin, trained once per λ of the grid.
+    /// The MORL plugin, one agent trained per λ of the grid.
     Morl,
     /// The best fixed weights on the grid, chosen on the selection episodes or requests.
     Grid,
@@ -231,6 +238,8 @@ impl PolicyKind {
                 c.policy_delay = 2;
                 c.target_noise = 0.2;
             }
+            Self::DcrlPerLambda => c.conditioned = false,
+            Self::DcrlNoNest => c.nest = false,
             Self::Morl => return PolicyBuild::Morl,
             Self::Grid => return PolicyBuild::Grid,
             Self::Static => return PolicyBuild::Static,
@@ -239,7 +248,8 @@ impl PolicyKind {
         PolicyBuild::Dcrl(Box::new(c))
     }
 
-    /// Whether the policy learns (so it is trained once per λ of the grid).
+    /// Whether the policy learns (so stage B trains it: once for the whole λ grid when it is a
+    /// conditioned DCRL, once per λ otherwise).
     pub fn learns(self) -> bool {
         match self.build(&DcrlConfig::default()) {
             PolicyBuild::Dcrl(_) | PolicyBuild::Morl => true,
@@ -334,7 +344,14 @@ pub fn ablation_grid(simulator: bool) -> Vec<String> {
     for p in [P::MohNoHyper, P::MohNoAttention, P::MohSharedHyper, P::MohNoEncoder] {
         out.push(Method { predictor: p, policy: Q::Dcrl });
     }
-    for q in [Q::DcrlNoContext, Q::DcrlNoUser, Q::DcrlMyopic, Q::DcrlTd3] {
+    for q in [
+        Q::DcrlNoContext,
+        Q::DcrlNoUser,
+        Q::DcrlMyopic,
+        Q::DcrlTd3,
+        Q::DcrlPerLambda,
+        Q::DcrlNoNest,
+    ] {
         out.push(Method { predictor: P::Moh, policy: q });
     }
     if simulator {
@@ -374,6 +391,29 @@ mod tests {
             PolicyBuild::Dcrl(c) => assert_eq!(c.gamma, 0.0),
             other => panic!("dcrl-myopic builds {other:?}"),
         }
+    }
+
+    #[test]
+    fn the_conditioning_and_nesting_ablations_switch_their_key_only() {
+        let base = DcrlConfig::default();
+        assert!(base.conditioned && base.nest);
+        let built = |kind: PolicyKind| match kind.build(&base) {
+            PolicyBuild::Dcrl(c) => *c,
+            other => panic!("{kind} builds {other:?}"),
+        };
+        assert_eq!(
+            built(PolicyKind::DcrlPerLambda),
+            DcrlConfig { conditioned: false, ..base.clone() }
+        );
+        assert_eq!(built(PolicyKind::DcrlNoNest), DcrlConfig { nest: false, ..base.clone() });
+        assert_eq!(built(PolicyKind::Dcrl), base);
+        assert_eq!(Method::parse("moh+dcrl-perlambda").unwrap().policy, PolicyKind::DcrlPerLambda);
+        assert_eq!(Method::parse("moh+dcrl-nonest").unwrap().policy, PolicyKind::DcrlNoNest);
+        let grid = ablation_grid(false);
+        for m in ["moh+dcrl-perlambda", "moh+dcrl-nonest"] {
+            assert!(grid.iter().any(|g| g == m), "{m} is not in the ablation grid {grid:?}");
+        }
+        assert!(PolicyKind::DcrlPerLambda.learns() && PolicyKind::DcrlNoNest.learns());
     }
 
     #[test]

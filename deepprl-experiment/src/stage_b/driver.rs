@@ -4,14 +4,18 @@
 //! - `static`: uniform weights, evaluated once (they ignore λ) and reused for every λ.
 //! - `grid`: every point of the simplex grid scored once on the selection episodes; for each
 //!   λ the best point by `λ · score` (`deepprl_core::simplex::argmax`) is evaluated.
-//! - `dcrl*`, `morl`: one policy trained per λ (checkpointed under `lambda<j>/`), evaluated
-//!   greedily.
+//! - `dcrl` and its ablations conditioned on λ (all but `dcrl-perlambda`): one agent trained
+//!   for the whole λ grid (checkpointed under `conditioned/`), evaluated greedily at each λ
+//!   after `set_lambda` ([`super::conditioned`]).
+//! - `dcrl-perlambda`, `morl`: one policy trained per λ (checkpointed under `lambda<j>/`),
+//!   evaluated greedily.
 //! - `oracle`: the environment's oracle, per λ (simulator only).
 
 use crate::method::PolicyBuild;
+use crate::stage_b::conditioned::train_conditioned;
 use crate::stage_b::context::RunContext;
 use crate::stage_b::env::StageEnv;
-use crate::stage_b::learn::train_for_lambda;
+use crate::stage_b::learn::{TrainSpec, train_for_lambda};
 use crate::{Error, Result};
 use deepprl_core::simplex;
 use deepprl_report::RunRecord;
@@ -63,12 +67,23 @@ pub fn drive<E: StageEnv>(ctx: &RunContext<'_>, env: &mut E, rec: &mut RunRecord
                 }
             }
         }
+        PolicyBuild::Dcrl(c) if c.conditioned => {
+            let layout = env.layout();
+            let (train_env, max_steps) = env.training();
+            let (mut agent, curve) =
+                train_conditioned(&TrainSpec::of(ctx), train_env, &layout, max_steps, &lambdas)?;
+            rec.curve = curve.returns;
+            for (j, lambda) in lambdas.iter().enumerate() {
+                agent.set_lambda(&simplex::normalised_f32(lambda))?;
+                evals.push(env.evaluate(&mut agent, lambda, j == 0)?);
+            }
+        }
         PolicyBuild::Dcrl(_) | PolicyBuild::Morl => {
             let layout = env.layout();
             for (j, lambda) in lambdas.iter().enumerate() {
                 let (train_env, max_steps) = env.training();
                 let (mut policy, curve) = train_for_lambda(
-                    ctx,
+                    &TrainSpec::of(ctx),
                     train_env,
                     &layout,
                     max_steps,

@@ -1,4 +1,5 @@
-//! Learning policies of stage B: made fresh for one λ and trained with checkpoints.
+//! Learning policies of stage B made fresh for one λ (MORL, per-λ DCRL), and the trainer every
+//! learning policy of stage B goes through ([`train_policy`]: checkpoints and progress).
 
 use crate::config::ExperimentConfig;
 use crate::method::{PolicyBuild, PolicyKind};
@@ -10,6 +11,7 @@ use deepprl_plugins::{CreateOptions, PluginWeightPolicy, find_plugin};
 use deepprl_rl::dcrl::{Dcrl, StateLayout};
 use deepprl_rl::env::Environment;
 use deepprl_rl::rollout::{self, LearningCurve, RlEvent, RolloutConfig, TrainOptions};
+use std::path::Path;
 
 /// A fresh learning policy of `kind` for states of `layout`, with preference λ.
 ///
@@ -48,49 +50,120 @@ pub fn make_policy(
     }
 }
 
-/// Trains the run's learning policy (DCRL or MORL) for the `j`-th of `n` preferences `lambda`
-/// on `env` (whose states follow `layout`), checkpointing into `lambda<j>/` of the run folder
-/// and reporting progress as a fraction of the whole run; returns the policy and its learning
-/// curve.
+/// Episodes between two checkpoints of a learning policy.
+pub const CHECKPOINT_EVERY: usize = 250;
+
+/// What training a learning policy of a run needs: the experiment, the policy, the seed, the
+/// run's folder (checkpoints go into subfolders of it) and where progress goes.
+#[derive(Clone, Copy)]
+pub struct TrainSpec<'a> {
+    /// The experiment (its `[dcrl]` and `[rl]` settings).
+    pub config: &'a ExperimentConfig,
+    /// The policy trained.
+    pub kind: PolicyKind,
+    /// The run's seed.
+    pub seed: u64,
+    /// The run's folder.
+    pub run_dir: &'a Path,
+    /// Receives the fraction of the run done.
+    pub progress: &'a (dyn Fn(f64) + Sync),
+}
+
+impl<'a> TrainSpec<'a> {
+    /// The spec of the run `ctx`.
+    pub fn of(ctx: &'a RunContext<'_>) -> Self {
+        Self {
+            config: ctx.config,
+            kind: ctx.method.policy,
+            seed: ctx.seed,
+            run_dir: &ctx.run_dir,
+            progress: ctx.progress,
+        }
+    }
+}
+
+/// One training of a learning policy: its episodes, their length limit, the λ of its curve's
+/// returns, its checkpoint subfolder, and the `(j, n)` share of the run's progress it is (the
+/// `j`-th of `n` equal parts).
+pub struct Leg<'l> {
+    /// Training episodes.
+    pub episodes: usize,
+    /// Steps per episode at most.
+    pub max_steps: usize,
+    /// λ of the learning curve's returns (and of the checkpoint's check).
+    pub lambda: &'l [f64],
+    /// Checkpoint subfolder of the run's folder.
+    pub folder: String,
+    /// This leg is part `share.0` of `share.1` of the run's progress.
+    pub share: (usize, usize),
+}
+
+/// Trains `policy` on `env` for `leg` with the `[dcrl]` replay settings, checkpointing into
+/// `leg.folder` of the run folder every [`CHECKPOINT_EVERY`] episodes (resuming from the
+/// checkpoint there), and returns the learning curve.
+///
+/// # Errors
+/// If training or a checkpoint fails.
+pub fn train_policy(
+    spec: &TrainSpec<'_>,
+    env: &mut dyn Environment,
+    policy: &mut dyn WeightPolicy,
+    leg: &Leg<'_>,
+) -> Result<LearningCurve> {
+    let d = &spec.config.dcrl;
+    let rollout_cfg = RolloutConfig {
+        episodes: leg.episodes,
+        max_steps: leg.max_steps,
+        warmup: d.warmup,
+        batch_size: d.batch_size,
+        replay_capacity: d.replay_capacity,
+        updates_per_step: 1,
+    };
+    let (j, n) = leg.share;
+    let mut on_event = |e: &RlEvent| {
+        if let RlEvent::EpisodeEnd { episode, episodes, .. } = e
+            && episode % 50 == 0
+        {
+            (spec.progress)((j as f64 + *episode as f64 / *episodes as f64) / n as f64);
+        }
+    };
+    let curve = rollout::train_with(
+        env,
+        policy,
+        &rollout_cfg,
+        spec.seed,
+        TrainOptions {
+            lambda: simplex::normalised_f32(leg.lambda),
+            checkpoint_dir: Some(spec.run_dir.join(&leg.folder)),
+            checkpoint_every: CHECKPOINT_EVERY,
+            on_event: &mut on_event,
+        },
+    )?;
+    Ok(curve)
+}
+
+/// Trains a per-λ learning policy (MORL, or DCRL with `conditioned = false`) for the `j`-th of
+/// `n` preferences `lambda` on `env` (whose states follow `layout`) for `[rl] episodes`,
+/// checkpointing into `lambda<j>/` of the run folder; returns the policy and its learning curve.
 ///
 /// # Errors
 /// If the policy cannot be made, or training or a checkpoint fails.
 pub fn train_for_lambda(
-    ctx: &RunContext<'_>,
+    spec: &TrainSpec<'_>,
     env: &mut dyn Environment,
     layout: &StateLayout,
     max_steps: usize,
     lambda: &[f64],
     (j, n): (usize, usize),
 ) -> Result<(Box<dyn WeightPolicy>, LearningCurve)> {
-    let d = &ctx.config.dcrl;
-    let rollout_cfg = RolloutConfig {
-        episodes: ctx.config.rl.episodes,
+    let mut policy = make_policy(spec.kind, spec.config, layout, lambda, spec.seed)?;
+    let leg = Leg {
+        episodes: spec.config.rl.episodes,
         max_steps,
-        warmup: d.warmup,
-        batch_size: d.batch_size,
-        replay_capacity: d.replay_capacity,
-        updates_per_step: 1,
+        lambda,
+        folder: format!("lambda{j}"),
+        share: (j, n),
     };
-    let mut policy = make_policy(ctx.method.policy, ctx.config, layout, lambda, ctx.seed)?;
-    let mut on_event = |e: &RlEvent| {
-        if let RlEvent::EpisodeEnd { episode, episodes, .. } = e
-            && episode % 50 == 0
-        {
-            (ctx.progress)((j as f64 + *episode as f64 / *episodes as f64) / n as f64);
-        }
-    };
-    let curve = rollout::train_with(
-        env,
-        policy.as_mut(),
-        &rollout_cfg,
-        ctx.seed,
-        TrainOptions {
-            lambda: simplex::normalised_f32(lambda),
-            checkpoint_dir: Some(ctx.run_dir.join(format!("lambda{j}"))),
-            checkpoint_every: 250,
-            on_event: &mut on_event,
-        },
-    )?;
+    let curve = train_policy(spec, env, policy.as_mut(), &leg)?;
     Ok((policy, curve))
 }

@@ -1,13 +1,17 @@
 //! Stage B of docs/DESIGN.md §3.4 for one run: the predictor frozen, the weight policy trained
-//! (once per λ of the grid, when it learns) and evaluated into a [`RunRecord`], by one
+//! (when it learns: once for the whole λ grid if it is a conditioned DCRL, else once per λ)
+//! and evaluated into a [`RunRecord`], by one
 //! [`driver`] over two [`env::StageEnv`]s: the simulator and logged re-ranking.
 //!
 //! - [`context`]: what a run is given.
 //! - [`env`]: what the driver needs of an environment.
 //! - [`driver`]: what each policy kind trains, selects and evaluates.
-//! - [`learn`]: learning policies (DCRL, MORL) made and trained for one λ.
+//! - [`conditioned`]: the conditioned DCRL agent, trained once for every λ.
+//! - [`learn`]: the trainer of learning policies, and per-λ policies (MORL, `dcrl-perlambda`)
+//!   made and trained for one λ.
 //! - [`simulator`], [`logged`]: the two environments.
 
+pub mod conditioned;
 pub mod context;
 pub mod driver;
 pub mod env;

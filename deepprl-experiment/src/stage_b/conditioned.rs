@@ -1,0 +1,77 @@
+//! The conditioned DCRL agent of stage B: one agent, conditioned on λ, trained once for the whole
+//! λ grid of the experiment and evaluated at each λ after [`Dcrl::set_lambda`].
+//!
+//! Its budget is `[rl] episodes` × the number of λ's, so it costs what the per-λ agents
+//! (`dcrl-perlambda`, MORL) cost together; its checkpoints go into [`FOLDER`] of the run folder.
+
+use crate::method::{PolicyBuild, PolicyKind};
+use crate::stage_b::learn::{Leg, TrainSpec, train_policy};
+use crate::{Error, Result};
+use deepprl_rl::dcrl::{Dcrl, DcrlConfig, StateLayout};
+use deepprl_rl::env::Environment;
+use deepprl_rl::rollout::LearningCurve;
+
+/// The checkpoint subfolder of the conditioned agent in the run folder.
+pub const FOLDER: &str = "conditioned";
+
+/// The `[dcrl]` settings of `kind` for one agent trained on the run's λ grid `lambdas`:
+/// `lambda_grid` is the grid and `lambda` (what it acts with while training) its first λ.
+///
+/// # Errors
+/// [`Error::Usage`] if `kind` is not a conditioned DCRL (`conditioned = false`, MORL, or a
+/// policy that does not learn), or naming `rl.lambda_grid` if the grid is empty.
+pub fn conditioned_config(
+    kind: PolicyKind,
+    dcrl: &DcrlConfig,
+    lambdas: &[Vec<f64>],
+) -> Result<DcrlConfig> {
+    let mut c = match kind.build(dcrl) {
+        PolicyBuild::Dcrl(c) if c.conditioned => *c,
+        _ => {
+            return Err(Error::Usage(format!(
+                "policy `{kind}` is not a conditioned DCRL agent (`[dcrl] conditioned = true`); \
+                 it is trained per λ"
+            )));
+        }
+    };
+    let first = lambdas.first().ok_or_else(|| {
+        Error::Usage("`rl.lambda_grid` is empty: the conditioned agent needs a λ".into())
+    })?;
+    c.lambda = first.clone();
+    c.lambda_grid = lambdas.to_vec();
+    Ok(c)
+}
+
+/// Trains one conditioned DCRL agent of `spec.kind` for the whole λ grid `lambdas` on `env`
+/// (whose states follow `layout`) for `[rl] episodes × lambdas.len()` episodes, checkpointing
+/// into [`FOLDER`] (a rerun resumes there); returns the agent, acting with `lambdas[0]`, and its
+/// learning curve (returns scalarised by `lambdas[0]`).
+///
+/// # Errors
+/// As [`conditioned_config`]; if the budget overflows (key `rl.episodes`), the agent cannot be
+/// made, or training or a checkpoint fails.
+pub fn train_conditioned(
+    spec: &TrainSpec<'_>,
+    env: &mut dyn Environment,
+    layout: &StateLayout,
+    max_steps: usize,
+    lambdas: &[Vec<f64>],
+) -> Result<(Dcrl, LearningCurve)> {
+    let c = conditioned_config(spec.kind, &spec.config.dcrl, lambdas)?;
+    let episodes = spec.config.rl.episodes.checked_mul(lambdas.len()).ok_or_else(|| {
+        Error::Usage(format!(
+            "`rl.episodes` = {} times {} λ's overflows the conditioned agent's budget",
+            spec.config.rl.episodes,
+            lambdas.len()
+        ))
+    })?;
+    let mut agent = Dcrl::new(&c, layout.clone(), env.n_objectives(), spec.seed)?;
+    let leg =
+        Leg { episodes, max_steps, lambda: &lambdas[0], folder: FOLDER.into(), share: (0, 1) };
+    let curve = train_policy(spec, env, &mut agent, &leg)?;
+    Ok((agent, curve))
+}
+
+#[cfg(test)]
+#[path = "conditioned_tests.rs"]
+mod tests;

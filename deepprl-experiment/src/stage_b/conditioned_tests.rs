@@ -1,0 +1,135 @@
+//! The conditioned agent of stage B: its settings, its budget, its one checkpoint folder, and a
+//! resumed run that ends as an uninterrupted one.
+
+use super::*;
+use crate::config::ExperimentConfig;
+use deepprl_core::simplex;
+use deepprl_data::world::{World, WorldConfig};
+use deepprl_models::WeightPolicy;
+use deepprl_rl::env::{Simulator, SimulatorConfig};
+use ndarray::Array2;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("deepprl-exp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn small_sim() -> Simulator {
+    let world = World::new(&WorldConfig::small()).expect("valid world");
+    let cfg = SimulatorConfig { max_steps: 4, ..SimulatorConfig::from_world(&world) };
+    Simulator::new(world, cfg, Vec::new()).expect("valid settings")
+}
+
+/// A tiny experiment: `episodes` per λ, a small agent that starts learning at once.
+fn experiment(episodes: usize) -> ExperimentConfig {
+    let mut c = ExperimentConfig::default();
+    c.rl.episodes = episodes;
+    c.dcrl = DcrlConfig {
+        d_hidden: vec![8],
+        warmup: 16,
+        batch_size: 16,
+        replay_capacity: 64,
+        noise_decay_steps: 50,
+        ..DcrlConfig::default()
+    };
+    c
+}
+
+fn files(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut out: Vec<String> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<std::io::Result<_>>()?;
+    out.sort();
+    Ok(out)
+}
+
+/// Trains the conditioned `dcrl` for `episodes` per λ into `dir`; returns the agent, its curve
+/// and the progress it reported.
+fn train(
+    episodes: usize,
+    dir: &Path,
+    lambdas: &[Vec<f64>],
+) -> Result<(Dcrl, LearningCurve, Vec<f64>)> {
+    let config = experiment(episodes);
+    let reported = Mutex::new(Vec::new());
+    let progress = |f: f64| reported.lock().expect("not poisoned").push(f);
+    let spec = TrainSpec {
+        config: &config,
+        kind: PolicyKind::Dcrl,
+        seed: 7,
+        run_dir: dir,
+        progress: &progress,
+    };
+    let mut env = small_sim();
+    let layout = env.layout();
+    let (agent, curve) = train_conditioned(&spec, &mut env, &layout, 4, lambdas)?;
+    Ok((agent, curve, reported.into_inner().expect("not poisoned")))
+}
+
+/// The agent's greedy weights on `probe` at each λ, as bits.
+fn answers(agent: &mut Dcrl, probe: &Array2<f32>, lambdas: &[Vec<f64>]) -> Vec<Vec<u32>> {
+    lambdas
+        .iter()
+        .map(|l| {
+            agent.set_lambda(&simplex::normalised_f32(l)).expect("a valid λ");
+            let w = agent.act(probe, false).expect("valid states");
+            w.iter().map(|v| v.to_bits()).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_conditioned_settings_are_the_grid_and_only_conditioned_dcrl_has_them() {
+    let lambdas = vec![vec![1.0, 1.0, 1.0], vec![0.6, 0.2, 0.2]];
+    let base = DcrlConfig::default();
+    for kind in [PolicyKind::Dcrl, PolicyKind::DcrlNoNest, PolicyKind::DcrlTd3] {
+        let c = conditioned_config(kind, &base, &lambdas).expect("conditioned");
+        assert_eq!((c.lambda, c.lambda_grid), (lambdas[0].clone(), lambdas.clone()), "{kind}");
+    }
+    assert!(!conditioned_config(PolicyKind::DcrlNoNest, &base, &lambdas).unwrap().nest);
+    for kind in [PolicyKind::DcrlPerLambda, PolicyKind::Morl, PolicyKind::Grid] {
+        let err = conditioned_config(kind, &base, &lambdas).unwrap_err().to_string();
+        assert!(err.contains(&format!("`{kind}`")) && err.contains("per λ"), "{err}");
+    }
+    let err = conditioned_config(PolicyKind::Dcrl, &base, &[]).unwrap_err().to_string();
+    assert!(err.contains("rl.lambda_grid"), "{err}");
+}
+
+#[test]
+fn one_agent_trains_for_the_whole_grid_and_a_resumed_run_ends_as_a_straight_one() -> TestResult {
+    let k = small_sim().n_objectives();
+    let lambdas = experiment(1).rl.lambdas(k);
+    assert!(lambdas.len() > 1, "the default grid has several λ's: {lambdas:?}");
+    let mut probe_env = small_sim();
+    let rng = &mut deepprl_core::rng::seeded(5);
+    let probe: Vec<f32> = (0..3).flat_map(|_| probe_env.reset(rng)).collect();
+    let probe = Array2::from_shape_vec((3, probe_env.state_dim()), probe)?;
+
+    let straight_dir = temp_dir("conditioned-straight");
+    let (mut a, straight, reported) = train(6, &straight_dir, &lambdas)?;
+    assert_eq!(straight.loss.len(), 6 * lambdas.len(), "budget = episodes × λ's");
+    assert!(straight.loss.iter().any(|&l| l > 0.0), "updates happened: {:?}", straight.loss);
+    assert_eq!(reported.first(), Some(&0.0), "a fresh run reports episode 0");
+    assert_eq!(a.lambda(), simplex::normalised_f32(&lambdas[0]).as_slice());
+    assert_eq!(files(&straight_dir)?, [FOLDER], "one checkpoint folder, no lambda<j>/");
+
+    let resumed_dir = temp_dir("conditioned-resumed");
+    train(3, &resumed_dir, &lambdas)?;
+    let (mut b, resumed, reported) = train(6, &resumed_dir, &lambdas)?;
+    assert!(reported.is_empty(), "the second leg resumed past episode 0: {reported:?}");
+    let bits = |c: &LearningCurve| -> Vec<u64> {
+        c.loss.iter().chain(&c.returns).map(|v| v.to_bits()).collect()
+    };
+    assert_eq!(bits(&straight), bits(&resumed));
+    let (wa, wb) = (answers(&mut a, &probe, &lambdas), answers(&mut b, &probe, &lambdas));
+    assert_eq!(wa, wb);
+    assert_ne!(wa[0], wa[1], "the one agent answers each λ differently");
+    let _ = std::fs::remove_dir_all(&straight_dir);
+    let _ = std::fs::remove_dir_all(&resumed_dir);
+    Ok(())
+}
