@@ -257,6 +257,13 @@ impl PolicyKind {
         }
     }
 
+    /// Whether the policy reads the state's user encoding, the SA-Time-LSTM of the run's MoH
+    /// (DCRL and its ablations): stage A then trains that MoH for the dataset and seed
+    /// whatever the method's predictor.
+    pub fn reads_state(self) -> bool {
+        matches!(self.build(&DcrlConfig::default()), PolicyBuild::Dcrl(_))
+    }
+
     /// The plugin that implements it, if it is one.
     pub fn plugin_name(self) -> Option<&'static str> {
         (self == Self::Morl).then_some("morl")

@@ -111,6 +111,25 @@ pub fn load_predictor(
     Ok(p)
 }
 
+/// Loads the trained default MoH (`moh`, the experiment's `[moh]` settings) from `dir`: the
+/// state encoder of every DCRL cell of its dataset and seed.
+///
+/// # Errors
+/// If the checkpoint is missing (stage A did not train it) or does not fit.
+pub fn load_moh(
+    config: &ExperimentConfig,
+    data: &ExperimentData,
+    seed: u64,
+    dir: &Path,
+) -> Result<MohPredictor> {
+    let PredictorBuild::Moh(moh) = PredictorKind::Moh.build(&config.moh) else {
+        unreachable!("the `moh` predictor is a MoH");
+    };
+    let mut p = MohPredictor::new(&moh, &schema_of(&data.ds.meta), seed)?;
+    p.load(&dir.join("best.ckpt"))?;
+    Ok(p)
+}
+
 /// Makes a finished `deepprl train` folder's `best.ckpt` the predictor of (`data`, `kind`,
 /// `seed`) in the experiment folder `out`, so stage A is skipped; it has no test metrics.
 ///

@@ -185,6 +185,12 @@ pub fn run_experiment(
         planned.iter().zip(&finished).filter(|(_, f)| f.is_none()).map(|(p, _)| p).collect();
     let mut needed: Vec<(usize, PredictorKind, u64)> =
         todo.iter().map(|(d, m, id)| (*d, m.predictor, id.seed)).collect();
+    // The state of every DCRL cell is the SA-Time-LSTM of the MoH of its dataset and seed.
+    needed.extend(
+        todo.iter()
+            .filter(|(_, m, _)| m.policy.reads_state())
+            .map(|(d, _, id)| (*d, PredictorKind::Moh, id.seed)),
+    );
     needed.sort();
     needed.dedup();
     on_event(&Event::Planned {
@@ -253,6 +259,12 @@ pub fn run_experiment(
                                 out,
                                 &data.name,
                                 method.predictor,
+                                id.seed,
+                            ),
+                            state_dir: predictors::predictor_dir(
+                                out,
+                                &data.name,
+                                PredictorKind::Moh,
                                 id.seed,
                             ),
                             run_dir: dir.clone(),

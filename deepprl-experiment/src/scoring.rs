@@ -3,8 +3,12 @@
 //! training slice, so weights are comparable across objectives and predictors.
 //!
 //! - [`WorldScorer`] answers the simulator's slates (`deepprl_rl::env::SlateScorer`): a
-//!   candidate's features are those of the item in the world's log, the user's history is their
-//!   last logged interactions, the hour is the session's.
+//!   candidate's features are those of the item in the world's log, the user's history is the
+//!   request's (the last logged interactions and the episode's slates so far, see
+//!   [`logged_histories`]), the hour and weekday are the request's.
+//! - [`MohUserEncoder`] is the user part of a DCRL policy's state in the simulator: the frozen
+//!   MoH's SA-Time-LSTM over the request's history and the user embedding; [`user_features`]
+//!   adds the one-hot user-level categorical features (the world's `segment`).
 //! - [`logged_episodes`] turns a slice's requests into the logged re-ranking environment's
 //!   episodes, with the predictor's scores and the realised outcomes.
 //! - [`user_profiles`] are the users' part of the policy state: each user's mean outcome per
@@ -12,12 +16,13 @@
 //!   are compared on equal information.
 
 use crate::Result;
-use crate::bridge::{model_history, to_model_batch};
+use crate::bridge::to_model_batch;
 use crate::data::ExperimentData;
-use deepprl_data::world::{Context, K, World};
+use deepprl_data::world::{K, World};
 use deepprl_data::{Dataset, Slice, requests};
+use deepprl_models::moh::StateEncoder;
 use deepprl_models::{Batch, BatchSource, History, Predictor};
-use deepprl_rl::env::{LoggedRequest, SlateScorer};
+use deepprl_rl::env::{LoggedRequest, Request, SlateScorer, UserEncoder, UserHistory};
 use ndarray::{Array2, Axis};
 use std::sync::Mutex;
 
@@ -112,10 +117,11 @@ pub struct WorldScorer {
     /// Model-batch row of each world item: categorical ids and numeric features.
     item_cat: Vec<Vec<usize>>,
     item_num: Vec<Vec<f32>>,
-    /// Each world user's last logged interactions.
-    user_history: Vec<Option<History>>,
+    /// Whether the predictor reads histories (the schema's L > 0).
+    history: bool,
     user_col: usize,
     hour_col: Option<usize>,
+    weekday_col: Option<usize>,
     stats: Vec<(f64, f64)>,
 }
 
@@ -159,27 +165,22 @@ impl WorldScorer {
                 }
             }
         }
-        let user_history = (0..world.users().len())
-            .map(|u| {
-                data.histories
-                    .as_ref()
-                    .map(|h| model_history(h.gather(ds, &[(u as u32, i64::MAX)])))
-            })
-            .collect();
         let n_fixed = 2 + ds.meta.categorical.len();
-        let hour_col = ds.meta.context_index("hour_of_day").map(|j| n_fixed + j);
+        let context_col = |name| ds.meta.context_index(name).map(|j| n_fixed + j);
         Ok(Self {
             predictor: Mutex::new(predictor),
             item_cat,
             item_num,
-            user_history,
+            history: data.histories.is_some() && ds.meta.history_len > 0,
             user_col: 0,
-            hour_col,
+            hour_col: context_col("hour_of_day"),
+            weekday_col: context_col("day_of_week"),
             stats,
         })
     }
 
-    fn batch(&self, user: usize, hour: u32, items: &[usize]) -> Batch {
+    fn batch(&self, request: &Request<'_>, items: &[usize]) -> Batch {
+        let (user, hour) = (request.user, request.context.hour);
         let n = items.len();
         let n_cat = self.item_cat.first().map_or(0, Vec::len);
         let n_num = self.item_num.first().map_or(0, Vec::len);
@@ -193,8 +194,12 @@ impl WorldScorer {
             if let Some(c) = self.hour_col {
                 cat[[r, c]] = hour as usize + 1;
             }
+            if let Some(c) = self.weekday_col {
+                // The world's log derives the weekday at UTC (offset 0), as here.
+                cat[[r, c]] = deepprl_data::time::day_of_week(request.time, 0) as usize + 1;
+            }
         }
-        let history = self.user_history[user].as_ref().map(|h| History {
+        let history = self.history.then(|| request.history.to_model(K)).map(|h| History {
             item: repeat_rows(&h.item, n),
             outcome: h
                 .outcome
@@ -213,8 +218,8 @@ fn repeat_rows<T: Clone>(a: &Array2<T>, n: usize) -> Array2<T> {
 }
 
 impl SlateScorer for WorldScorer {
-    fn score(&self, user: usize, context: Context, items: &[usize]) -> Vec<[f64; K]> {
-        let batch = self.batch(user, context.hour, items);
+    fn score(&self, request: &Request<'_>, items: &[usize]) -> Vec<[f64; K]> {
+        let batch = self.batch(request, items);
         let pred = self
             .predictor
             .lock()
@@ -226,6 +231,89 @@ impl SlateScorer for WorldScorer {
             .map(|r| std::array::from_fn(|k| (f64::from(r[k]) - self.stats[k].0) / self.stats[k].1))
             .collect()
     }
+}
+
+/// Each world user's logged interactions as the start of their simulated episodes: the last
+/// L of the whole log (L = the dataset's `history_len`), item ids of the log's vocabulary,
+/// outcomes as stored, intervals from the user's previous interaction.
+pub fn logged_histories(world: &World, data: &ExperimentData) -> Vec<UserHistory> {
+    let ds = &data.ds;
+    let l = data.histories.as_ref().map_or(0, |h| h.history_len());
+    (0..world.users().len())
+        .map(|u| {
+            let mut h = UserHistory::new(l);
+            if let Some(all) = &data.histories {
+                for &row in all.user_rows(u as u32) {
+                    let row = row as usize;
+                    h.push(ds.item[row] as usize, &ds.outcome(row).to_vec(), ds.time[row]);
+                }
+            }
+            h
+        })
+        .collect()
+}
+
+/// The frozen MoH's encoding of a world user in the simulator: `[s_hist | e_user]`
+/// ([`StateEncoder`]) over the request's history. The log's user vocabulary is the world
+/// index + 1.
+pub struct MohUserEncoder {
+    state: StateEncoder,
+}
+
+impl MohUserEncoder {
+    /// The encoder of a trained MoH.
+    pub fn new(state: StateEncoder) -> Self {
+        Self { state }
+    }
+}
+
+impl UserEncoder for MohUserEncoder {
+    fn width(&self) -> usize {
+        self.state.width()
+    }
+
+    fn encode(&self, user: usize, history: &UserHistory) -> Vec<f32> {
+        self.state.encode(&[user + 1], &history.to_model(K)).row(0).to_vec()
+    }
+}
+
+/// Categorical side features with at most this many values enter the state one-hot.
+const MAX_ONE_HOT: usize = 32;
+
+/// Each user's (by user key) user-level features: the one-hot encoding of every categorical
+/// side feature that takes one value per user over the whole dataset (the world's `segment`)
+/// and has at most 32 values; empty vectors when there is none. They are attributes of the
+/// user, not outcomes, so every slice may reveal them (a user whose rows are all outside
+/// the training slice still has a segment); users without rows get zeros.
+pub fn user_features(ds: &Dataset) -> Vec<Vec<f32>> {
+    let n_users = ds.n_user_keys();
+    let mut fields = Vec::new();
+    for (j, f) in ds.meta.categorical.iter().enumerate() {
+        if f.cardinality > MAX_ONE_HOT {
+            continue;
+        }
+        let mut value = vec![None; n_users];
+        let per_user = (0..ds.len()).all(|row| {
+            let (u, v) = (ds.user_key[row] as usize, ds.categorical[[row, j]]);
+            *value[u].get_or_insert(v) == v
+        });
+        if per_user {
+            fields.push((f.cardinality, value));
+        }
+    }
+    (0..n_users)
+        .map(|u| {
+            let mut x = Vec::new();
+            for (cardinality, value) in &fields {
+                let mut one_hot = vec![0.0; *cardinality];
+                if let Some(v) = value[u] {
+                    one_hot[v as usize] = 1.0;
+                }
+                x.extend(one_hot);
+            }
+            x
+        })
+        .collect()
 }
 
 /// The requests of `slice` as logged re-ranking episodes (one per user, in time order), scored
@@ -274,4 +362,52 @@ pub fn logged_episodes(
 /// environment's reward standardisation).
 pub fn outcome_stats(ds: &Dataset) -> Vec<(f64, f64)> {
     ds.meta.stats.objectives.iter().map(|s| (s.mean, s.std.max(1e-6))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bridge::model_history;
+    use crate::config::DatasetRef;
+    use deepprl_data::world::WorldConfig;
+
+    fn world_data() -> ExperimentData {
+        ExperimentData::load(&DatasetRef::World, &WorldConfig::small()).expect("the small world")
+    }
+
+    #[test]
+    fn episodes_start_from_the_same_history_the_log_gives_its_last_row() {
+        let data = world_data();
+        let (world, all) = (data.world.as_ref().unwrap(), data.histories.as_ref().unwrap());
+        let histories = logged_histories(world, &data);
+        assert_eq!(histories.len(), world.users().len());
+        let mut compared = 0;
+        for (u, h) in histories.iter().enumerate().step_by(3) {
+            let want = model_history(all.gather(&data.ds, &[(u as u32, i64::MAX)]));
+            assert_eq!(h.to_model(K), want, "user {u}");
+            compared += usize::from(!h.is_empty());
+        }
+        assert!(compared > 10, "most users have a logged history");
+    }
+
+    #[test]
+    fn the_segment_is_the_one_user_level_feature_of_the_world_one_hot() {
+        let data = world_data();
+        let world = data.world.as_ref().unwrap();
+        let features = user_features(&data.ds);
+        assert_eq!(features.len(), world.users().len());
+        let width = features[0].len();
+        let segments = data.ds.meta.categorical.iter().find(|f| f.name == "segment").unwrap();
+        assert_eq!(width, segments.cardinality, "topic varies per user and stays out");
+        let (mut same, mut differ) = (0, 0);
+        for (a, fa) in features.iter().enumerate() {
+            assert_eq!(fa.iter().sum::<f32>(), 1.0, "one segment per user");
+            for (b, fb) in features.iter().enumerate().skip(a + 1).take(5) {
+                let one = world.users()[a].segment == world.users()[b].segment;
+                assert_eq!(fa == fb, one, "users {a} and {b}");
+                if one { same += 1 } else { differ += 1 }
+            }
+        }
+        assert!(same > 0 && differ > 0);
+    }
 }

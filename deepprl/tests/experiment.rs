@@ -194,3 +194,24 @@ fn results(out: &Path) -> Vec<PathBuf> {
     }
     v
 }
+
+/// A DCRL cell reads the state of its seed's MoH whatever predictor scores its candidates, so
+/// stage A trains that MoH even when no method of the experiment uses it to score.
+#[test]
+fn a_dcrl_cell_with_another_predictor_gets_its_seeds_moh_trained() -> Result<()> {
+    let tmp = TempDir::new("state");
+    let mut config = tiny(&tmp.0)?;
+    config.datasets.truncate(1);
+    config.methods = vec!["sb+dcrl".into()];
+    config.seeds = deepprl::experiment::config::Seeds::List(vec![3]);
+    let out = tmp.0.join("out");
+    let outcome = run_experiment(&config, &tmp.0, &out, &|_| {})?;
+    ensure!(outcome.failures.is_empty(), "failures: {:?}", outcome.failures);
+    for p in ["moh", "sb"] {
+        let dir = out.join(format!("predictors/world/{p}/seed3"));
+        ensure!(dir.join("best.ckpt").is_file(), "{} has no checkpoint", dir.display());
+    }
+    ensure!(!out.join("predictors/world/moh/seed0").exists(), "only the run's seed");
+    ensure!(out.join("runs/world/sb+dcrl/seed3/result.json").is_file());
+    Ok(())
+}

@@ -68,6 +68,11 @@ impl Episode {
         self.day
     }
 
+    /// The time of the next request, Unix seconds (the world's local time is UTC).
+    pub fn time(&self) -> i64 {
+        self.state.time
+    }
+
     /// Steps taken in the current session.
     pub fn step_in_session(&self) -> usize {
         self.state.steps

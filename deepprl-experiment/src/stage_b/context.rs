@@ -18,6 +18,9 @@ pub struct RunContext<'a> {
     pub seed: u64,
     /// Where the trained predictor is.
     pub predictor_dir: PathBuf,
+    /// Where the MoH of the run's dataset and seed is, whose SA-Time-LSTM a DCRL policy reads
+    /// as its state (trained by stage A when the policy reads the state).
+    pub state_dir: PathBuf,
     /// The run's own folder (policy checkpoints).
     pub run_dir: PathBuf,
     /// Stage A's metrics.

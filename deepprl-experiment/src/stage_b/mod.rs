@@ -25,9 +25,11 @@ use crate::Result;
 use crate::method::Method;
 use crate::predictors;
 use crate::scoring::{
-    WorldScorer, logged_episodes, outcome_stats, prediction_stats, user_profiles,
+    MohUserEncoder, WorldScorer, logged_episodes, logged_histories, outcome_stats,
+    prediction_stats, user_features, user_profiles,
 };
 use deepprl_data::Slice;
+use deepprl_models::moh::StateEncoder;
 use deepprl_plugins::find_plugin;
 use deepprl_report::RunRecord;
 use deepprl_rl::env::{LoggedReranking, Simulator, SimulatorConfig};
@@ -62,12 +64,18 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
     match &data.world {
         Some(world) => {
             let scorer = WorldScorer::new(predictor, world, data)?;
-            let env = Simulator::new(
+            let mut env = Simulator::new(
                 world.clone(),
                 SimulatorConfig::from_world(world),
-                user_profiles(&data.ds),
+                user_features(&data.ds),
             )?
+            .with_histories(logged_histories(world, data))?
             .with_scorer(Arc::new(scorer));
+            if ctx.method.policy.reads_state() {
+                let moh = predictors::load_moh(ctx.config, data, ctx.seed, &ctx.state_dir)?;
+                let encoder = MohUserEncoder::new(StateEncoder::new(&moh.model));
+                env = env.with_encoder(Arc::new(encoder));
+            }
             let mut stage = simulator::SimulatorStage::new(env, rl, data.objectives());
             driver::drive(ctx, &mut stage, &mut record)?;
         }

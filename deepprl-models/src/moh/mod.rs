@@ -3,6 +3,7 @@
 mod config;
 mod model;
 mod predictor;
+mod state;
 #[cfg(test)]
 mod tests;
 
@@ -10,3 +11,4 @@ pub use crate::network::loss;
 pub use config::MohConfig;
 pub use model::{Moh, MohCache, MohGrads};
 pub use predictor::MohPredictor;
+pub use state::StateEncoder;

@@ -3,9 +3,9 @@
 
 use std::ops::Range;
 
-/// The parts of a flat state (any order, any part may be absent): today the environments'
-/// `[hour (sin, cos) | recent outcomes | user profile]`, the context being the hour and the
-/// user part the profile (docs/DESIGN.md §3.4).
+/// The parts of a flat state (any order, any part may be absent; columns in neither are always
+/// kept): the simulator's `[hour, weekday | user encoding and features | step, day]` and logged
+/// re-ranking's `[hour | recent outcomes | user profile]` (docs/DESIGN.md §3.4).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StateLayout {
     /// Total width.

@@ -7,7 +7,7 @@
 //! An episode is one user's requests in time order; the next state comes from the user's next
 //! logged request whatever the policy did, so this measures short-term effects honestly and
 //! long-term effects only weakly (the policy cannot change what the user does next).
-//! The state has the simulator's layout: `[hour (sin, cos) | moving average of recent
+//! The state (not yet the simulator's): `[hour (sin, cos) | moving average of recent
 //! standardised top-N outcomes (K) | user features]`.
 //!
 //! Training resets draw a random episode; evaluation visits each episode once through
@@ -151,7 +151,7 @@ impl LoggedReranking {
 
     /// Which state columns are context and user.
     pub fn layout(&self) -> StateLayout {
-        state::layout(self.reward_stats.len(), self.d_user)
+        state::logged_layout(self.reward_stats.len(), self.d_user)
     }
 
     /// The episodes.
@@ -213,7 +213,7 @@ impl LoggedReranking {
 
     fn observe(&self, request: &LoggedRequest) -> Vec<f32> {
         let features = self.user_features.get(request.user).map_or(&[][..], Vec::as_slice);
-        state::observe(usize::from(request.hour), &self.recent, features)
+        state::observe_logged(usize::from(request.hour), &self.recent, features)
     }
 }
 
@@ -279,14 +279,21 @@ mod tests {
         let mut env = LoggedReranking::new(vec![episode], features, 2, vec![(1.0, 2.0); 2])?;
         assert_eq!(env.layout(), StateLayout { dim: 5, user: Some(4..5), context: Some(0..2) });
         let s0 = env.start_episode(0);
-        assert_eq!((&s0[..2], &s0[2..]), (&state::observe(8, &[], &[])[..], &[0.0, 0.0, -0.5][..]));
+        assert_eq!(
+            (&s0[..2], &s0[2..]),
+            (&state::observe_logged(8, &[], &[])[..], &[0.0, 0.0, -0.5][..])
+        );
         assert_eq!(env.hour(), Some(8));
         // Weights (1, 0): utilities (0, 1, 1), the tie kept in logged order: top 2 = items 1, 2.
         // Raw means (1, 1), standardised ((1 − 1) / 2, (1 − 1) / 2).
         let rng = &mut seeded(0);
         let a = env.step(&[1.0, 0.0], rng);
         assert_eq!((a.reward.clone(), a.done), (vec![0.0, 0.0], false));
-        assert_eq!(a.next_state[..2], state::observe(22, &[], &[])[..], "the next request's hour");
+        assert_eq!(
+            a.next_state[..2],
+            state::observe_logged(22, &[], &[])[..],
+            "the next request's hour"
+        );
         // Weights (0, 1) on the first request: items 0, then 1 (tie with 2 in logged order):
         // raw means (0.5, 2), standardised (−0.25, 0.5).
         let mut b = env.clone();
@@ -309,7 +316,7 @@ mod tests {
             let mut e = env.clone();
             let rng = &mut seeded(seed);
             let hour_of =
-                |s: Vec<f32>| (0..24).find(|&h| state::observe(h, &[], &[])[..2] == s[..2]);
+                |s: Vec<f32>| (0..24).find(|&h| state::observe_logged(h, &[], &[])[..2] == s[..2]);
             (0..20).map(|_| hour_of(e.reset(rng))).collect::<Vec<_>>()
         };
         assert_eq!(draw(1), draw(1));

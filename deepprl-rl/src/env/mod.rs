@@ -11,14 +11,16 @@
 //!   short-term effects; no oracle).
 
 mod bandit;
+mod history;
 mod logged;
 mod scorer;
 mod simulator;
 mod state;
 
 pub use bandit::ContextBandit;
+pub use history::{UserEncoder, UserHistory};
 pub use logged::{LoggedRequest, LoggedReranking};
-pub use scorer::{SlateScorer, TrueScorer};
+pub use scorer::{Request, SlateScorer, TrueScorer};
 pub use simulator::{Simulator, SimulatorConfig};
 
 use deepprl_core::rng::DeepRng;

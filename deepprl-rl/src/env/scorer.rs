@@ -3,25 +3,40 @@
 //!
 //! ```
 //! use deepprl_data::world::{Context, World, WorldConfig};
-//! use deepprl_rl::env::{SlateScorer, TrueScorer};
+//! use deepprl_rl::env::{Request, SlateScorer, TrueScorer, UserHistory};
 //! use std::sync::Arc;
 //! let world = Arc::new(World::new(&WorldConfig::small())?);
 //! let scorer = TrueScorer::new(world.clone());
 //! let ctx = Context { hour: 20, satisfaction: 0.0 };
-//! let z = scorer.score(0, ctx, &[3, 4]);
+//! let history = UserHistory::new(0);
+//! let z = scorer.score(&Request { user: 0, context: ctx, time: 0, history: &history }, &[3, 4]);
 //! assert_eq!(z[1], world.standardise(&world.expected(0, ctx, 4)));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use super::UserHistory;
 use deepprl_data::world::{Context, K, World};
 use std::sync::Arc;
+
+/// One request of a simulated episode, as a scorer sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// The world user.
+    pub user: usize,
+    /// The hour and the (hidden) satisfaction; a predictor reads only the hour.
+    pub context: Context,
+    /// Unix seconds (the world's local time is UTC).
+    pub time: i64,
+    /// The user's last interactions, including those of this episode so far.
+    pub history: &'a UserHistory,
+}
 
 /// Standardised predicted outcomes of candidate items, which the simulator ranks by
 /// `Σ_k w_k ẑ_k` (docs/DESIGN.md §3.4).
 pub trait SlateScorer: Send + Sync {
-    /// One standardised prediction `[K]` per item of `items`, in the same order, for `user` in
-    /// `context`.
-    fn score(&self, user: usize, context: Context, items: &[usize]) -> Vec<[f64; K]>;
+    /// One standardised prediction `[K]` per item of `items`, in the same order, for
+    /// `request`.
+    fn score(&self, request: &Request<'_>, items: &[usize]) -> Vec<[f64; K]>;
 
     /// A short name for logs and `Debug` output.
     fn name(&self) -> &str {
@@ -43,7 +58,8 @@ impl TrueScorer {
 }
 
 impl SlateScorer for TrueScorer {
-    fn score(&self, user: usize, context: Context, items: &[usize]) -> Vec<[f64; K]> {
+    fn score(&self, request: &Request<'_>, items: &[usize]) -> Vec<[f64; K]> {
+        let (user, context) = (request.user, request.context);
         items
             .iter()
             .map(|&i| self.world.standardise(&self.world.expected(user, context, i)))

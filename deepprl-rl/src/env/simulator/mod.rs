@@ -19,17 +19,20 @@
 //!
 //! The oracle (value, weights) and the rewards always come from the truth, whatever the scorer.
 //!
-//! The state is `[hour of day (sin, cos) | moving average of recent slate rewards (K) |
-//! user features]`: the context, a short-term history summary in place of the SA-Time-LSTM
-//! state, and a per-user vector (the runner passes each user's standardised mean outcomes on
-//! the training slice; empty for a non-personalised state). Satisfaction itself is hidden, as in reality.
+//! Each episode starts from the user's last logged interactions ([`Simulator::with_histories`])
+//! and appends every shown item with its realised outcomes, so the scorer and the state follow
+//! what happens within the episode. The state is `[hour (sin, cos), weekday (sin, cos) | the
+//! user's encoding ([`Simulator::with_encoder`]: the frozen MoH's SA-Time-LSTM over that
+//! history and the user embedding) and user features | step in session, day in episode]`
+//! (docs/DESIGN.md §3.4). Satisfaction itself is hidden, as in reality.
 
-use super::scorer::{SlateScorer, TrueScorer};
-use super::state::{self, CONTEXT};
-use super::{Environment, Step};
+use super::scorer::{Request, SlateScorer, TrueScorer};
+use super::state::{self, CALENDAR, Moment, PROGRESS};
+use super::{Environment, Step, UserEncoder, UserHistory};
 use crate::dcrl::StateLayout;
 use deepprl_core::rng::DeepRng;
 use deepprl_core::simplex;
+use deepprl_data::time::day_of_week;
 use deepprl_data::world::{Context, Episode, EpisodeKey, K, Outcome, World};
 use ndarray_rand::rand::Rng;
 use std::sync::Arc;
@@ -61,10 +64,12 @@ pub struct Simulator {
     scorer: Arc<dyn SlateScorer>,
     config: SimulatorConfig,
     user_features: Vec<Vec<f32>>,
-    d_user: usize,
+    d_features: usize,
+    encoder: Option<Arc<dyn UserEncoder>>,
+    logged: Arc<[UserHistory]>,
     grid: Vec<Vec<f64>>,
     episode: Episode,
-    recent: [f32; K],
+    history: UserHistory,
 }
 
 impl std::fmt::Debug for Simulator {
@@ -72,9 +77,10 @@ impl std::fmt::Debug for Simulator {
         f.debug_struct("Simulator")
             .field("scorer", &self.scorer.name())
             .field("config", &self.config)
-            .field("d_user", &self.d_user)
+            .field("d_features", &self.d_features)
+            .field("encoder_width", &self.encoder.as_ref().map(|e| e.width()))
             .field("episode", &self.episode)
-            .field("recent", &self.recent)
+            .field("history", &self.history.len())
             .finish_non_exhaustive()
     }
 }
@@ -97,9 +103,10 @@ impl Simulator {
         user_features: Vec<Vec<f32>>,
     ) -> crate::Result<Self> {
         let n_users = world.users().len();
-        let d_user = user_features.first().map_or(0, Vec::len);
+        let d_features = user_features.first().map_or(0, Vec::len);
         if !user_features.is_empty()
-            && (user_features.len() != n_users || user_features.iter().any(|f| f.len() != d_user))
+            && (user_features.len() != n_users
+                || user_features.iter().any(|f| f.len() != d_features))
         {
             return Err(crate::Error::config(
                 "user_features",
@@ -120,11 +127,48 @@ impl Simulator {
             world,
             config,
             user_features,
-            d_user,
+            d_features,
+            encoder: None,
+            logged: Arc::from(Vec::new()),
             grid,
             episode,
-            recent: [0.0; K],
+            history: UserHistory::new(0),
         })
+    }
+
+    /// The same simulator starting each user's episodes from `histories[u]` (world user `u`'s
+    /// last logged interactions, item ids of the log's vocabulary); without it episodes start
+    /// from an empty history of length 0.
+    ///
+    /// # Errors
+    /// If there is not one history per world user, all of one capacity.
+    pub fn with_histories(mut self, histories: Vec<UserHistory>) -> crate::Result<Self> {
+        let n_users = self.world.users().len();
+        let l = histories.first().map_or(0, UserHistory::capacity);
+        if histories.len() != n_users || histories.iter().any(|h| h.capacity() != l) {
+            return Err(crate::Error::config(
+                "histories",
+                format!("need one history of one capacity per user ({n_users})"),
+            ));
+        }
+        self.logged = Arc::from(histories);
+        Ok(self)
+    }
+
+    /// The same simulator with `encoder`'s encoding of the user and the history in the state's
+    /// user part, before the user features.
+    pub fn with_encoder(mut self, encoder: Arc<dyn UserEncoder>) -> Self {
+        self.encoder = Some(encoder);
+        self
+    }
+
+    /// The user's interactions so far: the logged ones and this episode's slates.
+    pub fn history(&self) -> &UserHistory {
+        &self.history
+    }
+
+    fn d_user(&self) -> usize {
+        self.encoder.as_ref().map_or(0, |e| e.width()) + self.d_features
     }
 
     /// The same simulator ranking candidates by `scorer`'s predictions instead of the truth.
@@ -136,7 +180,7 @@ impl Simulator {
 
     /// Which state columns are context and user.
     pub fn layout(&self) -> StateLayout {
-        state::layout(K, self.d_user)
+        state::layout(self.d_user())
     }
 
     /// The world.
@@ -163,8 +207,18 @@ impl Simulator {
     }
 
     fn observe(&self) -> Vec<f32> {
-        let features = self.user_features.get(self.user()).map_or(&[][..], Vec::as_slice);
-        state::observe(self.context().hour as usize, &self.recent, features)
+        let c = self.world.config();
+        let ep = &self.episode;
+        let moment = Moment {
+            hour: self.context().hour as usize,
+            weekday: day_of_week(ep.time(), 0) as usize,
+            step: ep.step_in_session() as f32 / c.log.max_steps as f32,
+            day: ep.day() as f32 / c.episode_days as f32,
+        };
+        let mut user =
+            self.encoder.as_ref().map_or_else(Vec::new, |e| e.encode(self.user(), &self.history));
+        user.extend_from_slice(self.user_features.get(self.user()).map_or(&[][..], Vec::as_slice));
+        state::observe(moment, &user)
     }
 
     fn to_f64(w: &[f32]) -> Vec<f64> {
@@ -216,7 +270,7 @@ impl Environment for Simulator {
     }
 
     fn state_dim(&self) -> usize {
-        CONTEXT + K + self.d_user
+        CALENDAR + self.d_user() + PROGRESS
     }
 
     /// Starts an episode of a uniformly drawn user, keyed by a seed drawn from `rng`.
@@ -224,7 +278,7 @@ impl Environment for Simulator {
         let seed: u64 = rng.random();
         let user = rng.random_range(0..self.world.users().len());
         self.episode = self.world.begin(EpisodeKey { seed, user, episode: 0 });
-        self.recent = [0.0; K];
+        self.history = self.logged.get(user).cloned().unwrap_or_default();
         self.observe()
     }
 
@@ -233,7 +287,10 @@ impl Environment for Simulator {
     /// has ended (reset first).
     fn step(&mut self, weights: &[f32], _rng: &mut DeepRng) -> Step {
         let candidates = self.episode.candidates();
-        let z = self.scorer.score(self.user(), self.context(), candidates);
+        let time = self.episode.time();
+        let request =
+            Request { user: self.user(), context: self.context(), time, history: &self.history };
+        let z = self.scorer.score(&request, candidates);
         assert_eq!(
             z.len(),
             candidates.len(),
@@ -250,7 +307,10 @@ impl Environment for Simulator {
             (0..K).for_each(|k| mean[k] += o[k] / step.outcomes.len() as f64);
         }
         let reward = self.scale(&mean).map(|x| x as f32);
-        state::blend(&mut self.recent, &reward);
+        // The log's item vocabulary is the world index + 1; the slate is shown at one time.
+        for (&item, o) in slate.iter().zip(&step.outcomes) {
+            self.history.push(item + 1, &o.map(|v| v as f32), time);
+        }
         Step { reward: reward.to_vec(), next_state: self.observe(), done: step.done }
     }
 

@@ -33,9 +33,83 @@ fn sessions_are_deterministic_per_seed_and_end() {
     assert!(trace.len() <= 1 + sim().config.max_steps, "episodes end by max_steps at the latest");
     let c = sim().world.config().clone();
     assert_eq!(sim().config.max_steps, c.episode_days * c.log.max_steps);
-    assert_eq!(trace[0].len(), 2 + 3);
+    assert_eq!(trace[0].len(), 4 + 2, "calendar and progress without a user part");
     let (sin, cos) = (trace[0][0], trace[0][1]);
     assert!((sin * sin + cos * cos - 1.0).abs() < 1e-5, "the hour on the unit circle");
+    assert_eq!(&trace[0][4..], &[0.0, 0.0], "step 0 of day 0");
+}
+
+/// Encodes a user as (user, interactions held, last item).
+struct Counting;
+
+impl UserEncoder for Counting {
+    fn width(&self) -> usize {
+        3
+    }
+    fn encode(&self, user: usize, history: &UserHistory) -> Vec<f32> {
+        let m = history.to_model(K);
+        let last = m.item.row(0).last().map_or(0, |&i| i);
+        vec![user as f32, history.len() as f32, last as f32]
+    }
+}
+
+/// The truth, recording the length of each history it is shown.
+struct Recording(TrueScorer, std::sync::Mutex<Vec<usize>>);
+
+impl SlateScorer for Recording {
+    fn score(&self, request: &Request<'_>, items: &[usize]) -> Vec<[f64; K]> {
+        self.1.lock().unwrap().push(request.history.len());
+        self.0.score(request, items)
+    }
+}
+
+#[test]
+fn every_slate_joins_the_history_that_the_state_and_the_scorer_read() -> crate::Result<()> {
+    let base = sim();
+    let n = base.world.users().len();
+    let logged = |u: usize| {
+        let mut h = UserHistory::new(40);
+        h.push(1000 + u, &[1.0, 0.0, 0.5], 0);
+        h
+    };
+    let bad = base.clone().with_histories(vec![logged(0)]).unwrap_err().to_string();
+    assert!(bad.contains("histories"), "{bad}");
+    let recording = Arc::new(Recording(TrueScorer::new(base.world.clone()), Default::default()));
+    let mut env = base
+        .with_histories((0..n).map(logged).collect())?
+        .with_encoder(Arc::new(Counting))
+        .with_scorer(recording.clone());
+    assert_eq!(env.layout(), StateLayout { dim: 9, user: Some(4..7), context: Some(0..4) });
+    assert_eq!(env.state_dim(), 9);
+    let rng = &mut seeded(2);
+    let s0 = env.reset(rng);
+    let user = env.user();
+    assert_eq!(&s0[4..7], &[user as f32, 1.0, (1000 + user) as f32], "the logged history");
+    let slate_size = env.world().config().log.slate_size;
+    let mut held = 1;
+    for t in 0..12 {
+        let before = env.episode().clone();
+        let step = env.step(&[0.3, 0.3, 0.4], rng);
+        held = (held + slate_size).min(40);
+        assert_eq!(env.history().len(), held);
+        assert_eq!(step.next_state[5], held as f32, "step {t}");
+        // The last interaction is an item of the slate just shown (vocabulary = index + 1).
+        let last = step.next_state[6] as usize - 1;
+        assert!(before.candidates().contains(&last));
+        let c = env.world().config();
+        let want_step = env.episode().step_in_session() as f32 / c.log.max_steps as f32;
+        let want_day = env.episode().day() as f32 / c.episode_days as f32;
+        assert_eq!(&step.next_state[7..], &[want_step, want_day]);
+        if step.done {
+            break;
+        }
+    }
+    let seen = recording.1.lock().unwrap().clone();
+    assert_eq!(seen[..3], [1, 1 + slate_size, 1 + 2 * slate_size], "the scorer sees them too");
+    // A new episode starts again from the logged history.
+    let s = env.reset(rng);
+    assert_eq!(s[5], 1.0);
+    Ok(())
 }
 
 #[test]
@@ -110,8 +184,8 @@ fn rewards_are_scaled_not_centred_and_equal_weights_meet_equal_draws() {
 struct Negated(TrueScorer);
 
 impl SlateScorer for Negated {
-    fn score(&self, user: usize, context: Context, items: &[usize]) -> Vec<[f64; K]> {
-        self.0.score(user, context, items).into_iter().map(|z| z.map(|v| -v)).collect()
+    fn score(&self, request: &Request<'_>, items: &[usize]) -> Vec<[f64; K]> {
+        self.0.score(request, items).into_iter().map(|z| z.map(|v| -v)).collect()
     }
 }
 
