@@ -16,6 +16,10 @@ pub struct DcrlConfig {
     pub critic_optimizer: AdamConfig,
     /// Discount γ of the long-term objective; 0 is the short-term-only ablation (default 0.9).
     pub gamma: f64,
+    /// Steps n of the critic's targets: each sums up to n discounted rewards of an episode
+    /// before it bootstraps, `y = Σ_{i<m} γ^i r_{t+i} + γ^m (1 − done) Q'(s_{t+m}, …)` with
+    /// `m = min(n, steps left)`; 1 is the one-step target (default 3).
+    pub n_step: usize,
     /// Soft target update rate τ (default 0.01).
     pub tau: f64,
     /// Business preference λ the agent acts with (and, per-λ, is trained for); normalised to
@@ -71,6 +75,7 @@ impl Default for DcrlConfig {
             actor_optimizer: AdamConfig::default(),
             critic_optimizer: AdamConfig::default(),
             gamma: 0.9,
+            n_step: 3,
             tau: 0.01,
             lambda: Vec::new(),
             conditioned: true,
@@ -120,6 +125,7 @@ impl DcrlConfig {
             ("batch_size", self.batch_size),
             ("replay_capacity", self.replay_capacity),
             ("policy_delay", self.policy_delay),
+            ("n_step", self.n_step),
         ] {
             if v == 0 {
                 return bad(key, "must be at least 1, got 0".into());
@@ -173,7 +179,7 @@ mod tests {
     fn new_keys_have_their_defaults_and_are_validated_by_name() {
         let d = DcrlConfig::default();
         assert!(d.conditioned && d.nest && d.lambda_grid.is_empty());
-        assert_eq!(d.nest_l2, 1e-3);
+        assert_eq!((d.nest_l2, d.n_step), (1e-3, 3));
         assert!(d.validate(2).is_ok());
         assert_eq!(d.lambda_grid(2).unwrap(), vec![vec![0.5, 0.5]]);
         let c = DcrlConfig { lambda: vec![1.0, 3.0], ..d.clone() };
@@ -190,6 +196,7 @@ mod tests {
             (DcrlConfig { lambda_grid: vec![vec![-1.0, 2.0]], ..d.clone() }, "`lambda_grid[0]`"),
             (DcrlConfig { nest_l2: -1.0, ..d.clone() }, "`nest_l2`"),
             (DcrlConfig { nest_l2: f64::NAN, ..d.clone() }, "`nest_l2`"),
+            (DcrlConfig { n_step: 0, ..d.clone() }, "`n_step`"),
         ] {
             let err = c.validate(2).unwrap_err().to_string();
             assert!(err.contains(key), "{err}");
@@ -198,5 +205,8 @@ mod tests {
             toml::from_str("conditioned = false\nnest = false\nlambda_grid = [[1.0, 0.0]]")
                 .unwrap();
         assert!(!parsed.conditioned && !parsed.nest && parsed.lambda_grid.len() == 1);
+        let parsed: DcrlConfig = toml::from_str("n_step = 1").unwrap();
+        assert_eq!(parsed.n_step, 1);
+        assert!(toml::from_str::<DcrlConfig>("n_steps = 1").is_err(), "unknown keys are refused");
     }
 }
