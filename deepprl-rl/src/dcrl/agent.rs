@@ -206,7 +206,7 @@ impl Dcrl {
     /// `γ^m (1 − done)` per row, the weight of the bootstrapped value in the target of a
     /// transition over `m` steps; with one step exactly the one-step `γ (1 − done)`.
     fn bootstrap(&self, batch: &Transitions) -> Array1<f32> {
-        let gamma = self.config.gamma;
+        let gamma = self.config.gamma();
         ndarray::Zip::from(&batch.done)
             .and(&batch.steps)
             .map_collect(|&d, &m| (1.0 - d) * gamma.powi(m as i32) as f32)
@@ -266,7 +266,7 @@ impl WeightPolicy for Dcrl {
 
     /// Transitions over up to `n_step` steps, discounted by `gamma`.
     fn n_step(&self) -> NStep {
-        NStep { n: self.config.n_step, gamma: self.config.gamma }
+        NStep { n: self.config.n_step, gamma: self.config.gamma() }
     }
 
     fn act(&mut self, states: &Array2<f32>, explore: bool) -> deepprl_models::Result<Array2<f32>> {

@@ -28,7 +28,7 @@ fn rollout() -> RolloutConfig {
 fn config(nest: bool) -> DcrlConfig {
     DcrlConfig {
         d_hidden: vec![32, 32],
-        gamma: 0.0,
+        gamma: Some(0.0),
         noise_decay_steps: 3000,
         lambda_grid: vec![vec![0.8, 0.2], vec![0.2, 0.8]],
         nest,
@@ -206,7 +206,7 @@ fn conditioned_checkpoints_round_trip_and_other_variants_are_refused() {
 #[test]
 fn twin_targets_take_per_row_the_critic_with_the_smaller_scalarised_value() {
     // With n-step transitions: row b spans 1 + b % 3 steps, so its bootstrap is 0.5^m.
-    let cfg = DcrlConfig { twin_critics: true, gamma: 0.5, ..DcrlConfig::default() };
+    let cfg = DcrlConfig { twin_critics: true, gamma: Some(0.5), ..DcrlConfig::default() };
     let mut a = agent(&cfg, 4);
     let n = 32;
     let rng = &mut deepprl_core::rng::seeded(5);

@@ -29,5 +29,5 @@ mod tests;
 
 pub use actor::Actor;
 pub use agent::Dcrl;
-pub use config::DcrlConfig;
+pub use config::{DEFAULT_GAMMA, DcrlConfig};
 pub use layout::StateLayout;

@@ -10,7 +10,7 @@ use ndarray::{Array1, Array2, Axis, array};
 fn agent(conditioned: bool, gamma: f64, n_step: usize) -> Dcrl {
     let cfg = DcrlConfig {
         d_hidden: vec![8],
-        gamma,
+        gamma: Some(gamma),
         n_step,
         conditioned,
         lambda: vec![0.25, 0.75],
