@@ -14,6 +14,7 @@
 //!
 //! - [`config`]: experiment files (TOML) and their defaults.
 //! - [`method`]: the typed `predictor+policy` names and the ablation grid.
+//! - [`discount`]: the discount learning policies train with (the world's `gamma_eval`).
 //! - [`presets`]: the shipped comparison, its quick preset, the ablation grid, single runs.
 //! - [`data`]: datasets loaded once per experiment, with their SHA-256.
 //! - [`bridge`]: datasets as model batches (the one place that knows both sides).
@@ -30,6 +31,7 @@
 pub mod bridge;
 pub mod config;
 pub mod data;
+pub mod discount;
 mod error;
 pub mod factory;
 pub mod manifest;

@@ -232,7 +232,7 @@ impl PolicyKind {
             Self::Dcrl => {}
             Self::DcrlNoContext => c.context = false,
             Self::DcrlNoUser => c.personalised = false,
-            Self::DcrlMyopic => c.gamma = 0.0,
+            Self::DcrlMyopic => c.gamma = Some(0.0),
             Self::DcrlTd3 => {
                 c.twin_critics = true;
                 c.policy_delay = 2;
@@ -395,7 +395,7 @@ mod tests {
             other => panic!("moh-nohyper builds {other:?}"),
         }
         match PolicyKind::DcrlMyopic.build(&DcrlConfig::default()) {
-            PolicyBuild::Dcrl(c) => assert_eq!(c.gamma, 0.0),
+            PolicyBuild::Dcrl(c) => assert_eq!(c.gamma, Some(0.0)),
             other => panic!("dcrl-myopic builds {other:?}"),
         }
     }

@@ -33,5 +33,5 @@ pub mod train;
 
 pub use batch::{Batch, BatchSource, CatField, FieldRole, History, ObjectiveKind, Schema};
 pub use error::{Error, Result};
-pub use policy::{Transitions, WeightPolicy};
+pub use policy::{NStep, Transitions, WeightPolicy};
 pub use predictor::Predictor;

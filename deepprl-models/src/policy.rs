@@ -5,23 +5,58 @@
 //! actor–critic) and by plugin baselines (MORL); it lives here, beside [`crate::Predictor`], so
 //! the plugin host can wrap plugins without depending on `deepprl-rl`.
 //! States are flat `f32` vectors, whatever the environment observes (docs/DESIGN.md §3.4).
+//!
+//! A policy that learns from n-step returns says so with [`WeightPolicy::n_step`]; the trainer
+//! then gives it transitions spanning up to n steps ([`Transitions::steps`]). Every other policy,
+//! plugins included (their C ABI carries one-step transitions), keeps the default and gets
+//! one-step transitions.
 
 use ndarray::{Array1, Array2};
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// A batch of transitions `(s, w, r, s', done)` with vector rewards.
+/// A batch of transitions `(s_t, w_t, R_t, s_{t+m}, done)` with vector rewards, each spanning
+/// `m = steps` environment steps of one episode (1 unless the policy asked for n-step returns,
+/// [`WeightPolicy::n_step`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transitions {
-    /// States, `[batch, state_dim]`.
+    /// States `s_t`, `[batch, state_dim]`.
     pub states: Array2<f32>,
-    /// The weights that were applied, `[batch, K]`.
+    /// The weights that were applied in `s_t`, `[batch, K]`.
     pub weights: Array2<f32>,
-    /// Realised objective outcomes, `[batch, K]`.
+    /// Realised objective outcomes, discounted and summed over the transition's steps:
+    /// `R_t = Σ_{i<m} γ^i r_{t+i}` with the policy's [`NStep::gamma`] (`r_t` for one step),
+    /// `[batch, K]`.
     pub rewards: Array2<f32>,
-    /// Next states, `[batch, state_dim]`.
+    /// States `s_{t+m}` after the transition's last step, `[batch, state_dim]`.
     pub next_states: Array2<f32>,
-    /// 1 where the episode ended after the transition, `[batch]`.
+    /// 1 where the transition's last step reached a terminal state, `[batch]`; 0 where the
+    /// episode goes on or was cut by a time limit (which bootstraps, docs/DESIGN.md §3.4).
     pub done: Array1<f32>,
+    /// The number of environment steps `m` each transition spans, at least 1, `[batch]`.
+    pub steps: Array1<u32>,
+}
+
+/// The returns a policy learns from: transitions spanning up to `n` steps, their rewards
+/// discounted by `gamma` per step ([`Transitions::rewards`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NStep {
+    /// Steps per transition at most, at least 1.
+    pub n: usize,
+    /// Discount per step of the summed rewards (irrelevant when `n` is 1).
+    pub gamma: f64,
+}
+
+impl NStep {
+    /// One-step transitions, what [`WeightPolicy::n_step`] declares by default.
+    pub const ONE: Self = Self { n: 1, gamma: 1.0 };
+
+    /// Whether transitions built for `self` and for `other` are the same: the same `n`, and the
+    /// same `gamma` unless `n` is 1 (one reward is not discounted).
+    pub fn same_transitions(&self, other: &Self) -> bool {
+        self.n == other.n && (self.n == 1 || self.gamma == other.gamma)
+    }
 }
 
 /// Chooses objective weights per state and learns from vector rewards.
@@ -41,6 +76,13 @@ pub trait WeightPolicy: Send {
     /// # Errors
     /// If the states have the wrong width.
     fn act(&mut self, states: &Array2<f32>, explore: bool) -> crate::Result<Array2<f32>>;
+
+    /// The transitions it learns from (default [`NStep::ONE`], one-step transitions): the
+    /// trainer sums up to `n` rewards of an episode with discount `gamma` into each transition
+    /// it gives [`WeightPolicy::update`].
+    fn n_step(&self) -> NStep {
+        NStep::ONE
+    }
 
     /// One learning update on `batch`; returns a loss for progress reports (policies that do
     /// not learn return 0).

@@ -68,7 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ..DcrlConfig::default()
             })?;
             table.extend(sets.clone());
-            let cfg = DcrlConfig { gamma, ..table.try_into()? };
+            let cfg = DcrlConfig { gamma: Some(gamma), ..table.try_into()? };
             let mut agent = Dcrl::new(&cfg, env.layout(), env.n_objectives(), seed)?;
             train(&mut env, &mut agent, &rollout, seed)?;
             let e = eval(&mut env, &mut agent, EVAL_EPISODES)?;

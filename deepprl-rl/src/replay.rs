@@ -1,5 +1,8 @@
 //! A fixed-capacity replay buffer of transitions with seeded uniform sampling.
 //!
+//! A transition may span several environment steps (n-step returns): the trainer builds it
+//! before it is stored ([`crate::rollout`]), so the buffer neither knows nor cares.
+//!
 //! When full, the oldest transition is overwritten (ring buffer). Sampling draws indices with
 //! replacement from the buffer's own RNG, so a run's samples depend only on its seed.
 //! [`ReplayBuffer::save`] writes the contents and the RNG position, so a resumed run samples
@@ -13,19 +16,22 @@ use ndarray::{Array1, Array2, ArrayD, IxDyn};
 use ndarray_rand::rand::Rng;
 use std::path::Path;
 
-/// One transition.
+/// One transition `(s_t, w_t, R_t, s_{t+m}, done)` over `m = steps` steps of an episode.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transition {
-    /// State.
+    /// State `s_t`.
     pub state: Vec<f32>,
-    /// Weights applied.
+    /// Weights applied in `s_t`.
     pub weights: Vec<f32>,
-    /// Vector reward.
+    /// Vector reward, discounted and summed over the steps (see
+    /// [`deepprl_models::Transitions::rewards`]).
     pub reward: Vec<f32>,
-    /// Next state.
+    /// State `s_{t+m}` after the last step.
     pub next_state: Vec<f32>,
-    /// Whether the episode ended.
+    /// Whether the last step reached a terminal state (not a time limit, which bootstraps).
     pub done: bool,
+    /// Environment steps spanned, at least 1.
+    pub steps: u32,
 }
 
 /// The ring buffer.
@@ -88,11 +94,14 @@ impl ReplayBuffer {
         }
         let done: Vec<f32> = self.items.iter().map(|t| f32::from(u8::from(t.done))).collect();
         file.push("done", Array1::from(done).into_dyn());
+        let steps: Vec<f32> = self.items.iter().map(|t| t.steps as f32).collect();
+        file.push("steps", Array1::from(steps).into_dyn());
         io::write_atomic(path, &io::encode(&file))?;
         Ok(())
     }
 
-    /// Reads a buffer written by [`ReplayBuffer::save`].
+    /// Reads a buffer written by [`ReplayBuffer::save`]; a file without `steps` is from before
+    /// n-step transitions and holds one-step ones.
     ///
     /// # Errors
     /// If the file is missing, not a tensor file, or does not hold a replay buffer.
@@ -116,6 +125,17 @@ impl ReplayBuffer {
         if capacity == 0 || n > capacity || next >= capacity || (n < capacity && next != n) {
             return Err(bad(format!("{n} transitions, capacity {capacity}, next {next}")));
         }
+        let steps: Vec<u32> = match file.tensors.iter().find(|(n, _)| n == "steps") {
+            None => vec![1; n],
+            Some((_, t)) if t.len() == n => t
+                .iter()
+                .map(|&v| (v >= 1.0 && v.fract() == 0.0).then_some(v as u32))
+                .collect::<Option<_>>()
+                .ok_or_else(|| bad("`steps` holds a value that is not a count >= 1".into()))?,
+            Some((_, t)) => {
+                return Err(bad(format!("`steps` has {} entries for {n} transitions", t.len())));
+            }
+        };
         let mut rows: Vec<Vec<Vec<f32>>> = Vec::with_capacity(FIELDS.len());
         for name in FIELDS {
             let t = get(name)?;
@@ -127,13 +147,14 @@ impl ReplayBuffer {
         let [states, weights, rewards, next_states]: [Vec<Vec<f32>>; 4] =
             rows.try_into().expect("four fields");
         let items = (((states.into_iter().zip(weights)).zip(rewards)).zip(next_states))
-            .zip(done.iter())
-            .map(|((((state, weights), reward), next_state), &d)| Transition {
+            .zip(done.iter().zip(steps))
+            .map(|((((state, weights), reward), next_state), (&d, steps))| Transition {
                 state,
                 weights,
                 reward,
                 next_state,
                 done: d != 0.0,
+                steps,
             })
             .collect();
         let mut rng = seeded(seed);
@@ -178,6 +199,7 @@ impl ReplayBuffer {
             rewards: rows(&|t| &t.reward),
             next_states: rows(&|t| &t.next_state),
             done: Array1::from_shape_fn(n, |b| f32::from(u8::from(self.items[idx[b]].done))),
+            steps: Array1::from_shape_fn(n, |b| self.items[idx[b]].steps),
         }
     }
 }
@@ -193,6 +215,7 @@ mod tests {
             reward: vec![v],
             next_state: vec![v + 1.0],
             done: v > 5.0,
+            steps: 1 + v as u32 % 3,
         }
     }
 
@@ -250,6 +273,20 @@ mod tests {
             b.push(t(10.0));
             assert_eq!(a.sample(5), b.sample(5), "after {n} pushes");
         }
+        // A file from before n-step transitions has no `steps`: it holds one-step ones.
+        let mut a = ReplayBuffer::new(4, 9);
+        (0..3).for_each(|v| a.push(t(v as f32)));
+        a.save(&path)?;
+        let mut file: TensorFile<f32> = io::read_tensors(&path)?;
+        file.tensors.retain(|(n, _)| n != "steps");
+        io::write_atomic(&path, &io::encode(&file))?;
+        let old = ReplayBuffer::load(&path)?;
+        assert!(old.transitions().iter().all(|t| t.steps == 1));
+        assert_eq!(old.transitions()[2].state, a.transitions()[2].state);
+        file.push("steps", Array1::from(vec![1.0, 0.0, 2.0]).into_dyn());
+        io::write_atomic(&path, &io::encode(&file))?;
+        let err = ReplayBuffer::load(&path).expect_err("0 steps").to_string();
+        assert!(err.contains("`steps`"), "{err}");
         std::fs::write(&path, b"not a buffer")
             .map_err(|source| crate::Error::Io { path: path.clone(), source })?;
         let err = ReplayBuffer::load(&path).expect_err("garbage");

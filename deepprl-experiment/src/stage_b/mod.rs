@@ -22,6 +22,7 @@ pub mod simulator;
 pub use context::RunContext;
 
 use crate::Result;
+use crate::discount;
 use crate::method::Method;
 use crate::predictors;
 use crate::scoring::{
@@ -41,6 +42,19 @@ use std::sync::Arc;
 /// # Errors
 /// If the predictor cannot be loaded, a policy cannot be made, or training fails.
 pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
+    // In the simulator the learning policy's unset discount is the world's `gamma_eval`.
+    let gamma_eval = ctx.data.world.as_ref().map(|w| w.config().gamma_eval);
+    let config = discount::for_training(ctx.config, ctx.method.policy, gamma_eval)?;
+    let ctx = &RunContext {
+        config: &config,
+        data: ctx.data,
+        method: ctx.method,
+        seed: ctx.seed,
+        predictor_dir: ctx.predictor_dir.clone(),
+        run_dir: ctx.run_dir.clone(),
+        summary: ctx.summary,
+        progress: ctx.progress,
+    };
     let predictor = predictors::load_predictor(
         ctx.method.predictor,
         ctx.config,

@@ -68,7 +68,19 @@ impl WeightPolicy for PluginWeightPolicy {
         Ok(w)
     }
 
+    /// One update through the C ABI, which carries one-step transitions only: a batch with a
+    /// transition over more steps is an [`Error::Mismatch`] (the trainer gives this policy
+    /// one-step transitions, the default of [`WeightPolicy::n_step`]).
     fn update(&mut self, batch: &Transitions) -> deepprl_models::Result<f64> {
+        if let Some(&m) = batch.steps.iter().find(|&&m| m != 1) {
+            let plugin = self.handle.plugin().info().name.clone();
+            return Err(self.models(Error::Mismatch {
+                plugin,
+                reason: format!(
+                    "the plugin ABI carries one-step transitions, got one over {m} steps"
+                ),
+            }));
+        }
         self.handle.update(batch).map_err(|e| self.models(e))
     }
 

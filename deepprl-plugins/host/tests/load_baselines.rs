@@ -10,7 +10,7 @@ use deepprl_core::rng::seeded;
 use deepprl_data::Slice;
 use deepprl_data::world::{World, WorldConfig};
 use deepprl_models::testing::{random_batch, tiny_schema};
-use deepprl_models::{Batch, Predictor, Schema};
+use deepprl_models::{Batch, Predictor, Schema, WeightPolicy};
 use deepprl_plugin_support::tasks::{ConcaveBandit, train_on_bandit};
 use deepprl_plugins::{
     CreateOptions, PluginKind, PluginPredictor, PluginRegistry, PluginWeightPolicy, discover,
@@ -115,6 +115,14 @@ fn morl_plugin_finds_the_best_shared_weights() -> Result<()> {
     let best = bandit.best_weights();
     let gap = w.iter().zip(&best).map(|(&w, b)| (f64::from(w) - b).abs()).fold(0.0, f64::max);
     assert!(gap < 0.05, "learned {w}, best {best:?}");
+    // A plugin policy learns from one-step transitions: it asks for no more, and a batch over
+    // several steps is refused before it reaches the ABI.
+    assert_eq!(policy.n_step(), deepprl_models::NStep::ONE);
+    let rows = w.clone().insert_axis(ndarray::Axis(0));
+    let mut batch = bandit.transitions(&rows, &mut seeded(0));
+    batch.steps[0] = 3;
+    let err = policy.update(&batch).expect_err("a 3-step transition").to_string();
+    assert!(err.contains("one-step transitions"), "{err}");
     Ok(())
 }
 

@@ -236,6 +236,8 @@ impl<C: PolicyConfig> PolicyPlugin for PolicyAdapter<C> {
             rewards: view(b.rewards)?.to_owned(),
             next_states: view(b.next_states)?.to_owned(),
             done: Array1::from(b.done.to_vec()),
+            // The C ABI carries one-step transitions only (the host refuses others).
+            steps: Array1::ones(b.done.len()),
         };
         let p = &mut self.policy;
         self.pool.install(|| p.update(&batch)).map_err(to_plugin_error)

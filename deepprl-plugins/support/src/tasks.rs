@@ -69,6 +69,7 @@ impl ConcaveBandit {
             weights: weights.clone(),
             rewards,
             done: Array1::ones(n),
+            steps: Array1::ones(n),
         }
     }
 }

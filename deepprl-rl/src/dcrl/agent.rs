@@ -6,6 +6,9 @@
 //! agent acts with its current λ ([`Dcrl::set_lambda`]). With twin critics the target of each row
 //! is the target critic whose `λ·Q'` is smaller. Per-λ (`conditioned = false`) the critic is
 //! scalar on `λ·r` with the smaller of the twin targets, as in `nets.rs`.
+//!
+//! The targets are n-step (`n_step`): the agent asks the trainer for transitions over up to n
+//! steps ([`WeightPolicy::n_step`]) and bootstraps each with `γ^m (1 − done)`, m its steps.
 
 use super::actor::Actor;
 use super::config::DcrlConfig;
@@ -17,7 +20,7 @@ use deepprl_core::layers::Mlp;
 use deepprl_core::ops::softmax;
 use deepprl_core::optim::{Adam, clip_grad_norm};
 use deepprl_core::rng::{DeepRng, seeded};
-use deepprl_models::{Transitions, WeightPolicy};
+use deepprl_models::{NStep, Transitions, WeightPolicy};
 use ndarray::{Array1, Array2, Axis};
 use ndarray_rand::rand_distr::{Distribution, Normal};
 use std::collections::HashMap;
@@ -183,6 +186,7 @@ impl Dcrl {
             ("rewards", batch.rewards.dim(), (n, self.k)),
             ("next_states", (batch.next_states.nrows(), 0), (n, 0)),
             ("done", (batch.done.len(), 0), (n, 0)),
+            ("steps", (batch.steps.len(), 0), (n, 0)),
         ];
         for (what, got, want) in shapes {
             if got != want {
@@ -193,17 +197,31 @@ impl Dcrl {
                 )));
             }
         }
+        if batch.steps.iter().any(|&m| m == 0) {
+            return Err(crate::Error::Shape("transitions: a transition spans 0 steps".into()));
+        }
         Ok(())
     }
 
-    /// The critics' regression targets `[batch, K]` (conditioned) or `[batch, 1]` (per-λ).
+    /// `γ^m (1 − done)` per row, the weight of the bootstrapped value in the target of a
+    /// transition over `m` steps; with one step exactly the one-step `γ (1 − done)`.
+    fn bootstrap(&self, batch: &Transitions) -> Array1<f32> {
+        let gamma = self.config.gamma();
+        ndarray::Zip::from(&batch.done)
+            .and(&batch.steps)
+            .map_collect(|&d, &m| (1.0 - d) * gamma.powi(m as i32) as f32)
+    }
+
+    /// The critics' regression targets `[batch, K]` (conditioned) or `[batch, 1]` (per-λ):
+    /// `y = R + γ^m (1 − done) Q'(s', μ'(s', λ), λ)` with `R` the transition's discounted reward
+    /// sum over its `m` steps and `s'` the state after them ([`Transitions`]).
     pub(super) fn targets(&mut self, batch: &Transitions, lambda: &Array2<f32>) -> Array2<f32> {
         let s_next = self.view(&batch.next_states);
         let mut next_logits = self.actor_target.logits(s_next.view(), lambda.view());
         let (tn, tc) = (self.config.target_noise, self.config.target_noise_clip);
         self.noisy_logits(&mut next_logits, tn, Some(tc));
         let w_next = softmax::forward(next_logits.view(), None);
-        let gamma = self.config.gamma as f32;
+        let bootstrap = self.bootstrap(batch);
         if self.config.conditioned {
             let mut qs = self
                 .critic_targets
@@ -220,8 +238,7 @@ impl Dcrl {
                     }
                 }
             }
-            let not_done = ((1.0 - &batch.done) * gamma).insert_axis(Axis(1));
-            &batch.rewards + &(best * &not_done)
+            &batch.rewards + &(best * &bootstrap.insert_axis(Axis(1)))
         } else {
             let q_next = self
                 .critic_targets
@@ -230,7 +247,7 @@ impl Dcrl {
                 .reduce(|a, b| ndarray::Zip::from(&a).and(&b).map_collect(|&x, &y| x.min(y)))
                 .expect("at least one critic");
             let l = Array1::from(self.lambda.clone());
-            let y = batch.rewards.dot(&l) + &(q_next * (1.0 - &batch.done) * gamma);
+            let y = batch.rewards.dot(&l) + &(q_next * bootstrap);
             y.insert_axis(Axis(1))
         }
     }
@@ -245,6 +262,11 @@ impl WeightPolicy for Dcrl {
     }
     fn state_dim(&self) -> usize {
         self.layout.dim
+    }
+
+    /// Transitions over up to `n_step` steps, discounted by `gamma`.
+    fn n_step(&self) -> NStep {
+        NStep { n: self.config.n_step, gamma: self.config.gamma() }
     }
 
     fn act(&mut self, states: &Array2<f32>, explore: bool) -> deepprl_models::Result<Array2<f32>> {

@@ -28,7 +28,7 @@ fn rollout() -> RolloutConfig {
 fn config(nest: bool) -> DcrlConfig {
     DcrlConfig {
         d_hidden: vec![32, 32],
-        gamma: 0.0,
+        gamma: Some(0.0),
         noise_decay_steps: 3000,
         lambda_grid: vec![vec![0.8, 0.2], vec![0.2, 0.8]],
         nest,
@@ -144,6 +144,7 @@ fn malformed_transitions_are_errors_not_panics() {
         rewards: Array2::zeros((3, 2)),
         next_states: Array2::zeros((3, 2)),
         done: ndarray::Array1::ones(3),
+        steps: ndarray::Array1::ones(3),
     };
     assert!(a.update(&ok).is_ok());
     let bad = [
@@ -151,6 +152,8 @@ fn malformed_transitions_are_errors_not_panics() {
         Transitions { weights: Array2::zeros((2, 2)), ..ok.clone() },
         Transitions { done: ndarray::Array1::ones(4), ..ok.clone() },
         Transitions { next_states: Array2::zeros((2, 2)), ..ok.clone() },
+        Transitions { steps: ndarray::Array1::ones(2), ..ok.clone() },
+        Transitions { steps: ndarray::array![1, 0, 2], ..ok.clone() },
     ];
     for b in bad {
         let err = a.update(&b).unwrap_err().to_string();
@@ -202,7 +205,8 @@ fn conditioned_checkpoints_round_trip_and_other_variants_are_refused() {
 
 #[test]
 fn twin_targets_take_per_row_the_critic_with_the_smaller_scalarised_value() {
-    let cfg = DcrlConfig { twin_critics: true, gamma: 0.5, ..DcrlConfig::default() };
+    // With n-step transitions: row b spans 1 + b % 3 steps, so its bootstrap is 0.5^m.
+    let cfg = DcrlConfig { twin_critics: true, gamma: Some(0.5), ..DcrlConfig::default() };
     let mut a = agent(&cfg, 4);
     let n = 32;
     let rng = &mut deepprl_core::rng::seeded(5);
@@ -211,12 +215,15 @@ fn twin_targets_take_per_row_the_critic_with_the_smaller_scalarised_value() {
     let lambda = preference::sample(&mut deepprl_core::rng::seeded(6), &[vec![0.5, 0.5]], n);
     let mut done = ndarray::Array1::zeros(n);
     done[0] = 1.0;
+    done[4] = 1.0;
+    let steps = ndarray::Array1::from_shape_fn(n, |b| 1 + b as u32 % 3);
     let batch = Transitions {
         states: Array2::zeros((n, 2)),
         weights: Array2::from_elem((n, 2), 0.5),
         rewards: f32s(deepprl_core::testing::random((n, 2), rng)),
         next_states: next_states.clone(),
         done: done.clone(),
+        steps: steps.clone(),
     };
     let y = a.targets(&batch, &lambda);
     let w_next = a.actor_target.weights(next_states.view(), lambda.view());
@@ -230,7 +237,8 @@ fn twin_targets_take_per_row_the_critic_with_the_smaller_scalarised_value() {
     for b in 0..n {
         let pick = usize::from(v[1][b] < v[0][b]);
         picked[pick] += 1;
-        let want = &batch.rewards.row(b) + &(&q[pick].row(b) * (0.5 * (1.0 - done[b])));
+        let bootstrap = 0.5f32.powi(steps[b] as i32) * (1.0 - done[b]);
+        let want = &batch.rewards.row(b) + &(&q[pick].row(b) * bootstrap);
         for (got, want) in y.row(b).iter().zip(&want) {
             assert!((got - want).abs() < 1e-6, "row {b}: {:?} vs {want:?}", y.row(b));
         }
@@ -239,4 +247,5 @@ fn twin_targets_take_per_row_the_critic_with_the_smaller_scalarised_value() {
         picked[0] > 0 && picked[1] > 0,
         "both critics must be the smaller somewhere: {picked:?}"
     );
+    assert_eq!(y.row(4), batch.rewards.row(4), "a terminal row does not bootstrap");
 }

@@ -4,6 +4,9 @@ use super::preference;
 use deepprl_core::optim::AdamConfig;
 use serde::{Deserialize, Serialize};
 
+/// The discount γ of an agent whose `gamma` is unset.
+pub const DEFAULT_GAMMA: f64 = 0.9;
+
 /// Every key of DCRL with its default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -14,8 +17,14 @@ pub struct DcrlConfig {
     pub actor_optimizer: AdamConfig,
     /// Critic optimiser (default Adam, lr 1e-3).
     pub critic_optimizer: AdamConfig,
-    /// Discount γ of the long-term objective; 0 is the short-term-only ablation (default 0.9).
-    pub gamma: f64,
+    /// Discount γ of the long-term objective; 0 is the short-term-only ablation. Unset, it is
+    /// [`DEFAULT_GAMMA`] (0.9), and the experiment runner sets the world's `gamma_eval` for
+    /// simulator runs ([`DcrlConfig::gamma`]; default unset).
+    pub gamma: Option<f64>,
+    /// Steps n of the critic's targets: each sums up to n discounted rewards of an episode
+    /// before it bootstraps, `y = Σ_{i<m} γ^i r_{t+i} + γ^m (1 − done) Q'(s_{t+m}, …)` with
+    /// `m = min(n, steps left)`; 1 is the one-step target (default 3).
+    pub n_step: usize,
     /// Soft target update rate τ (default 0.01).
     pub tau: f64,
     /// Business preference λ the agent acts with (and, per-λ, is trained for); normalised to
@@ -70,7 +79,8 @@ impl Default for DcrlConfig {
             d_hidden: vec![64, 64],
             actor_optimizer: AdamConfig::default(),
             critic_optimizer: AdamConfig::default(),
-            gamma: 0.9,
+            gamma: None,
+            n_step: 3,
             tau: 0.01,
             lambda: Vec::new(),
             conditioned: true,
@@ -95,14 +105,21 @@ impl Default for DcrlConfig {
 }
 
 impl DcrlConfig {
+    /// The discount γ: `gamma` when set, else [`DEFAULT_GAMMA`].
+    pub fn gamma(&self) -> f64 {
+        self.gamma.unwrap_or(DEFAULT_GAMMA)
+    }
+
     /// Checks value ranges for `k` objectives.
     ///
     /// # Errors
     /// [`crate::Error::Config`] naming the key.
     pub fn validate(&self, k: usize) -> crate::Result<()> {
         let bad = |key: &str, reason: String| Err(crate::Error::config(key, reason));
-        if !(0.0..1.0).contains(&self.gamma) {
-            return bad("gamma", format!("must be in [0, 1), got {}", self.gamma));
+        if let Some(g) = self.gamma
+            && !(0.0..1.0).contains(&g)
+        {
+            return bad("gamma", format!("must be in [0, 1), got {g}"));
         }
         if !(self.tau > 0.0 && self.tau <= 1.0) {
             return bad("tau", format!("must be in (0, 1], got {}", self.tau));
@@ -120,6 +137,7 @@ impl DcrlConfig {
             ("batch_size", self.batch_size),
             ("replay_capacity", self.replay_capacity),
             ("policy_delay", self.policy_delay),
+            ("n_step", self.n_step),
         ] {
             if v == 0 {
                 return bad(key, "must be at least 1, got 0".into());
@@ -173,7 +191,8 @@ mod tests {
     fn new_keys_have_their_defaults_and_are_validated_by_name() {
         let d = DcrlConfig::default();
         assert!(d.conditioned && d.nest && d.lambda_grid.is_empty());
-        assert_eq!(d.nest_l2, 1e-3);
+        assert_eq!((d.nest_l2, d.n_step, d.gamma, d.gamma()), (1e-3, 3, None, 0.9));
+        assert_eq!(DcrlConfig { gamma: Some(0.0), ..d.clone() }.gamma(), 0.0);
         assert!(d.validate(2).is_ok());
         assert_eq!(d.lambda_grid(2).unwrap(), vec![vec![0.5, 0.5]]);
         let c = DcrlConfig { lambda: vec![1.0, 3.0], ..d.clone() };
@@ -190,6 +209,8 @@ mod tests {
             (DcrlConfig { lambda_grid: vec![vec![-1.0, 2.0]], ..d.clone() }, "`lambda_grid[0]`"),
             (DcrlConfig { nest_l2: -1.0, ..d.clone() }, "`nest_l2`"),
             (DcrlConfig { nest_l2: f64::NAN, ..d.clone() }, "`nest_l2`"),
+            (DcrlConfig { n_step: 0, ..d.clone() }, "`n_step`"),
+            (DcrlConfig { gamma: Some(1.0), ..d.clone() }, "`gamma`"),
         ] {
             let err = c.validate(2).unwrap_err().to_string();
             assert!(err.contains(key), "{err}");
@@ -198,5 +219,8 @@ mod tests {
             toml::from_str("conditioned = false\nnest = false\nlambda_grid = [[1.0, 0.0]]")
                 .unwrap();
         assert!(!parsed.conditioned && !parsed.nest && parsed.lambda_grid.len() == 1);
+        let parsed: DcrlConfig = toml::from_str("n_step = 1\ngamma = 0.5").unwrap();
+        assert_eq!((parsed.n_step, parsed.gamma), (1, Some(0.5)));
+        assert!(toml::from_str::<DcrlConfig>("n_steps = 1").is_err(), "unknown keys are refused");
     }
 }

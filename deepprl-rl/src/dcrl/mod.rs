@@ -1,7 +1,7 @@
 //! Deep Contextual RL (docs/DESIGN.md §3.4): a deterministic actor onto the simplex of objective
 //! weights and a critic on (state, weights), trained DDPG-style from replay with target networks,
-//! exploration noise on the actor's logits, discount γ, and optional TD3 refinements (twin
-//! critics, delayed actor, target smoothing).
+//! n-step targets, exploration noise on the actor's logits, discount γ, and optional TD3
+//! refinements (twin critics, delayed actor, target smoothing).
 //!
 //! By default one agent serves every business preference λ: the actor `μ(s, λ)` takes λ as an
 //! input and is nested around the static policy (`logits = ln λ + θ + f(s, λ)`, so it starts at
@@ -23,9 +23,11 @@ pub mod nets;
 mod pref_bandit;
 mod preference;
 #[cfg(test)]
+mod target_tests;
+#[cfg(test)]
 mod tests;
 
 pub use actor::Actor;
 pub use agent::Dcrl;
-pub use config::DcrlConfig;
+pub use config::{DEFAULT_GAMMA, DcrlConfig};
 pub use layout::StateLayout;

@@ -4,12 +4,13 @@
 //! Conditioned (one agent for every λ; λ is drawn per transition):
 //! ```text
 //! critic  Q(s, w, λ) = MLP_c([s; w; λ]) ∈ R^K                      vector
-//! target  y = r + γ (1 − done) Q'(s', μ'(s', λ), λ)                 vector
+//! target  y = R + γ^m (1 − done) Q'(s', μ'(s', λ), λ)               vector
+//!         (R the transition's discounted reward sum over its m steps, s' the state after)
 //! L_c = mean_{b,k} (Q_k(s_b, w_b, λ_b) − y_bk)²
 //! L_a = −mean_b λ_b · Q(s_b, μ(s_b, λ_b), λ_b) + c · mean_b ‖f_b‖²   (critic held fixed)
 //! ```
 //! Per-λ (the ablation `conditioned = false`): `Q(s, w) = MLP_c([s; w])` is scalar,
-//! `y = λ·r + γ (1 − done) Q'(s', μ'(s'))`, `L_a = −mean_b Q(s_b, μ(s_b)) + c · mean_b ‖f_b‖²`.
+//! `y = λ·R + γ^m (1 − done) Q'(s', μ'(s'))`, `L_a = −mean_b Q(s_b, μ(s_b)) + c · mean_b ‖f_b‖²`.
 //! The penalty `c = nest_l2` applies to nested actors only.
 //! The actor's gradient flows through the critic's input `w` and the softmax,
 //! `dlogits = softmax_backward(w, dL/dw)`; through λ it has three paths: the critic's λ input,

@@ -24,7 +24,7 @@ fn rollout() -> RolloutConfig {
 fn config(context: bool) -> DcrlConfig {
     DcrlConfig {
         d_hidden: vec![32],
-        gamma: 0.0,
+        gamma: Some(0.0),
         noise_decay_steps: 2000,
         lambda: LAMBDA.iter().map(|&l| f64::from(l)).collect(),
         context,

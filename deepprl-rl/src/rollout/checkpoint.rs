@@ -3,18 +3,35 @@
 //!
 //! Folder layout: `episode-<n>.policy` ([`WeightPolicy::save`]), `episode-<n>.replay`
 //! ([`ReplayBuffer::save`]) and `latest.toml` (episodes done, the learning curve, the run's seed
-//! and settings, and the names of the two files). Each file is replaced atomically and
+//! and settings, the n-step transitions of its replay, and the names of the two files). Each file is replaced atomically and
 //! `latest.toml` is written after the files it names, so a run killed at any moment resumes from
 //! a consistent set; the previous set is deleted only afterwards.
 
 use super::RolloutConfig;
 use super::curve::LearningCurve;
 use crate::replay::ReplayBuffer;
-use deepprl_models::WeightPolicy;
+use deepprl_models::{NStep, WeightPolicy};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 const LATEST: &str = "latest.toml";
+
+/// What identifies a run: a checkpoint of another run is refused.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Run<'a> {
+    /// Its settings (the number of episodes may grow between runs).
+    pub config: &'a RolloutConfig,
+    /// Its seed.
+    pub seed: u64,
+    /// λ of its learning curve's returns.
+    pub lambda: &'a [f32],
+    /// The transitions its replay holds.
+    pub n_step: NStep,
+}
+
+fn one_step() -> NStep {
+    NStep::ONE
+}
 
 /// The trainer's state after a finished episode.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +45,10 @@ pub(crate) struct TrainerState {
     pub config: RolloutConfig,
     /// λ of the returns in the curve.
     pub lambda: Vec<f32>,
+    /// The transitions of the replay; absent in checkpoints from before n-step transitions,
+    /// which hold one-step ones.
+    #[serde(default = "one_step")]
+    pub n_step: NStep,
     /// The learning curve so far.
     pub curve: LearningCurve,
     /// File name of the policy state.
@@ -44,16 +65,15 @@ fn bad(path: &Path, reason: impl Into<String>) -> crate::Error {
 /// when `dir` holds none. `policy` is only changed when every check passed.
 ///
 /// # Errors
-/// If `latest.toml` is unreadable or corrupt, belongs to a run with another seed, λ or other
-/// settings (the number of episodes may grow, not shrink below what is done), or names a
-/// missing or corrupt file.
+/// If `latest.toml` is unreadable or corrupt, belongs to a run with another seed, λ, n-step
+/// transitions or other settings (the number of episodes may grow, not shrink below what is
+/// done), or names a missing or corrupt file.
 pub(crate) fn restore(
     dir: &Path,
-    config: &RolloutConfig,
-    seed: u64,
-    lambda: &[f32],
+    run: Run<'_>,
     policy: &mut dyn WeightPolicy,
 ) -> crate::Result<Option<(TrainerState, ReplayBuffer)>> {
+    let Run { config, seed, lambda, n_step } = run;
     let path = dir.join(LATEST);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
@@ -69,6 +89,17 @@ pub(crate) fn restore(
     }
     if state.lambda != lambda {
         return Err(bad(&path, format!("belongs to a run with λ {:?}", state.lambda)));
+    }
+    if !state.n_step.same_transitions(&n_step) {
+        let NStep { n, gamma } = state.n_step;
+        return Err(bad(
+            &path,
+            format!(
+                "belongs to a run whose replay holds {n}-step transitions discounted by {gamma}, \
+                 not {}-step ones discounted by {} (keys `n_step`, `gamma`)",
+                n_step.n, n_step.gamma
+            ),
+        ));
     }
     let n = state.episodes_done;
     if n > config.episodes {
@@ -97,13 +128,12 @@ pub(crate) fn restore(
 /// If a file cannot be written.
 pub(crate) fn save(
     dir: &Path,
-    config: &RolloutConfig,
-    seed: u64,
-    lambda: &[f32],
+    run: Run<'_>,
     curve: &LearningCurve,
     policy: &dyn WeightPolicy,
     buffer: &ReplayBuffer,
 ) -> crate::Result<()> {
+    let Run { config, seed, lambda, n_step } = run;
     let n = curve.loss.len();
     let path = dir.join(LATEST);
     let previous: Option<TrainerState> =
@@ -113,6 +143,7 @@ pub(crate) fn save(
         seed: seed.to_string(),
         config: config.clone(),
         lambda: lambda.to_vec(),
+        n_step,
         curve: curve.clone(),
         policy: format!("episode-{n}.policy"),
         replay: format!("episode-{n}.replay"),

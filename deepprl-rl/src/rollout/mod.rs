@@ -12,6 +12,7 @@ mod checkpoint;
 mod curve;
 mod evaluate;
 mod logged;
+mod nstep;
 mod train;
 
 pub use curve::LearningCurve;
@@ -27,7 +28,8 @@ use serde::{Deserialize, Serialize};
 pub struct RolloutConfig {
     /// Training episodes.
     pub episodes: usize,
-    /// Steps per episode at most.
+    /// Steps per episode at most; an episode cut here is not terminal (a time limit: its last
+    /// transitions bootstrap).
     pub max_steps: usize,
     /// Transitions collected with random weights before learning starts.
     pub warmup: usize,
@@ -69,5 +71,7 @@ impl HourlyWeights {
     }
 }
 
+#[cfg(test)]
+mod nstep_tests;
 #[cfg(test)]
 mod tests;

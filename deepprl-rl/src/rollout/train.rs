@@ -1,9 +1,17 @@
 //! The RL trainer: exploration episodes feeding a replay buffer, policy updates, progress
 //! events, and atomic checkpoints from which a run resumes bit for bit.
+//!
+//! Transitions are built here, before the replay: one-step for most policies, n-step for those
+//! that ask ([`WeightPolicy::n_step`], [`super::nstep`]). An episode ends at a terminal step of
+//! the environment (`done`, stored as terminal) or at the step limit `max_steps` (a time limit:
+//! stored as not terminal, so its targets bootstrap). Pending n-step windows leave at the end of
+//! their episode, and checkpoints are written only between episodes, so a checkpoint never holds
+//! a partial window.
 
 use super::RolloutConfig;
 use super::checkpoint;
 use super::curve::LearningCurve;
+use super::nstep::NStepWindow;
 use crate::env::Environment;
 use crate::replay::{ReplayBuffer, Transition};
 use deepprl_core::rng::worker_rng;
@@ -79,14 +87,18 @@ fn validate(config: &RolloutConfig, options: &TrainOptions<'_>, k: usize) -> cra
 
 /// Trains `policy` on `env` for `config.episodes` episodes; episode `e` draws its randomness
 /// from `worker_rng(seed, e)`, and the replay buffer samples from its own seeded RNG, so a run
-/// depends only on its seed. With checkpointing, a run finds the latest checkpoint in the folder
-/// and continues from it — giving bit for bit the result of an uninterrupted run, including the
-/// learning curve — and writes a new one every `every` episodes and after the last.
+/// depends only on its seed. The replay holds the transitions the policy asks for
+/// ([`WeightPolicy::n_step`]); an episode cut at `config.max_steps` is not terminal. With
+/// checkpointing, a run finds the latest checkpoint in the folder and continues from it —
+/// giving bit for bit the result of an uninterrupted run, including the learning curve — and
+/// writes a new one every `every` episodes and after the last.
 ///
 /// # Errors
-/// A zero batch size, capacity or interval; λ of the wrong width; the policy rejecting a state
-/// or a batch; an unreadable, corrupt or foreign checkpoint (the error names the file), one with
-/// more episodes than `config.episodes`, or an unwritable folder.
+/// A zero batch size, capacity or interval; λ of the wrong width; a policy asking for n-step
+/// transitions with n of 0 (key `n_step`) or a discount outside `[0, 1]` (key `gamma`); the
+/// policy rejecting a state or a batch; an unreadable, corrupt or foreign checkpoint (the error
+/// names the file), one with more episodes than `config.episodes` or built for other n-step
+/// transitions, or an unwritable folder.
 pub fn train_with(
     env: &mut dyn Environment,
     policy: &mut dyn WeightPolicy,
@@ -96,7 +108,10 @@ pub fn train_with(
 ) -> crate::Result<LearningCurve> {
     let k = env.n_objectives();
     validate(config, &options, k)?;
+    let n_step = policy.n_step();
+    let mut window = NStepWindow::new(n_step)?;
     let lambda = if options.lambda.is_empty() { vec![1.0 / k as f32; k] } else { options.lambda };
+    let run = checkpoint::Run { config, seed, lambda: &lambda, n_step };
     let (every, on_event) = (options.checkpoint_every, options.on_event);
     let mut emit = |e: RlEvent| on_event(&e);
     let mut buffer = ReplayBuffer::new(config.replay_capacity, seed ^ 0xB0FF);
@@ -106,7 +121,7 @@ pub fn train_with(
     if let Some(dir) = &dir {
         std::fs::create_dir_all(dir)
             .map_err(|source| crate::Error::Io { path: dir.clone(), source })?;
-        if let Some((state, b)) = checkpoint::restore(dir, config, seed, &lambda, policy)? {
+        if let Some((state, b)) = checkpoint::restore(dir, run, policy)? {
             (buffer, curve, resumed_from) = (b, state.curve, Some(state.episodes_done));
         }
     }
@@ -115,7 +130,7 @@ pub fn train_with(
         let rng = &mut worker_rng(seed, e);
         let mut state = env.reset(rng);
         let (mut loss_sum, mut n_updates, mut ret) = (0.0, 0usize, 0.0);
-        for _ in 0..config.max_steps {
+        for t in 0..config.max_steps {
             let weights = if buffer.len() < config.warmup {
                 simplex::random(k, rng)
             } else {
@@ -129,14 +144,20 @@ pub fn train_with(
                 .zip(&lambda)
                 .map(|(&r, &l)| f64::from(r) * f64::from(l))
                 .sum::<f64>();
-            buffer.push(Transition {
+            let one_step = Transition {
                 state,
                 weights,
                 reward: step.reward,
                 next_state: step.next_state.clone(),
                 done: step.done,
-            });
-            if buffer.len() >= config.warmup {
+                steps: 1,
+            };
+            let episode_ends = step.done || t + 1 == config.max_steps;
+            for transition in window.push(one_step, episode_ends) {
+                buffer.push(transition);
+            }
+            // With n-step windows the buffer may still be empty after the first steps.
+            if !buffer.is_empty() && buffer.len() >= config.warmup {
                 for _ in 0..config.updates_per_step {
                     loss_sum += policy.update(&buffer.sample(config.batch_size))?;
                     n_updates += 1;
@@ -147,6 +168,7 @@ pub fn train_with(
                 break;
             }
         }
+        debug_assert!(window.is_empty(), "every window leaves at the end of its episode");
         let mean_loss = if n_updates == 0 { 0.0 } else { loss_sum / n_updates as f64 };
         curve.loss.push(mean_loss);
         curve.returns.push(ret);
@@ -159,7 +181,7 @@ pub fn train_with(
         if let Some(dir) = &dir
             && ((e + 1).is_multiple_of(every) || e + 1 == config.episodes)
         {
-            checkpoint::save(dir, config, seed, &lambda, &curve, policy, &buffer)?;
+            checkpoint::save(dir, run, &curve, policy, &buffer)?;
             emit(RlEvent::Checkpoint { episode: e + 1 });
         }
     }
