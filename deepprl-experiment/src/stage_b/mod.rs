@@ -51,6 +51,7 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
         method: ctx.method,
         seed: ctx.seed,
         predictor_dir: ctx.predictor_dir.clone(),
+        state_dir: ctx.state_dir.clone(),
         run_dir: ctx.run_dir.clone(),
         summary: ctx.summary,
         progress: ctx.progress,
