@@ -11,9 +11,6 @@
 //!   adds the one-hot user-level categorical features (the world's `segment`).
 //! - [`logged_episodes`] turns a slice's requests into the logged re-ranking environment's
 //!   episodes, with the predictor's scores and the realised outcomes.
-//! - [`user_profiles`] are the users' part of the policy state: each user's mean outcome per
-//!   objective on the training slice, standardised — the same for every predictor, so policies
-//!   are compared on equal information.
 
 use crate::Result;
 use crate::bridge::to_model_batch;
@@ -82,33 +79,6 @@ pub fn prediction_stats(p: &dyn Predictor, data: &ExperimentData) -> Result<Vec<
             (mean, var.sqrt().max(1e-6))
         })
         .collect())
-}
-
-/// Each user's (by user key) mean outcome per objective on the training slice, standardised
-/// with the training statistics; zeros for a user without training rows.
-pub fn user_profiles(ds: &Dataset) -> Vec<Vec<f32>> {
-    let k = ds.meta.n_objectives();
-    let mut sum = vec![vec![0.0f64; k]; ds.n_user_keys()];
-    let mut count = vec![0usize; ds.n_user_keys()];
-    for row in ds.rows(Slice::Train) {
-        let u = ds.user_key[row] as usize;
-        count[u] += 1;
-        for (s, &y) in sum[u].iter_mut().zip(ds.outcome(row)) {
-            *s += f64::from(y);
-        }
-    }
-    sum.iter()
-        .zip(&count)
-        .map(|(s, &n)| {
-            if n == 0 {
-                return vec![0.0; k];
-            }
-            s.iter()
-                .zip(&ds.meta.stats.objectives)
-                .map(|(&v, st)| st.standardise(v / n as f64) as f32)
-                .collect()
-        })
-        .collect()
 }
 
 /// The predictor ranking the simulator's candidates.
@@ -317,7 +287,8 @@ pub fn user_features(ds: &Dataset) -> Vec<Vec<f32>> {
 }
 
 /// The requests of `slice` as logged re-ranking episodes (one per user, in time order), scored
-/// by `predictor` (standardised with `stats`).
+/// by `predictor` (standardised with `stats`); with `encoder`, each request carries the user's
+/// encoding over their logged history before it (the frozen MoH's `[s_hist | e_user]`).
 ///
 /// # Errors
 /// If prediction fails.
@@ -326,15 +297,21 @@ pub fn logged_episodes(
     stats: &[(f64, f64)],
     data: &ExperimentData,
     slice: Slice,
+    encoder: Option<&StateEncoder>,
 ) -> Result<Vec<Vec<LoggedRequest>>> {
     let ds = &data.ds;
     let reqs = requests(ds, slice);
     let rows: Vec<usize> = reqs.iter().flat_map(|r| r.rows.iter().copied()).collect();
     let pred = predict_rows(predictor, data, &rows)?;
+    let encodings = request_encodings(encoder, data, &reqs);
     let hour_col = ds.meta.context_index("hour_of_day");
+    let weekday_col = ds.meta.context_index("day_of_week");
+    let first = |r: &deepprl_data::Request, col: Option<usize>| {
+        col.map_or(0, |c| ds.context[[r.rows[0], c]].saturating_sub(1) as u8)
+    };
     let mut by_user: std::collections::BTreeMap<u32, Vec<LoggedRequest>> = Default::default();
     let mut at = 0;
-    for r in &reqs {
+    for (i, r) in reqs.iter().enumerate() {
         let n = r.rows.len();
         let scores = (at..at + n)
             .map(|i| {
@@ -346,16 +323,51 @@ pub fn logged_episodes(
             })
             .collect();
         let outcomes = r.rows.iter().map(|&row| ds.outcome(row).to_vec()).collect();
-        let hour = hour_col.map_or(0, |c| ds.context[[r.rows[0], c]].saturating_sub(1) as u8);
         by_user.entry(r.user_key).or_default().push(LoggedRequest {
             user: r.user_key as usize,
-            hour,
+            hour: first(r, hour_col),
+            // Without a weekday field, the weekday at UTC.
+            weekday: weekday_col.map_or_else(
+                || deepprl_data::time::day_of_week(r.start, 0) as u8,
+                |c| first(r, Some(c)),
+            ),
+            time: r.start,
+            user_state: encodings.get(i).cloned().unwrap_or_default(),
             scores,
             outcomes,
         });
         at += n;
     }
     Ok(by_user.into_values().collect())
+}
+
+/// Requests encoded per call.
+const ENCODE_CHUNK: usize = 512;
+
+/// Each request's user encoding over the user's logged history before the request's time;
+/// empty without an encoder.
+fn request_encodings(
+    encoder: Option<&StateEncoder>,
+    data: &ExperimentData,
+    reqs: &[deepprl_data::Request],
+) -> Vec<Vec<f32>> {
+    let Some(encoder) = encoder else { return Vec::new() };
+    let ds = &data.ds;
+    let mut out = Vec::with_capacity(reqs.len());
+    for chunk in reqs.chunks(ENCODE_CHUNK) {
+        let users: Vec<usize> = chunk.iter().map(|r| r.user as usize).collect();
+        let history = match &data.histories {
+            Some(h) => {
+                let targets: Vec<(u32, i64)> =
+                    chunk.iter().map(|r| (r.user_key, r.start)).collect();
+                crate::bridge::model_history(h.gather(ds, &targets))
+            }
+            None => UserHistory::model_batch(&vec![&UserHistory::new(0); chunk.len()], K),
+        };
+        let e = encoder.encode(&users, &history);
+        out.extend(e.rows().into_iter().map(|r| r.to_vec()));
+    }
+    out
 }
 
 /// Per-objective `(mean, std)` of realised outcomes on the training slice (the logged
@@ -388,6 +400,34 @@ mod tests {
             compared += usize::from(!h.is_empty());
         }
         assert!(compared > 10, "most users have a logged history");
+    }
+
+    #[test]
+    fn a_logged_request_is_encoded_over_the_users_history_before_it() {
+        use deepprl_models::moh::{MohConfig, MohPredictor};
+        let data = world_data();
+        let schema = crate::bridge::schema_of(&data.ds.meta);
+        let moh = MohPredictor::new(&MohConfig::default(), &schema, 0).unwrap();
+        let encoder = StateEncoder::new(&moh.model);
+        let reqs = requests(&data.ds, Slice::Test);
+        let enc = request_encodings(Some(&encoder), &data, &reqs);
+        assert_eq!(enc.len(), reqs.len());
+        assert!(enc.iter().all(|e| e.len() == encoder.width()));
+        assert!(request_encodings(None, &data, &reqs).is_empty());
+        // Two requests of one user: the later one's history holds more, so its s_hist moves,
+        // while the user embedding stays.
+        let of =
+            |u: u32| -> Vec<usize> { (0..reqs.len()).filter(|&i| reqs[i].user_key == u).collect() };
+        let user = reqs.iter().map(|r| r.user_key).find(|&u| of(u).len() >= 2).unwrap();
+        let (a, b) = (of(user)[0], of(user)[1]);
+        let d = encoder.d_history();
+        assert_ne!(enc[a][..d], enc[b][..d]);
+        assert_eq!(enc[a][d..], enc[b][d..]);
+        // And it is the encoder over exactly the rows before the request's time.
+        let h = data.histories.as_ref().unwrap();
+        let before = crate::bridge::model_history(h.gather(&data.ds, &[(user, reqs[b].start)]));
+        let want = encoder.encode(&[reqs[b].user as usize], &before);
+        assert_eq!(enc[b], want.row(0).to_vec());
     }
 
     #[test]

@@ -27,7 +27,7 @@ use crate::method::Method;
 use crate::predictors;
 use crate::scoring::{
     MohUserEncoder, WorldScorer, logged_episodes, logged_histories, outcome_stats,
-    prediction_stats, user_features, user_profiles,
+    prediction_stats, user_features,
 };
 use deepprl_data::Slice;
 use deepprl_models::moh::StateEncoder;
@@ -86,10 +86,8 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
             )?
             .with_histories(logged_histories(world, data))?
             .with_scorer(Arc::new(scorer));
-            if ctx.method.policy.reads_state() {
-                let moh = predictors::load_moh(ctx.config, data, ctx.seed, &ctx.state_dir)?;
-                let encoder = MohUserEncoder::new(StateEncoder::new(&moh.model));
-                env = env.with_encoder(Arc::new(encoder));
+            if let Some(encoder) = state_encoder(ctx)? {
+                env = env.with_encoder(Arc::new(MohUserEncoder::new(encoder)));
             }
             let mut stage = simulator::SimulatorStage::new(env, rl, data.objectives());
             driver::drive(ctx, &mut stage, &mut record)?;
@@ -97,11 +95,12 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
         None => {
             let predictor = predictor.as_ref();
             let stats = prediction_stats(predictor, data)?;
-            let profiles = user_profiles(&data.ds);
+            let features = user_features(&data.ds);
             let rewards = outcome_stats(&data.ds);
+            let encoder = state_encoder(ctx)?;
             let make_env = |slice| -> Result<LoggedReranking> {
-                let episodes = logged_episodes(predictor, &stats, data, slice)?;
-                Ok(LoggedReranking::new(episodes, profiles.clone(), rl.top_n, rewards.clone())?)
+                let episodes = logged_episodes(predictor, &stats, data, slice, encoder.as_ref())?;
+                Ok(LoggedReranking::new(episodes, features.clone(), rl.top_n, rewards.clone())?)
             };
             let (valid, test) = (make_env(Slice::Valid)?, make_env(Slice::Test)?);
             let mut stage = logged::LoggedStage::new(valid, test, rl, data.objectives());
@@ -113,6 +112,18 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
     record.metrics.retain(|_, v| v.is_finite());
     (ctx.progress)(1.0);
     Ok(record)
+}
+
+/// The frozen state encoder of the run's MoH when the method's policy reads the state.
+///
+/// # Errors
+/// If that MoH's checkpoint is missing or does not fit.
+fn state_encoder(ctx: &RunContext<'_>) -> Result<Option<StateEncoder>> {
+    if !ctx.method.policy.reads_state() {
+        return Ok(None);
+    }
+    let moh = predictors::load_moh(ctx.config, ctx.data, ctx.seed, &ctx.state_dir)?;
+    Ok(Some(StateEncoder::new(&moh.model)))
 }
 
 /// Versions of the crates and of the plugins a method loads.

@@ -4,8 +4,8 @@
 use std::ops::Range;
 
 /// The parts of a flat state (any order, any part may be absent; columns in neither are always
-/// kept): the simulator's `[hour, weekday | user encoding and features | step, day]` and logged
-/// re-ranking's `[hour | recent outcomes | user profile]` (docs/DESIGN.md §3.4).
+/// kept): the environments' `[hour, weekday | user encoding and features | progress]`
+/// (docs/DESIGN.md §3.4).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StateLayout {
     /// Total width.

@@ -7,8 +7,11 @@
 //! An episode is one user's requests in time order; the next state comes from the user's next
 //! logged request whatever the policy did, so this measures short-term effects honestly and
 //! long-term effects only weakly (the policy cannot change what the user does next).
-//! The state (not yet the simulator's): `[hour (sin, cos) | moving average of recent
-//! standardised top-N outcomes (K) | user features]`.
+//! The state has the simulator's layout (docs/DESIGN.md §3.4): `[hour, weekday (sin, cos) |
+//! the request's user encoding (the frozen MoH's SA-Time-LSTM over the user's logged history
+//! before the request and the user embedding, [`LoggedRequest::user_state`]) and user features
+//! | position in the episode, days since its first request]`, the progress capped at 200
+//! requests and 7 days.
 //!
 //! Training resets draw a random episode; evaluation visits each episode once through
 //! [`LoggedReranking::start_episode`] (see [`crate::rollout::evaluate_logged`]).
@@ -16,10 +19,10 @@
 //! ```
 //! use deepprl_rl::env::{Environment, LoggedRequest, LoggedReranking};
 //! let request = LoggedRequest {
-//!     user: 0,
 //!     hour: 9,
 //!     scores: vec![vec![1.0, -1.0], vec![-1.0, 1.0]],
 //!     outcomes: vec![vec![1.0, 0.0], vec![0.0, 1.0]],
+//!     ..LoggedRequest::default()
 //! };
 //! let mut env = LoggedReranking::new(vec![vec![request]], Vec::new(), 1, vec![(0.0, 1.0); 2])?;
 //! env.start_episode(0);
@@ -29,7 +32,7 @@
 //! # Ok::<(), deepprl_rl::Error>(())
 //! ```
 
-use super::state::{self, CONTEXT, HOURS};
+use super::state::{self, CALENDAR, HOURS, Moment, PROGRESS};
 use super::{Environment, Step};
 use crate::dcrl::StateLayout;
 use deepprl_core::rng::DeepRng;
@@ -37,13 +40,25 @@ use deepprl_models::metrics::rank_desc;
 use ndarray_rand::rand::Rng;
 use std::sync::Arc;
 
+/// Requests at which the progress column "position in the episode" reaches 1.
+const PROGRESS_REQUESTS: f32 = 200.0;
+/// Days at which the progress column "days since the episode's first request" reaches 1.
+const PROGRESS_DAYS: f32 = 7.0;
+
 /// One logged request: the candidates a user was shown at one time.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoggedRequest {
     /// Row of the user in the environment's user features.
     pub user: usize,
     /// Hour of day, 0..=23.
     pub hour: u8,
+    /// Weekday, Monday = 0 ..= Sunday = 6.
+    pub weekday: u8,
+    /// Time of the request, Unix seconds.
+    pub time: i64,
+    /// The user's encoding at this request (its logged history before it), the same width for
+    /// every request; empty for a state without one.
+    pub user_state: Vec<f32>,
     /// Standardised predicted outcomes per candidate, `[candidates][K]`.
     pub scores: Vec<Vec<f32>>,
     /// Realised raw outcomes per candidate (>= 0), `[candidates][K]`.
@@ -70,7 +85,6 @@ pub struct LoggedReranking {
     reward_stats: Vec<(f64, f64)>,
     episode: usize,
     position: usize,
-    recent: Vec<f32>,
 }
 
 impl LoggedReranking {
@@ -82,7 +96,7 @@ impl LoggedReranking {
     /// [`crate::Error::Config`] naming what is wrong: no episodes, an empty episode or request,
     /// a row of another width than K, a score that is not finite or an outcome that is negative
     /// or not finite, an hour past 23, a user without features, `top_n` of 0, or a std that is
-    /// not positive.
+    /// not positive, a weekday past 6, or user encodings of different widths.
     pub fn new(
         episodes: Vec<Vec<LoggedRequest>>,
         user_features: Vec<Vec<f32>>,
@@ -104,10 +118,12 @@ impl LoggedReranking {
         if episodes.is_empty() {
             return bad("episodes", "there are none".into());
         }
-        let d_user = user_features.first().map_or(0, Vec::len);
-        if user_features.iter().any(|f| f.len() != d_user) {
+        let d_features = user_features.first().map_or(0, Vec::len);
+        if user_features.iter().any(|f| f.len() != d_features) {
             return bad("user_features", "vectors differ in width".into());
         }
+        let d_state = episodes.first().and_then(|e| e.first()).map_or(0, |r| r.user_state.len());
+        let d_user = d_state + d_features;
         for (e, episode) in episodes.iter().enumerate() {
             if episode.is_empty() {
                 return bad("episodes", format!("episode {e} has no request"));
@@ -132,7 +148,19 @@ impl LoggedReranking {
                 if usize::from(r.hour) >= HOURS {
                     return bad("episodes", format!("{at}: hour {} is past 23", r.hour));
                 }
-                if d_user > 0 && r.user >= user_features.len() {
+                if r.weekday > 6 {
+                    return bad("episodes", format!("{at}: weekday {} is past 6", r.weekday));
+                }
+                if r.user_state.len() != d_state {
+                    return bad(
+                        "episodes",
+                        format!(
+                            "{at}: a user encoding of {} values, not {d_state}",
+                            r.user_state.len()
+                        ),
+                    );
+                }
+                if d_features > 0 && r.user >= user_features.len() {
                     return bad("user_features", format!("{at}: user {} has none", r.user));
                 }
             }
@@ -145,13 +173,12 @@ impl LoggedReranking {
             reward_stats,
             episode: 0,
             position: 0,
-            recent: vec![0.0; k],
         })
     }
 
     /// Which state columns are context and user.
     pub fn layout(&self) -> StateLayout {
-        state::logged_layout(self.reward_stats.len(), self.d_user)
+        state::layout(self.d_user)
     }
 
     /// The episodes.
@@ -186,8 +213,7 @@ impl LoggedReranking {
             self.episodes.len()
         );
         (self.episode, self.position) = (episode, 0);
-        self.recent.iter_mut().for_each(|r| *r = 0.0);
-        self.observe(&self.episodes[episode][0])
+        self.observe(0)
     }
 
     /// The request the next step re-ranks, `None` once the episode has ended.
@@ -211,9 +237,20 @@ impl LoggedReranking {
             .collect()
     }
 
-    fn observe(&self, request: &LoggedRequest) -> Vec<f32> {
-        let features = self.user_features.get(request.user).map_or(&[][..], Vec::as_slice);
-        state::observe_logged(usize::from(request.hour), &self.recent, features)
+    /// The state at request `position` of the current episode (its last request past the end).
+    fn observe(&self, position: usize) -> Vec<f32> {
+        let episode = &self.episodes[self.episode];
+        let request = &episode[position.min(episode.len() - 1)];
+        let days = (request.time - episode[0].time) as f32 / 86_400.0;
+        let moment = Moment {
+            hour: usize::from(request.hour),
+            weekday: usize::from(request.weekday),
+            step: (position as f32 / PROGRESS_REQUESTS).min(1.0),
+            day: (days / PROGRESS_DAYS).clamp(0.0, 1.0),
+        };
+        let mut user = request.user_state.clone();
+        user.extend_from_slice(self.user_features.get(request.user).map_or(&[][..], Vec::as_slice));
+        state::observe(moment, &user)
     }
 }
 
@@ -223,7 +260,7 @@ impl Environment for LoggedReranking {
     }
 
     fn state_dim(&self) -> usize {
-        CONTEXT + self.reward_stats.len() + self.d_user
+        CALENDAR + self.d_user + PROGRESS
     }
 
     /// Starts a uniformly drawn episode.
@@ -238,11 +275,9 @@ impl Environment for LoggedReranking {
         let episode = &self.episodes[self.episode];
         let request = episode.get(self.position).expect("LoggedReranking::step: episode ended");
         let reward = self.reward(request, weights);
-        state::blend(&mut self.recent, &reward);
         self.position += 1;
         let done = self.position == episode.len();
-        let next = if done { request } else { &episode[self.position] };
-        Step { next_state: self.observe(next), reward, done }
+        Step { next_state: self.observe(self.position), reward, done }
     }
 
     /// Logged data has no oracle.
@@ -266,34 +301,38 @@ mod tests {
             hour,
             scores: scores.iter().map(|s| s.to_vec()).collect(),
             outcomes: outcomes.iter().map(|s| s.to_vec()).collect(),
+            ..LoggedRequest::default()
         }
     }
 
     #[test]
     fn steps_follow_the_log_and_reward_the_reranked_top_n() -> crate::Result<()> {
-        let episode = vec![
+        let mut episode = vec![
             req(1, 8, &[[0.0, 2.0], [1.0, 0.0], [1.0, 0.0]], &[[0.0, 4.0], [1.0, 0.0], [1.0, 2.0]]),
             req(1, 22, &[[1.0, 1.0]], &[[1.0, 1.0]]),
         ];
+        (episode[0].weekday, episode[0].time, episode[0].user_state) = (2, 1000, vec![3.0]);
+        (episode[1].weekday, episode[1].time, episode[1].user_state) =
+            (3, 1000 + 86_400, vec![4.0]);
         let features = vec![vec![0.5], vec![-0.5]];
-        let mut env = LoggedReranking::new(vec![episode], features, 2, vec![(1.0, 2.0); 2])?;
-        assert_eq!(env.layout(), StateLayout { dim: 5, user: Some(4..5), context: Some(0..2) });
+        let mut env =
+            LoggedReranking::new(vec![episode.clone()], features, 2, vec![(1.0, 2.0); 2])?;
+        assert_eq!(env.layout(), StateLayout { dim: 8, user: Some(4..6), context: Some(0..4) });
         let s0 = env.start_episode(0);
-        assert_eq!(
-            (&s0[..2], &s0[2..]),
-            (&state::observe_logged(8, &[], &[])[..], &[0.0, 0.0, -0.5][..])
-        );
+        let at = |hour, weekday, step, day| Moment { hour, weekday, step, day };
+        assert_eq!(s0, state::observe(at(8, 2, 0.0, 0.0), &[3.0, -0.5]));
+        let mut ragged = episode.clone();
+        ragged[1].user_state.clear();
+        let err = LoggedReranking::new(vec![ragged], Vec::new(), 1, vec![(1.0, 2.0); 2]);
+        assert!(matches!(err, Err(crate::Error::Config { .. })), "{err:?}");
         assert_eq!(env.hour(), Some(8));
         // Weights (1, 0): utilities (0, 1, 1), the tie kept in logged order: top 2 = items 1, 2.
         // Raw means (1, 1), standardised ((1 − 1) / 2, (1 − 1) / 2).
         let rng = &mut seeded(0);
         let a = env.step(&[1.0, 0.0], rng);
         assert_eq!((a.reward.clone(), a.done), (vec![0.0, 0.0], false));
-        assert_eq!(
-            a.next_state[..2],
-            state::observe_logged(22, &[], &[])[..],
-            "the next request's hour"
-        );
+        let next = state::observe(at(22, 3, 1.0 / 200.0, 1.0 / 7.0), &[4.0, -0.5]);
+        assert_eq!(a.next_state, next, "the next request's calendar, encoding and progress");
         // Weights (0, 1) on the first request: items 0, then 1 (tie with 2 in logged order):
         // raw means (0.5, 2), standardised (−0.25, 0.5).
         let mut b = env.clone();
@@ -302,8 +341,9 @@ mod tests {
         let last = env.step(&[0.5, 0.5], rng);
         assert!(last.done);
         assert_eq!(env.request(), None);
-        // The moving average after rewards (0, 0) then (0, 0): still 0; the reward is (0, 0).
-        assert_eq!(&last.next_state[2..4], &[0.0, 0.0]);
+        // Past the end the state is the last request's, at the position past it.
+        let end = state::observe(at(22, 3, 2.0 / 200.0, 1.0 / 7.0), &[4.0, -0.5]);
+        assert_eq!(last.next_state, end);
         Ok(())
     }
 
@@ -315,8 +355,12 @@ mod tests {
         let draw = |seed| {
             let mut e = env.clone();
             let rng = &mut seeded(seed);
-            let hour_of =
-                |s: Vec<f32>| (0..24).find(|&h| state::observe_logged(h, &[], &[])[..2] == s[..2]);
+            let hour_of = |s: Vec<f32>| {
+                (0..24).find(|&h| {
+                    let m = Moment { hour: h, weekday: 0, step: 0.0, day: 0.0 };
+                    state::observe(m, &[])[..2] == s[..2]
+                })
+            };
             (0..20).map(|_| hour_of(e.reset(rng))).collect::<Vec<_>>()
         };
         assert_eq!(draw(1), draw(1));

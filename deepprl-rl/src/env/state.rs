@@ -1,12 +1,7 @@
-//! The state vectors of the environments (docs/DESIGN.md §3.4).
-//!
-//! The simulator's ([`layout`], [`observe`]): `[hour (sin, cos), weekday (sin, cos) | the
-//! user's encoding (the frozen MoH's SA-Time-LSTM over the history including this episode,
-//! and the user embedding) and user features | step in session, day in episode]`.
-//!
-//! Logged re-ranking's ([`logged_layout`], [`observe_logged`]), not yet the method's:
-//! `[hour of day on the circle (sin, cos) | moving average of recent standardised slate
-//! outcomes (K) | user features]`.
+//! The state vector shared by the simulator and logged re-ranking (docs/DESIGN.md §3.4):
+//! `[hour (sin, cos), weekday (sin, cos) | the user's encoding (the frozen MoH's SA-Time-LSTM
+//! over the history, and the user embedding) and user features | progress: step in session
+//! and day in episode]`.
 //!
 //! The hour is encoded as a point on the unit circle rather than one-hot: 23:00 and 00:00 are
 //! neighbours, and what the policy learns at well-visited hours carries over to the rarely
@@ -19,14 +14,12 @@ use crate::dcrl::StateLayout;
 pub(crate) const HOURS: usize = 24;
 /// Days in a week.
 const WEEKDAYS: usize = 7;
-/// Width of the logged state's context part: the hour's sine and cosine.
-pub(crate) const CONTEXT: usize = 2;
-/// Width of the simulator state's context part: the hour's and the weekday's sine and cosine.
+/// Width of the context part: the hour's and the weekday's sine and cosine.
 pub(crate) const CALENDAR: usize = 4;
-/// Width of the simulator state's progress part: step in session and day in episode.
+/// Width of the progress part: step in session and day in episode.
 pub(crate) const PROGRESS: usize = 2;
 
-/// Which columns of a simulator state with a user part of `d_user` are context and user; the
+/// Which columns of a state with a user part of `d_user` are context and user; the
 /// progress columns are always kept.
 pub(crate) fn layout(d_user: usize) -> StateLayout {
     StateLayout {
@@ -54,7 +47,7 @@ fn circle(value: usize, period: usize) -> (f32, f32) {
     (angle.sin(), angle.cos())
 }
 
-/// The simulator's state at `moment` for a user part `user` (encoding, then features).
+/// The state at `moment` for a user part `user` (encoding, then features).
 pub(crate) fn observe(moment: Moment, user: &[f32]) -> Vec<f32> {
     let mut s = Vec::with_capacity(CALENDAR + user.len() + PROGRESS);
     let (hs, hc) = circle(moment.hour, HOURS);
@@ -63,35 +56,6 @@ pub(crate) fn observe(moment: Moment, user: &[f32]) -> Vec<f32> {
     s.extend_from_slice(user);
     s.extend([moment.step, moment.day]);
     s
-}
-/// Weight of the newest slate in the moving average of outcomes.
-pub(crate) const EMA: f32 = 0.3;
-
-/// Which columns of a logged state of `k` objectives and `d_user` user features are context
-/// and user.
-pub(crate) fn logged_layout(k: usize, d_user: usize) -> StateLayout {
-    StateLayout {
-        dim: CONTEXT + k + d_user,
-        user: (d_user > 0).then(|| CONTEXT + k..CONTEXT + k + d_user),
-        context: Some(0..CONTEXT),
-    }
-}
-
-/// The logged state for `hour`, the moving average `recent` and the user's `features`.
-pub(crate) fn observe_logged(hour: usize, recent: &[f32], features: &[f32]) -> Vec<f32> {
-    let k = recent.len();
-    let mut s = vec![0.0; CONTEXT + k + features.len()];
-    (s[0], s[1]) = circle(hour, HOURS);
-    s[CONTEXT..CONTEXT + k].copy_from_slice(recent);
-    s[CONTEXT + k..].copy_from_slice(features);
-    s
-}
-
-/// Moves the average `recent` towards `reward`.
-pub(crate) fn blend(recent: &mut [f32], reward: &[f32]) {
-    for (r, &x) in recent.iter_mut().zip(reward) {
-        *r = (1.0 - EMA) * *r + EMA * x;
-    }
 }
 
 #[cfg(test)]
@@ -116,27 +80,5 @@ mod tests {
         let d = |a: &[f32], b: &[f32]| ((a[2] - b[2]).powi(2) + (a[3] - b[3]).powi(2)).sqrt();
         assert!(d(&sunday, &monday) < d(&monday, &thursday), "Sunday neighbours Monday");
         assert_eq!(layout(0).user, None);
-    }
-
-    #[test]
-    fn the_logged_state_follows_its_layout() {
-        let s = observe_logged(25, &[0.5, -1.0], &[7.0]);
-        let l = logged_layout(2, 1);
-        assert_eq!(s.len(), l.dim);
-        let one = observe_logged(1, &[0.5, -1.0], &[7.0]);
-        assert_eq!(s, one, "hour 25 wraps to 1");
-        let angle = std::f32::consts::TAU / 24.0;
-        assert_eq!((s[0], s[1]), (angle.sin(), angle.cos()));
-        let (six, eighteen) = (observe_logged(6, &[], &[]), observe_logged(18, &[], &[]));
-        assert!((six[0] - 1.0).abs() < 1e-6 && (eighteen[0] + 1.0).abs() < 1e-6);
-        let d = |a: &[f32], b: &[f32]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-        let h = |hour| observe_logged(hour, &[], &[]);
-        let (h23, h0, h12) = (h(23), h(0), h(12));
-        assert!(d(&h23, &h0) < 0.3 && d(&h0, &h12) > 1.9, "midnight neighbours 23:00");
-        assert_eq!(&s[CONTEXT..CONTEXT + 2], &[0.5, -1.0]);
-        assert_eq!(s[l.user.expect("a user part")][..], [7.0]);
-        let mut recent = [1.0, 0.0];
-        blend(&mut recent, &[0.0, 1.0]);
-        assert_eq!(recent, [0.7, 0.3]);
     }
 }

@@ -322,6 +322,7 @@ fn request(user: usize, hour: u8, scores: &[[f32; 2]], outcomes: &[[f32; 2]]) ->
         hour,
         scores: scores.iter().map(|s| s.to_vec()).collect(),
         outcomes: outcomes.iter().map(|s| s.to_vec()).collect(),
+        ..LoggedRequest::default()
     }
 }
 
