@@ -84,6 +84,23 @@ pub trait WeightPolicy: Send {
         NStep::ONE
     }
 
+    /// Makes the policy act for business preference `lambda` from now on, if it is conditioned
+    /// on λ (the trainer varies it between episodes so that one agent collects experience for
+    /// every λ it will answer).
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] with key `lambda` by default: a policy trained for one λ (or none)
+    /// cannot act for another.
+    fn set_preference(&mut self, lambda: &[f32]) -> crate::Result<()> {
+        Err(crate::Error::Config {
+            key: "lambda".into(),
+            reason: format!(
+                "policy `{}` is not conditioned on λ, cannot act for {lambda:?}",
+                self.name()
+            ),
+        })
+    }
+
     /// One learning update on `batch`; returns a loss for progress reports (policies that do
     /// not learn return 0).
     ///

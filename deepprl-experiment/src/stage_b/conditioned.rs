@@ -2,11 +2,14 @@
 //! λ grid of the experiment and evaluated at each λ after [`Dcrl::set_lambda`].
 //!
 //! Its budget is `[rl] episodes` × the number of λ's, so it costs what the per-λ agents
-//! (`dcrl-perlambda`, MORL) cost together; its checkpoints go into [`FOLDER`] of the run folder.
+//! (`dcrl-perlambda`, MORL) cost together; episode `e` acts with the grid's λ number
+//! `e mod |grid|`, so it collects experience for every λ it answers; its checkpoints go into
+//! [`FOLDER`] of the run folder.
 
 use crate::method::{PolicyBuild, PolicyKind};
 use crate::stage_b::learn::{Leg, TrainSpec, train_policy};
 use crate::{Error, Result};
+use deepprl_core::simplex;
 use deepprl_rl::dcrl::{Dcrl, DcrlConfig, StateLayout};
 use deepprl_rl::env::Environment;
 use deepprl_rl::rollout::LearningCurve;
@@ -66,9 +69,16 @@ pub fn train_conditioned(
         ))
     })?;
     let mut agent = Dcrl::new(&c, layout.clone(), env.n_objectives(), spec.seed)?;
-    let leg =
-        Leg { episodes, max_steps, lambda: &lambdas[0], folder: FOLDER.into(), share: (0, 1) };
+    let leg = Leg {
+        episodes,
+        max_steps,
+        lambda: &lambdas[0],
+        folder: FOLDER.into(),
+        share: (0, 1),
+        collect: lambdas,
+    };
     let curve = train_policy(spec, env, &mut agent, &leg)?;
+    agent.set_lambda(&simplex::normalised_f32(&lambdas[0]))?;
     Ok((agent, curve))
 }
 

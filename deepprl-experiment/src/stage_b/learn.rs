@@ -96,6 +96,9 @@ pub struct Leg<'l> {
     pub folder: String,
     /// This leg is part `share.0` of `share.1` of the run's progress.
     pub share: (usize, usize),
+    /// Preferences the policy acts with in turn, one per episode (a conditioned agent); empty
+    /// to act with its own λ throughout.
+    pub collect: &'l [Vec<f64>],
 }
 
 /// Trains `policy` on `env` for `leg` with the `[dcrl]` replay settings, checkpointing into
@@ -136,6 +139,7 @@ pub fn train_policy(
             lambda: simplex::normalised_f32(leg.lambda),
             checkpoint_dir: Some(spec.run_dir.join(&leg.folder)),
             checkpoint_every: CHECKPOINT_EVERY,
+            collect_lambdas: leg.collect.iter().map(|l| simplex::normalised_f32(l)).collect(),
             on_event: &mut on_event,
         },
     )?;
@@ -163,6 +167,7 @@ pub fn train_for_lambda(
         lambda,
         folder: format!("lambda{j}"),
         share: (j, n),
+        collect: &[],
     };
     let curve = train_policy(spec, env, policy.as_mut(), &leg)?;
     Ok((policy, curve))

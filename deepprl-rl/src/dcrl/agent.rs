@@ -283,6 +283,14 @@ impl WeightPolicy for Dcrl {
         Ok(softmax::forward(logits.view(), None))
     }
 
+    /// [`Dcrl::set_lambda`]; an error for a per-λ agent.
+    fn set_preference(&mut self, lambda: &[f32]) -> deepprl_models::Result<()> {
+        self.set_lambda(lambda).map_err(|e| deepprl_models::Error::Config {
+            key: "lambda".into(),
+            reason: e.to_string(),
+        })
+    }
+
     fn update(&mut self, batch: &Transitions) -> deepprl_models::Result<f64> {
         self.check_batch(batch)?;
         let n = batch.states.nrows();

@@ -109,6 +109,7 @@ fn replay_after_one_episode(
         lambda: Vec::new(),
         checkpoint_dir: Some(dir.clone()),
         checkpoint_every: 1,
+        collect_lambdas: Vec::new(),
         on_event: &mut |_| {},
     };
     train_with(env, policy, &config(1, max_steps, 1000), 0, options)?;
@@ -236,6 +237,7 @@ fn a_checkpoint_of_other_n_step_transitions_is_refused() -> TestResult {
             lambda: Vec::new(),
             checkpoint_dir: Some(dir.clone()),
             checkpoint_every: 1,
+            collect_lambdas: Vec::new(),
             on_event: &mut |_| {},
         };
         train_with(&mut Chain { len: 4, t: 0 }, &mut policy, &config(2, 10, 2), 0, options)
@@ -338,6 +340,7 @@ fn check_against_reference(
         lambda: Vec::new(),
         checkpoint_dir: None,
         checkpoint_every: 1,
+        collect_lambdas: Vec::new(),
         on_event: &mut |_| {},
     };
     let trained = train_with(env().as_mut(), &mut a, &rollout, 5, options)?;

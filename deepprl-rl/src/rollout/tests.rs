@@ -61,6 +61,7 @@ fn options<'a>(
         lambda: Vec::new(),
         checkpoint_dir: dir.map(std::path::Path::to_path_buf),
         checkpoint_every: every,
+        collect_lambdas: Vec::new(),
         on_event,
     }
 }
@@ -258,6 +259,41 @@ fn the_plain_trainer_is_the_loss_curve_and_returns_use_lambda() -> TestResult {
     // at most 1, and below 1 for random warm-up weights.
     assert!(curve.returns.iter().all(|&r| r <= 1.0));
     assert!(curve.returns.iter().any(|&r| r < 0.99));
+    Ok(())
+}
+
+#[test]
+fn a_conditioned_agent_collects_under_each_lambda_in_turn() -> TestResult {
+    let layout = crate::dcrl::StateLayout::all_context(2);
+    let (x, y) = (vec![0.8, 0.2], vec![0.3, 0.7]);
+    let mut quiet = |_: &RlEvent| {};
+    let mut ended_with = |episodes: usize| -> crate::Result<Vec<f32>> {
+        let mut env = ContextBandit::two_contexts();
+        let mut a = agent(&env, layout.clone(), 4);
+        let o = TrainOptions {
+            collect_lambdas: vec![x.clone(), y.clone()],
+            ..options(None, 0, &mut quiet)
+        };
+        train_with(&mut env, &mut a, &rollout(episodes, 1), 6, o)?;
+        Ok(a.lambda().to_vec())
+    };
+    assert_eq!(ended_with(3)?, x, "episodes 0, 1, 2 act with x, y, x");
+    assert_eq!(ended_with(4)?, y);
+    // Acting with another λ changes what is collected, hence the learning curve.
+    let curve = |collect: Vec<Vec<f32>>| -> crate::Result<Vec<f64>> {
+        let mut env = ContextBandit::two_contexts();
+        let mut a = agent(&env, layout.clone(), 4);
+        let mut quiet = |_: &RlEvent| {};
+        let o = TrainOptions { collect_lambdas: collect, ..options(None, 0, &mut quiet) };
+        Ok(train_with(&mut env, &mut a, &rollout(40, 1), 6, o)?.loss)
+    };
+    assert_ne!(curve(vec![x.clone(), y.clone()])?, curve(vec![x.clone()])?);
+    // A policy that answers one λ refuses to collect for several, naming the key.
+    let mut env = ContextBandit::two_contexts();
+    let mut fixed = StaticWeights::new("static", &[0.5, 0.5], 2)?;
+    let o = TrainOptions { collect_lambdas: vec![x], ..options(None, 0, &mut quiet) };
+    let err = train_with(&mut env, &mut fixed, &rollout(2, 1), 6, o).unwrap_err().to_string();
+    assert!(err.contains("lambda"), "{err}");
     Ok(())
 }
 

@@ -59,6 +59,11 @@ pub struct TrainOptions<'a> {
     pub checkpoint_dir: Option<PathBuf>,
     /// Checkpoint after every this many episodes (and after the last one).
     pub checkpoint_every: usize,
+    /// Preferences to collect under, one per episode in turn (episode `e` acts with
+    /// `collect_lambdas[e % len]` through [`WeightPolicy::set_preference`], so a resumed run
+    /// acts as an uninterrupted one); empty to leave the policy's λ alone. A conditioned agent
+    /// collects for every λ it will answer this way, instead of for one.
+    pub collect_lambdas: Vec<Vec<f32>>,
     /// Receives progress events.
     pub on_event: &'a mut dyn FnMut(&RlEvent),
 }
@@ -126,7 +131,17 @@ pub fn train_with(
         }
     }
     emit(RlEvent::Started { episodes: config.episodes, resumed_from });
+    let collect = options.collect_lambdas;
+    if let Some(bad) = collect.iter().find(|l| l.len() != k) {
+        return Err(crate::Error::Shape(format!(
+            "a collection λ has {} entries for {k} objectives",
+            bad.len()
+        )));
+    }
     for e in curve.loss.len()..config.episodes {
+        if !collect.is_empty() {
+            policy.set_preference(&collect[e % collect.len()])?;
+        }
         let rng = &mut worker_rng(seed, e);
         let mut state = env.reset(rng);
         let (mut loss_sum, mut n_updates, mut ret) = (0.0, 0usize, 0.0);
@@ -203,6 +218,7 @@ pub fn train(
         lambda: Vec::new(),
         checkpoint_dir: None,
         checkpoint_every: 1,
+        collect_lambdas: Vec::new(),
         on_event: &mut |_| {},
     };
     Ok(train_with(env, policy, config, seed, options)?.loss)
