@@ -77,6 +77,9 @@ pub struct Evaluation {
     /// Mean chosen weights per hour of day (24 entries; `None` for an hour without a step or an
     /// environment without hours).
     pub weights_by_hour: Vec<Option<Vec<f64>>>,
+    /// The discounted λ-return `Σ_t γᵗ λ·r_t` of each episode, in episode order: two actors
+    /// evaluated with one seed meet the same episodes, so these pair up for paired differences.
+    pub episode_returns: Vec<f64>,
 }
 
 /// Runs `config.episodes` greedy episodes of `actor` on `env`.
@@ -101,10 +104,11 @@ pub fn evaluate_with(
     let (mut per_objective, mut returns) = (vec![0.0; k], vec![0.0; k]);
     let (mut return_sum, mut return_episodes) = (0.0, 0usize);
     let mut hourly = HourlyWeights::default();
+    let mut episode_returns = Vec::with_capacity(config.episodes);
     for e in 0..config.episodes {
         let rng = &mut worker_rng(config.seed, e);
         let mut state = env.reset(rng);
-        let mut discount = 1.0;
+        let (mut discount, mut episode_return) = (1.0, 0.0);
         for _ in 0..config.max_steps {
             let w = actor.act(env, &state, lambda)?;
             hourly.add(env.hour(), &w);
@@ -112,6 +116,7 @@ pub fn evaluate_with(
             let step = env.step(&w, rng);
             let r: f64 = step.reward.iter().zip(lambda).map(|(a, b)| f64::from(a * b)).sum();
             reward += r;
+            episode_return += discount * r;
             if let Some(o) = oracle {
                 oracle_gap += f64::from(o) - r;
                 oracle_steps += 1;
@@ -131,6 +136,7 @@ pub fn evaluate_with(
             return_sum += p;
             return_episodes += 1;
         }
+        episode_returns.push(episode_return);
     }
     let (n, n_steps) = (config.episodes.max(1) as f64, steps.max(1) as f64);
     Ok(Evaluation {
@@ -141,6 +147,7 @@ pub fn evaluate_with(
         regret: (oracle_steps > 0).then(|| oracle_gap / oracle_steps as f64),
         return_rate: (return_episodes > 0).then(|| return_sum / return_episodes as f64),
         weights_by_hour: hourly.finish(),
+        episode_returns,
     })
 }
 

@@ -3,7 +3,8 @@
 //! - [`train_with`]: the RL trainer, with progress events ([`RlEvent`]) and atomic, resumable
 //!   checkpoints ([`TrainOptions`]); [`train`] is the plain form.
 //! - [`evaluate_with`]: greedy episodes of a policy or of the environment's Oracle ([`Actor`]):
-//!   reward and discounted return per objective, regret, return rate, chosen weights by hour;
+//!   reward and discounted return per objective, regret, return rate, chosen weights by hour,
+//!   each episode's discounted λ-return (to pair over common episodes);
 //!   [`evaluate`] and [`evaluate_oracle`] are its two common forms.
 //! - [`evaluate_logged`]: every episode of logged data once, with ranking metrics;
 //!   [`best_static_logged`] picks fixed weights on a grid by logged reward.

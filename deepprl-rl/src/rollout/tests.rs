@@ -316,6 +316,9 @@ fn the_oracle_has_no_regret_and_evaluations_report_hours_and_returns() -> TestRe
     assert_eq!(again, oracle);
     let again = evaluate(&mut env, &mut uniform, 150, 6, 0.9, &config.lambda, 21, true)?;
     assert_eq!(again, fixed);
+    // Per-episode returns are per episode: the oracle and uniform weights differ on some.
+    let differ = oracle.episode_returns.iter().zip(&fixed.episode_returns);
+    assert!(differ.filter(|(a, b)| (*a - *b).abs() > 1e-9).count() > 10);
     let (ro, ru) = (oracle.regret.expect("an oracle"), fixed.regret.expect("an oracle"));
     assert!(ro <= ru && ro >= -0.05, "oracle regret {ro}, uniform {ru}");
     assert!(ro.abs() < 0.05, "the oracle reaches its value up to sampling noise: {ro}");
@@ -327,6 +330,12 @@ fn the_oracle_has_no_regret_and_evaluations_report_hours_and_returns() -> TestRe
             .map(|(r, &l)| r * f64::from(l))
             .sum();
         approx::assert_relative_eq!(scalarised, e.mean_reward, epsilon = 1e-6);
+        // One discounted λ-return per episode, averaging to λ · (mean discounted return).
+        assert_eq!(e.episode_returns.len(), 150);
+        let mean = e.episode_returns.iter().sum::<f64>() / 150.0;
+        let want: f64 =
+            e.discounted_return.iter().zip(&config.lambda).map(|(r, &l)| r * f64::from(l)).sum();
+        approx::assert_relative_eq!(mean, want, epsilon = 1e-5);
         let rate = e.return_rate.expect("the simulator models returns");
         assert!(rate > 0.0 && rate < 1.0);
         assert_eq!(e.weights_by_hour.len(), 24);
