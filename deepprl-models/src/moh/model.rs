@@ -10,7 +10,7 @@
 //! A schema with no user or context field conditions the hypernetworks on `x` itself.
 
 use super::config::MohConfig;
-use crate::batch::{Batch, FieldRole, Schema};
+use crate::batch::{Batch, FieldRole, History, Schema};
 use crate::embed::{Embedded, Embedder};
 use crate::encoder::{Encoder, EncoderCache};
 use deepprl_core::layers::{
@@ -100,6 +100,29 @@ fn to_f<F: Float, D: ndarray::Dimension>(a: &ndarray::Array<f32, D>) -> ndarray:
     a.mapv(|v| F::from_f64(f64::from(v)))
 }
 
+/// The first row of each run of consecutive rows with equal histories (items, outcomes,
+/// intervals and mask, bit for bit), and each row's run.
+pub(super) fn history_runs(h: &History) -> (Vec<usize>, Vec<usize>) {
+    let same = |a: usize, b: usize| {
+        h.item.row(a) == h.item.row(b)
+            && h.mask.row(a) == h.mask.row(b)
+            && h.delta.row(a).iter().zip(h.delta.row(b)).all(|(x, y)| x.to_bits() == y.to_bits())
+            && h.outcome
+                .index_axis(Axis(0), a)
+                .iter()
+                .zip(h.outcome.index_axis(Axis(0), b))
+                .all(|(x, y)| x.to_bits() == y.to_bits())
+    };
+    let (mut first, mut run) = (Vec::new(), Vec::with_capacity(h.item.nrows()));
+    for r in 0..h.item.nrows() {
+        if first.last().is_none_or(|&f| !same(f, r)) {
+            first.push(r);
+        }
+        run.push(first.len() - 1);
+    }
+    (first, run)
+}
+
 impl<F: Float> Moh<F> {
     /// Builds a MoH for `schema`.
     ///
@@ -185,6 +208,47 @@ impl<F: Float> Moh<F> {
             }
             _ => (None, None),
         };
+        self.forward_from(batch, emb, s_hist, encoder)
+    }
+
+    /// The outputs `[batch, K]`, equal bit for bit to `forward(batch).0`, for inference: a run
+    /// of consecutive rows with one history (the candidates of one request, which share the
+    /// user's history) goes through the SA-Time-LSTM once, and its `s_hist` is repeated.
+    ///
+    /// # Panics
+    /// As [`Moh::forward`].
+    pub fn predict(&self, batch: &Batch) -> Array2<F> {
+        let (Some(enc), Some(h)) = (&self.encoder, &batch.history) else {
+            return self.forward(batch).0;
+        };
+        let (first, run) = history_runs(h);
+        if first.len() == batch.len() {
+            return self.forward(batch).0;
+        }
+        let item = self.schema.field(FieldRole::Item).expect("a history needs an item field");
+        let (u, l) = (first.len(), h.item.ncols());
+        let ids: Vec<usize> = first.iter().flat_map(|&r| h.item.row(r).to_vec()).collect();
+        let (e, _) = self.embed.tables[item].forward(&ids);
+        let e = e.into_shape_with_order((u, l, self.config.d_embed)).expect("u * l rows");
+        let (s, _) = enc.forward(
+            e.view(),
+            to_f(&h.outcome.select(Axis(0), &first)).view(),
+            to_f(&h.delta.select(Axis(0), &first)).view(),
+            h.mask.select(Axis(0), &first).view(),
+        );
+        let fields_only = Batch { history: None, ..batch.clone() };
+        let emb = self.embed.forward(&fields_only);
+        self.forward_from(batch, emb, Some(s.select(Axis(0), &run)), None).0
+    }
+
+    /// Everything after the history's encoding `s_hist`.
+    fn forward_from(
+        &self,
+        batch: &Batch,
+        emb: Embedded<F>,
+        s_hist: Option<Array2<F>>,
+        encoder: Option<EncoderCache<F>>,
+    ) -> (Array2<F>, MohCache<F>) {
         let num = to_f::<F, _>(&batch.num);
         let mut x_parts: Vec<ArrayView2<'_, F>> = emb.fields.iter().map(|e| e.view()).collect();
         if num.ncols() > 0 {

@@ -19,6 +19,10 @@ impl<F: Float> MultiTaskNet<F> for Moh<F> {
         Moh::forward(self, batch)
     }
 
+    fn predict(&self, batch: &Batch) -> Array2<F> {
+        Moh::predict(self, batch)
+    }
+
     fn backward(&self, cache: &MohCache<F>, d_out: ArrayView2<'_, F>, grads: &mut MohGrads<F>) {
         Moh::backward(self, cache, d_out, grads);
     }

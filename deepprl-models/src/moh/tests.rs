@@ -5,6 +5,7 @@ use crate::testing::{random_batch, tiny_schema};
 use deepprl_core::Parameterized;
 use deepprl_core::rng::seeded;
 use deepprl_core::testing::{check_param_grads, zero_grads};
+use ndarray::Axis;
 
 fn small_config() -> MohConfig {
     let mut c = MohConfig {
@@ -124,4 +125,37 @@ fn a_batch_that_breaks_the_schema_is_an_error_not_a_panic() {
         err.to_string(),
         "batch does not match the schema: field `item` has id 7 but cardinality 7"
     );
+}
+
+#[test]
+fn predict_encodes_a_shared_history_once_and_equals_forward_bit_for_bit() {
+    let schema = tiny_schema(2, 4);
+    let rng = &mut seeded(9);
+    let model: Moh<f32> = Moh::new(&MohConfig::default(), &schema, rng).unwrap();
+    // Three requests of 5, 1 and 7 candidates: each run shares one history, as the
+    // simulator's candidates do; the candidates' own fields differ.
+    let histories = random_batch(&schema, 3, rng);
+    let runs = [0, 0, 0, 0, 0, 1, 2, 2, 2, 2, 2, 2, 2];
+    let mut batch = random_batch(&schema, runs.len(), rng);
+    let h = histories.history.as_ref().unwrap();
+    batch.history = Some(crate::batch::History {
+        item: h.item.select(Axis(0), &runs),
+        outcome: h.outcome.select(Axis(0), &runs),
+        delta: h.delta.select(Axis(0), &runs),
+        mask: h.mask.select(Axis(0), &runs),
+    });
+    let (first, run) = super::model::history_runs(batch.history.as_ref().unwrap());
+    assert_eq!((first, run), (vec![0, 5, 6], runs.to_vec()));
+    let want = model.forward(&batch).0;
+    assert_eq!(model.predict(&batch), want, "bit for bit");
+    // Distinct histories everywhere: nothing is shared, and the answer is forward's.
+    let distinct = random_batch(&schema, 6, rng);
+    assert_eq!(model.predict(&distinct), model.forward(&distinct).0);
+    // A one-bit change in one outcome splits the run.
+    let mut split = batch.clone();
+    let hh = split.history.as_mut().unwrap();
+    let t = (0..4).find(|&t| hh.mask[[8, t]]).expect("a real step");
+    hh.outcome[[8, t, 0]] = f32::from_bits(hh.outcome[[8, t, 0]].to_bits() ^ 1);
+    assert_eq!(super::model::history_runs(hh).0, vec![0, 5, 6, 8, 9]);
+    assert_eq!(model.predict(&split), model.forward(&split).0);
 }

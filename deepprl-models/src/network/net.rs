@@ -13,6 +13,12 @@ pub trait MultiTaskNet<F: Float>: Parameterized<F> + Clone + Send + Sync + std::
     type Cache;
     /// The outputs `[batch, K]` and the cache.
     fn forward(&self, batch: &Batch) -> (Array2<F>, Self::Cache);
+    /// The outputs `[batch, K]` alone, for inference; equal bit for bit to
+    /// `forward(batch).0` (a network may skip work a cache would need, e.g. the MoH encodes a
+    /// history shared by consecutive rows once).
+    fn predict(&self, batch: &Batch) -> Array2<F> {
+        self.forward(batch).0
+    }
     /// Accumulates parameter gradients from dL/doutputs `[batch, K]`.
     fn backward(&self, cache: &Self::Cache, d_out: ArrayView2<'_, F>, grads: &mut Self::Grads);
     /// Width of [`MultiTaskNet::inspect`] per example (0: nothing to inspect).

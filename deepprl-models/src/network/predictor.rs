@@ -166,7 +166,7 @@ impl<C: NetConfig> NetPredictor<C> {
         }
         let parts = map_shards(batch.len(), self.training.n_shards, |r| {
             let shard = batch.rows(r);
-            let (out, _) = self.model.forward(&shard);
+            let out = self.model.predict(&shard);
             loss::multitask(out.view(), shard.labels.view(), &self.kinds, weights, 1.0).0
         });
         parts.iter().map(|&l| f64::from(l)).sum::<f64>() / batch.len() as f64
@@ -184,9 +184,8 @@ impl<C: NetConfig> Predictor for NetPredictor<C> {
 
     fn predict(&self, batch: &Batch) -> Result<Array2<f32>> {
         batch.check(&self.schema)?;
-        let parts = map_shards(batch.len(), self.training.n_shards, |r| {
-            self.model.forward(&batch.rows(r)).0
-        });
+        let parts =
+            map_shards(batch.len(), self.training.n_shards, |r| self.model.predict(&batch.rows(r)));
         let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
         let out = if views.is_empty() {
             Array2::zeros((0, self.kinds.len()))
