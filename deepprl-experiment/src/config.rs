@@ -50,10 +50,23 @@ impl Seeds {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RlSettings {
-    /// Training episodes of a learning policy per λ (default 1500): a per-λ policy (MORL,
-    /// `dcrl-perlambda`) trains this many for each λ, a conditioned DCRL agent this many times
-    /// the number of λ's, once.
+    /// Training transitions (steps) of a learning policy per λ (default 25 000): a per-λ
+    /// policy (MORL, `dcrl-perlambda`) trains until it has collected this many for each λ, a
+    /// conditioned DCRL agent this many times the number of λ's (100 000 for the default
+    /// grid), once; training ends with the round of `envs` episodes that reaches it. 0 for no
+    /// transition budget (then `episodes` ends training).
+    pub transitions: usize,
+    /// Training episodes of a learning policy per λ at most, counted like `transitions`
+    /// (default 0: no limit, the transition budget alone ends training).
     pub episodes: usize,
+    /// Training episodes that advance together (vectorised rollouts, default 64): one batched
+    /// predictor call, one batched encoder step and one batched policy call per step for all
+    /// of them.
+    pub envs: usize,
+    /// Updates of a learning policy per step of the `envs` episodes (default 16: with 64
+    /// episodes a quarter of an update per transition, each of `[dcrl] batch_size`
+    /// transitions).
+    pub updates_per_step: usize,
     /// Greedy evaluation episodes in the simulator, the same for every method (default 300).
     pub eval_episodes: usize,
     /// Validation episodes per grid point when the grid policy picks its weights (default 100).
@@ -76,7 +89,10 @@ pub struct RlSettings {
 impl Default for RlSettings {
     fn default() -> Self {
         Self {
-            episodes: 1500,
+            transitions: 25_000,
+            episodes: 0,
+            envs: 64,
+            updates_per_step: 16,
             eval_episodes: 300,
             grid_episodes: 100,
             grid_divisions: 4,
@@ -229,6 +245,15 @@ impl ExperimentConfig {
                 "rl",
                 "top_n, ndcg_k, grid_divisions and eval_episodes must be at least 1".into(),
             );
+        }
+        if self.rl.transitions == 0 && self.rl.episodes == 0 {
+            return bad(
+                "rl.transitions",
+                "and `rl.episodes` are both 0: training needs a budget".into(),
+            );
+        }
+        if self.rl.envs == 0 || self.rl.updates_per_step == 0 {
+            return bad("rl", "envs and updates_per_step must be at least 1".into());
         }
         for l in &self.rl.lambda_grid {
             if l.iter().any(|v| !(v.is_finite() && *v >= 0.0)) || l.iter().sum::<f64>() <= 0.0 {

@@ -34,7 +34,8 @@ pub fn quick(datasets: Vec<String>) -> ExperimentConfig {
         world: WorldConfig::small(),
         train: TrainConfig { epochs: 2, ..TrainConfig::default() },
         rl: RlSettings {
-            episodes: 120,
+            transitions: 1_500,
+            envs: 16,
             eval_episodes: 40,
             grid_episodes: 10,
             grid_divisions: 2,

@@ -187,19 +187,36 @@ fn repeat_rows<T: Clone>(a: &Array2<T>, n: usize) -> Array2<T> {
     a.broadcast((n, a.ncols())).expect("one row").to_owned()
 }
 
-impl SlateScorer for WorldScorer {
-    fn score(&self, request: &Request<'_>, items: &[usize]) -> Vec<[f64; K]> {
-        let batch = self.batch(request, items);
+impl WorldScorer {
+    /// Standardised predictions of `batch`'s rows.
+    fn predict(&self, batch: &Batch) -> Vec<[f64; K]> {
         let pred = self
             .predictor
             .lock()
             .expect("no panic while scoring")
-            .predict(&batch)
+            .predict(batch)
             .expect("the scorer's batches follow the schema of its own dataset");
         pred.rows()
             .into_iter()
             .map(|r| std::array::from_fn(|k| (f64::from(r[k]) - self.stats[k].0) / self.stats[k].1))
             .collect()
+    }
+}
+
+impl SlateScorer for WorldScorer {
+    fn score(&self, request: &Request<'_>, items: &[usize]) -> Vec<[f64; K]> {
+        self.predict(&self.batch(request, items))
+    }
+
+    /// One predictor call for every request's candidates, the requests' rows in order (each
+    /// request's rows share its history, which the MoH encodes once per request).
+    fn score_batch(&self, requests: &[Request<'_>], items: &[&[usize]]) -> Vec<Vec<[f64; K]>> {
+        if requests.is_empty() {
+            return Vec::new();
+        }
+        let parts: Vec<Batch> = requests.iter().zip(items).map(|(r, i)| self.batch(r, i)).collect();
+        let mut all = self.predict(&Batch::concat(&parts)).into_iter();
+        items.iter().map(|i| all.by_ref().take(i.len()).collect()).collect()
     }
 }
 
@@ -244,6 +261,13 @@ impl UserEncoder for MohUserEncoder {
 
     fn encode(&self, user: usize, history: &UserHistory) -> Vec<f32> {
         self.state.encode(&[user + 1], &history.to_model(K)).row(0).to_vec()
+    }
+
+    /// One encoder call for every user.
+    fn encode_batch(&self, users: &[usize], histories: &[&UserHistory]) -> Vec<Vec<f32>> {
+        let ids: Vec<usize> = users.iter().map(|&u| u + 1).collect();
+        let out = self.state.encode(&ids, &UserHistory::model_batch(histories, K));
+        out.rows().into_iter().map(|r| r.to_vec()).collect()
     }
 }
 
@@ -428,6 +452,42 @@ mod tests {
         let before = crate::bridge::model_history(h.gather(&data.ds, &[(user, reqs[b].start)]));
         let want = encoder.encode(&[reqs[b].user as usize], &before);
         assert_eq!(enc[b], want.row(0).to_vec());
+    }
+
+    #[test]
+    fn batched_scoring_and_encoding_equal_one_request_at_a_time_bit_for_bit() {
+        use deepprl_data::world::Context;
+        use deepprl_models::moh::{MohConfig, MohPredictor};
+        let data = world_data();
+        let world = data.world.as_ref().unwrap();
+        let schema = crate::bridge::schema_of(&data.ds.meta);
+        let moh = MohPredictor::new(&MohConfig::default(), &schema, 0).unwrap();
+        let encoder = MohUserEncoder::new(StateEncoder::new(&moh.model));
+        let scorer = WorldScorer::new(Box::new(moh), world, &data).unwrap();
+        let histories = logged_histories(world, &data);
+        let users = [3, 0, 3, 17];
+        let mut grown = histories[3].clone();
+        grown.push(5, &[1.0, 0.0, 2.5], 1_700_000_000);
+        let hs = [&histories[3], &histories[0], &grown, &histories[17]];
+        let requests: Vec<Request<'_>> = users
+            .iter()
+            .zip(hs)
+            .enumerate()
+            .map(|(i, (&user, history))| Request {
+                user,
+                context: Context { hour: (5 * i) as u32, satisfaction: 0.0 },
+                time: 1_700_000_000 + 3_600 * i as i64,
+                history,
+            })
+            .collect();
+        let items: [&[usize]; 4] = [&[1, 2, 3], &[4], &[1, 2, 3], &[7, 0, 9, 9]];
+        let one_by_one: Vec<_> =
+            requests.iter().zip(items).map(|(r, i)| scorer.score(r, i)).collect();
+        assert_eq!(scorer.score_batch(&requests, &items), one_by_one);
+        assert_ne!(one_by_one[0], one_by_one[2], "the grown history changes the scores");
+        let alone: Vec<_> = users.iter().zip(hs).map(|(&u, h)| encoder.encode(u, h)).collect();
+        assert_eq!(encoder.encode_batch(&users, &hs), alone);
+        assert!(scorer.score_batch(&[], &[]).is_empty());
     }
 
     #[test]

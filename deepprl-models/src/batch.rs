@@ -127,6 +127,34 @@ impl Batch {
         }
     }
 
+    /// The examples of `parts`, one after the other.
+    ///
+    /// # Panics
+    /// If the parts differ in widths, or some have a history and others not.
+    pub fn concat(parts: &[Batch]) -> Batch {
+        fn stack<A: Clone, D: ndarray::RemoveAxis>(
+            arrays: Vec<ndarray::ArrayView<'_, A, D>>,
+        ) -> ndarray::Array<A, D> {
+            ndarray::concatenate(Axis(0), &arrays).expect("Batch::concat: parts of one width")
+        }
+        let histories: Vec<&History> = parts.iter().filter_map(|p| p.history.as_ref()).collect();
+        assert!(
+            histories.is_empty() || histories.len() == parts.len(),
+            "Batch::concat: every part has a history or none does"
+        );
+        Batch {
+            cat: stack(parts.iter().map(|p| p.cat.view()).collect()),
+            num: stack(parts.iter().map(|p| p.num.view()).collect()),
+            history: (!histories.is_empty()).then(|| History {
+                item: stack(histories.iter().map(|h| h.item.view()).collect()),
+                outcome: stack(histories.iter().map(|h| h.outcome.view()).collect()),
+                delta: stack(histories.iter().map(|h| h.delta.view()).collect()),
+                mask: stack(histories.iter().map(|h| h.mask.view()).collect()),
+            }),
+            labels: stack(parts.iter().map(|p| p.labels.view()).collect()),
+        }
+    }
+
     /// The examples at `indices`, in that order.
     ///
     /// # Panics

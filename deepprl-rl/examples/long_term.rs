@@ -52,6 +52,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         batch_size: 64,
         replay_capacity: 50_000,
         updates_per_step: 1,
+        envs: 1,
+        transitions: 0,
     };
     let eval = |env: &mut Simulator, p: &mut dyn deepprl_models::WeightPolicy, n| {
         evaluate(env, p, n, sim_cfg.max_steps, 0.9, &lambda, EVAL_SEED, false)

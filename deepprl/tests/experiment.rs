@@ -41,7 +41,7 @@ fn tiny(dir: &Path) -> Result<ExperimentConfig> {
     std::fs::write(&config, text)?;
     c.datasets.push(config.display().to_string());
     c.train.epochs = 1;
-    c.rl.episodes = 30;
+    (c.rl.episodes, c.rl.transitions) = (30, 0);
     c.rl.eval_episodes = 8;
     c.rl.grid_episodes = 4;
     c.dcrl.warmup = 64;
@@ -131,7 +131,7 @@ fn a_killed_experiment_resumes_without_redoing_finished_runs() -> Result<()> {
     let mut config = tiny(&tmp.0)?;
     config.datasets.truncate(1);
     config.methods = vec!["sb+static".into(), "moh+dcrl".into(), "mmoe+grid".into()];
-    config.rl.episodes = 200;
+    (config.rl.episodes, config.rl.transitions) = (200, 0);
     let file = tmp.0.join("exp.toml");
     std::fs::write(&file, toml::to_string(&config)?)?;
     let out = tmp.0.join("out");

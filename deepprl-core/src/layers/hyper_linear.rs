@@ -115,6 +115,23 @@ impl<F: Float> HyperLinear<F> {
         (y, HyperLinearCache { mlp, generated: p, op })
     }
 
+    /// `y_b = x_b · W(z[runs[b]])` without a cache (inference), the hypernetwork run once per
+    /// row of `z` (the distinct conditioning vectors): bit for bit the outputs of
+    /// [`HyperLinear::forward`] on the repeated `z`.
+    ///
+    /// # Panics
+    /// If `x` does not have one row per run, or a run is not a row of `z`.
+    pub fn predict_shared(
+        &self,
+        x: ArrayView2<'_, F>,
+        z: ArrayView2<'_, F>,
+        runs: &[usize],
+    ) -> Array2<F> {
+        let p = self.hyper.predict(z);
+        let c = self.bias.then(|| p.slice(s![.., self.d_input * self.d_output..]));
+        hyper_linear::forward_shared(x, self.weights(&p), runs, c)
+    }
+
     /// Accumulates the hypernetwork's gradients and returns `(dx, dz)`.
     ///
     /// # Panics

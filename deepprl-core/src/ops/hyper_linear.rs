@@ -20,7 +20,7 @@
 //! ```
 
 use crate::Float;
-use ndarray::{Array2, Array3, ArrayView2, ArrayView3, ArrayViewMut2, ArrayViewMut3, Zip};
+use ndarray::{Array2, Array3, ArrayView2, ArrayView3, ArrayViewMut2, ArrayViewMut3, Axis, Zip};
 
 /// What [`backward`] needs: the input `x`.
 #[derive(Debug, Clone)]
@@ -71,20 +71,45 @@ pub fn forward_only<F: Float>(
     c: Option<ArrayView2<'_, F>>,
 ) -> Array2<F> {
     check_shapes(&x, &w);
-    let (batch, _, d_out) = w.dim();
-    let mut y = match c {
-        Some(c) => {
-            assert_eq!(c.dim(), (batch, d_out), "hyper_linear: c is {:?}", c.dim());
-            c.to_owned()
+    let runs: Vec<usize> = (0..x.nrows()).collect();
+    forward_shared(x, w, &runs, c)
+}
+
+/// [`forward_only`] with weights shared by rows: row `b` uses `w[runs[b]]` (and `c[runs[b]]`),
+/// so `w: [u, d_input, d_output]` holds only the distinct weights; bit for bit what
+/// [`forward_only`] gives with each row's weights repeated.
+///
+/// # Panics
+/// If `x` is not `[runs.len(), d_input]`, a run is not below `u`, or `c` is not
+/// `[u, d_output]`.
+#[track_caller]
+pub fn forward_shared<F: Float>(
+    x: ArrayView2<'_, F>,
+    w: ArrayView3<'_, F>,
+    runs: &[usize],
+    c: Option<ArrayView2<'_, F>>,
+) -> Array2<F> {
+    let (u, d_in, d_out) = w.dim();
+    assert_eq!(
+        x.dim(),
+        (runs.len(), d_in),
+        "hyper_linear: x is {:?} but w is {:?}",
+        x.dim(),
+        w.dim()
+    );
+    if let Some(c) = &c {
+        assert_eq!(c.dim(), (u, d_out), "hyper_linear: c is {:?}", c.dim());
+    }
+    let mut y = Array2::zeros((runs.len(), d_out));
+    for ((mut y, x), &r) in y.rows_mut().into_iter().zip(x.rows()).zip(runs) {
+        if let Some(c) = &c {
+            y.assign(&c.row(r));
         }
-        None => Array2::zeros((batch, d_out)),
-    };
-    Zip::from(y.rows_mut()).and(x.rows()).and(w.outer_iter()).for_each(|mut y, x, w| {
         // y_b += Σ_i x_i · W_b[i, :], one contiguous row update per input feature.
-        for (&xi, wi) in x.iter().zip(w.rows()) {
+        for (&xi, wi) in x.iter().zip(w.index_axis(Axis(0), r).rows()) {
             y.scaled_add(xi, &wi);
         }
-    });
+    }
     y
 }
 
@@ -142,6 +167,25 @@ pub fn backward_into<F: Float>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ndarray_rand::rand::Rng;
+
+    #[test]
+    fn shared_weights_give_what_repeated_weights_give_bit_for_bit() {
+        let mut rng = crate::rng::seeded(4);
+        let mut draw = |shape: (usize, usize, usize)| {
+            Array3::from_shape_fn(shape, |_| rng.random_range(-1.0f32..1.0))
+        };
+        let (w, c) = (draw((2, 3, 4)), draw((2, 4, 1)).into_shape_with_order((2, 4)).unwrap());
+        let x = draw((5, 3, 1)).into_shape_with_order((5, 3)).unwrap();
+        let runs = [0, 0, 1, 1, 1];
+        let w_rep = w.select(Axis(0), &runs);
+        let c_rep = c.select(Axis(0), &runs);
+        let want = forward_only(x.view(), w_rep.view(), Some(c_rep.view()));
+        assert_eq!(forward_shared(x.view(), w.view(), &runs, Some(c.view())), want);
+        let plain = forward_only(x.view(), w_rep.view(), None);
+        assert_eq!(forward_shared(x.view(), w.view(), &runs, None), plain);
+        assert_ne!(plain.row(0), plain.row(2), "the runs' weights differ");
+    }
     use crate::rng::seeded;
     use crate::testing::{check_backward, random};
     use ndarray::array;

@@ -1,10 +1,10 @@
 //! The conditioned DCRL agent of stage B: one agent, conditioned on λ, trained once for the whole
 //! λ grid of the experiment and evaluated at each λ after [`Dcrl::set_lambda`].
 //!
-//! Its budget is `[rl] episodes` × the number of λ's, so it costs what the per-λ agents
-//! (`dcrl-perlambda`, MORL) cost together; episode `e` acts with the grid's λ number
-//! `e mod |grid|`, so it collects experience for every λ it answers; its checkpoints go into
-//! [`FOLDER`] of the run folder.
+//! Its budget is `[rl] transitions` (and `[rl] episodes`) × the number of λ's, so it costs what
+//! the per-λ agents (`dcrl-perlambda`, MORL) cost together; round `r` of `[rl] envs` episodes
+//! acts with the grid's λ number `r mod |grid|`, so it collects experience for every λ it
+//! answers; its checkpoints go into [`FOLDER`] of the run folder.
 
 use crate::method::{PolicyBuild, PolicyKind};
 use crate::stage_b::learn::{Leg, TrainSpec, train_policy};
@@ -46,7 +46,7 @@ pub fn conditioned_config(
 }
 
 /// Trains one conditioned DCRL agent of `spec.kind` for the whole λ grid `lambdas` on `env`
-/// (whose states follow `layout`) for `[rl] episodes × lambdas.len()` episodes, checkpointing
+/// (whose states follow `layout`) for `[rl] transitions × lambdas.len()` transitions, checkpointing
 /// into [`FOLDER`] (a rerun resumes there); returns the agent, acting with `lambdas[0]`, and its
 /// learning curve (returns scalarised by `lambdas[0]`).
 ///
@@ -61,15 +61,20 @@ pub fn train_conditioned(
     lambdas: &[Vec<f64>],
 ) -> Result<(Dcrl, LearningCurve)> {
     let c = conditioned_config(spec.kind, &spec.config.dcrl, lambdas)?;
-    let episodes = spec.config.rl.episodes.checked_mul(lambdas.len()).ok_or_else(|| {
-        Error::Usage(format!(
-            "`rl.episodes` = {} times {} λ's overflows the conditioned agent's budget",
-            spec.config.rl.episodes,
-            lambdas.len()
-        ))
-    })?;
+    let times = |key: &str, per_lambda: usize| {
+        per_lambda.checked_mul(lambdas.len()).ok_or_else(|| {
+            Error::Usage(format!(
+                "`rl.{key}` = {per_lambda} times {} λ's overflows the conditioned agent's budget",
+                lambdas.len()
+            ))
+        })
+    };
+    let rl = &spec.config.rl;
+    let (transitions, episodes) =
+        (times("transitions", rl.transitions)?, times("episodes", rl.episodes)?);
     let mut agent = Dcrl::new(&c, layout.clone(), env.n_objectives(), spec.seed)?;
     let leg = Leg {
+        transitions,
         episodes,
         max_steps,
         lambda: &lambdas[0],

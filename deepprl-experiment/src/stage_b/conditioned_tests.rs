@@ -25,10 +25,11 @@ fn small_sim() -> Simulator {
     Simulator::new(world, cfg, Vec::new()).expect("valid settings")
 }
 
-/// A tiny experiment: `episodes` per λ, a small agent that starts learning at once.
+/// A tiny experiment: `episodes` per λ (no transition budget) in rounds of 4, a small agent
+/// that starts learning at once.
 fn experiment(episodes: usize) -> ExperimentConfig {
     let mut c = ExperimentConfig::default();
-    c.rl.episodes = episodes;
+    (c.rl.episodes, c.rl.transitions, c.rl.envs, c.rl.updates_per_step) = (episodes, 0, 4, 2);
     c.dcrl = DcrlConfig {
         d_hidden: vec![8],
         warmup: 16,
@@ -51,20 +52,14 @@ fn files(dir: &Path) -> std::io::Result<Vec<String>> {
 /// Trains the conditioned `dcrl` for `episodes` per λ into `dir`; returns the agent, its curve
 /// and the progress it reported.
 fn train(
-    episodes: usize,
+    config: &ExperimentConfig,
     dir: &Path,
     lambdas: &[Vec<f64>],
 ) -> Result<(Dcrl, LearningCurve, Vec<f64>)> {
-    let config = experiment(episodes);
     let reported = Mutex::new(Vec::new());
     let progress = |f: f64| reported.lock().expect("not poisoned").push(f);
-    let spec = TrainSpec {
-        config: &config,
-        kind: PolicyKind::Dcrl,
-        seed: 7,
-        run_dir: dir,
-        progress: &progress,
-    };
+    let spec =
+        TrainSpec { config, kind: PolicyKind::Dcrl, seed: 7, run_dir: dir, progress: &progress };
     let mut env = small_sim();
     let layout = env.layout();
     let (agent, curve) = train_conditioned(&spec, &mut env, &layout, 4, lambdas)?;
@@ -111,7 +106,7 @@ fn one_agent_trains_for_the_whole_grid_and_a_resumed_run_ends_as_a_straight_one(
     let probe = Array2::from_shape_vec((3, probe_env.state_dim()), probe)?;
 
     let straight_dir = temp_dir("conditioned-straight");
-    let (mut a, straight, reported) = train(6, &straight_dir, &lambdas)?;
+    let (mut a, straight, reported) = train(&experiment(6), &straight_dir, &lambdas)?;
     assert_eq!(straight.loss.len(), 6 * lambdas.len(), "budget = episodes × λ's");
     assert!(straight.loss.iter().any(|&l| l > 0.0), "updates happened: {:?}", straight.loss);
     assert_eq!(reported.first(), Some(&0.0), "a fresh run reports episode 0");
@@ -119,8 +114,8 @@ fn one_agent_trains_for_the_whole_grid_and_a_resumed_run_ends_as_a_straight_one(
     assert_eq!(files(&straight_dir)?, [FOLDER], "one checkpoint folder, no lambda<j>/");
 
     let resumed_dir = temp_dir("conditioned-resumed");
-    train(3, &resumed_dir, &lambdas)?;
-    let (mut b, resumed, reported) = train(6, &resumed_dir, &lambdas)?;
+    train(&experiment(3), &resumed_dir, &lambdas)?;
+    let (mut b, resumed, reported) = train(&experiment(6), &resumed_dir, &lambdas)?;
     assert!(reported.is_empty(), "the second leg resumed past episode 0: {reported:?}");
     let bits = |c: &LearningCurve| -> Vec<u64> {
         c.loss.iter().chain(&c.returns).map(|v| v.to_bits()).collect()
@@ -131,5 +126,19 @@ fn one_agent_trains_for_the_whole_grid_and_a_resumed_run_ends_as_a_straight_one(
     assert_ne!(wa[0], wa[1], "the one agent answers each λ differently");
     let _ = std::fs::remove_dir_all(&straight_dir);
     let _ = std::fs::remove_dir_all(&resumed_dir);
+    Ok(())
+}
+
+#[test]
+fn the_conditioned_budget_is_the_transitions_per_lambda_times_the_lambdas() -> TestResult {
+    let lambdas = experiment(1).rl.lambdas(small_sim().n_objectives());
+    let mut config = experiment(0);
+    config.rl.transitions = 30;
+    let dir = temp_dir("conditioned-budget");
+    let (_, curve, _) = train(&config, &dir, &lambdas)?;
+    let (n, budget) = (curve.loss.len(), 30 * lambdas.len());
+    assert!(curve.transitions() >= budget, "{} of {budget}", curve.transitions());
+    assert!(curve.steps[..n - 4].iter().sum::<usize>() < budget, "the last round spent it");
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

@@ -82,11 +82,13 @@ impl<'a> TrainSpec<'a> {
     }
 }
 
-/// One training of a learning policy: its episodes, their length limit, the λ of its curve's
-/// returns, its checkpoint subfolder, and the `(j, n)` share of the run's progress it is (the
-/// `j`-th of `n` equal parts).
+/// One training of a learning policy: its budget, the episodes' length limit, the λ of its
+/// curve's returns, its checkpoint subfolder, and the `(j, n)` share of the run's progress it
+/// is (the `j`-th of `n` equal parts).
 pub struct Leg<'l> {
-    /// Training episodes.
+    /// Training transitions (0 for no transition budget).
+    pub transitions: usize,
+    /// Training episodes at most (0 for no limit).
     pub episodes: usize,
     /// Steps per episode at most.
     pub max_steps: usize,
@@ -114,20 +116,26 @@ pub fn train_policy(
     leg: &Leg<'_>,
 ) -> Result<LearningCurve> {
     let d = &spec.config.dcrl;
+    let rl = &spec.config.rl;
     let rollout_cfg = RolloutConfig {
-        episodes: leg.episodes,
+        episodes: if leg.episodes == 0 { usize::MAX } else { leg.episodes },
         max_steps: leg.max_steps,
         warmup: d.warmup,
         batch_size: d.batch_size,
         replay_capacity: d.replay_capacity,
-        updates_per_step: 1,
+        updates_per_step: rl.updates_per_step,
+        envs: rl.envs,
+        transitions: leg.transitions,
     };
     let (j, n) = leg.share;
     let mut on_event = |e: &RlEvent| {
-        if let RlEvent::EpisodeEnd { episode, episodes, .. } = e
+        if let RlEvent::EpisodeEnd { episode, episodes, transitions, .. } = e
             && episode % 50 == 0
         {
-            (spec.progress)((j as f64 + *episode as f64 / *episodes as f64) / n as f64);
+            let by_episodes = *episode as f64 / *episodes as f64;
+            let by_transitions = *transitions as f64 / leg.transitions.max(1) as f64;
+            let done = if leg.transitions == 0 { by_episodes } else { by_transitions };
+            (spec.progress)((j as f64 + done.min(1.0)) / n as f64);
         }
     };
     let curve = rollout::train_with(
@@ -147,7 +155,8 @@ pub fn train_policy(
 }
 
 /// Trains a per-λ learning policy (MORL, or DCRL with `conditioned = false`) for the `j`-th of
-/// `n` preferences `lambda` on `env` (whose states follow `layout`) for `[rl] episodes`,
+/// `n` preferences `lambda` on `env` (whose states follow `layout`) for `[rl] transitions`
+/// (and at most `[rl] episodes`),
 /// checkpointing into `lambda<j>/` of the run folder; returns the policy and its learning curve.
 ///
 /// # Errors
@@ -162,6 +171,7 @@ pub fn train_for_lambda(
 ) -> Result<(Box<dyn WeightPolicy>, LearningCurve)> {
     let mut policy = make_policy(spec.kind, spec.config, layout, lambda, spec.seed)?;
     let leg = Leg {
+        transitions: spec.config.rl.transitions,
         episodes: spec.config.rl.episodes,
         max_steps,
         lambda,

@@ -100,6 +100,25 @@ fn to_f<F: Float, D: ndarray::Dimension>(a: &ndarray::Array<f32, D>) -> ndarray:
     a.mapv(|v| F::from_f64(f64::from(v)))
 }
 
+/// The first row of each run of consecutive equal rows of `z` (bit for bit), and each row's
+/// run.
+fn row_runs<F: Float>(z: ArrayView2<'_, F>) -> (Vec<usize>, Vec<usize>) {
+    let same = |a: usize, b: usize| {
+        z.row(a)
+            .iter()
+            .zip(z.row(b))
+            .all(|(x, y)| x == y && x.is_sign_negative() == y.is_sign_negative())
+    };
+    let (mut first, mut run) = (Vec::new(), Vec::with_capacity(z.nrows()));
+    for r in 0..z.nrows() {
+        if first.last().is_none_or(|&f| !same(f, r)) {
+            first.push(r);
+        }
+        run.push(first.len() - 1);
+    }
+    (first, run)
+}
+
 /// The first row of each run of consecutive rows with equal histories (items, outcomes,
 /// intervals and mask, bit for bit), and each row's run.
 pub(super) fn history_runs(h: &History) -> (Vec<usize>, Vec<usize>) {
@@ -208,7 +227,7 @@ impl<F: Float> Moh<F> {
             }
             _ => (None, None),
         };
-        self.forward_from(batch, emb, s_hist, encoder)
+        self.forward_from(batch, emb, s_hist, encoder, false)
     }
 
     /// The outputs `[batch, K]`, equal bit for bit to `forward(batch).0`, for inference: a run
@@ -219,12 +238,10 @@ impl<F: Float> Moh<F> {
     /// As [`Moh::forward`].
     pub fn predict(&self, batch: &Batch) -> Array2<F> {
         let (Some(enc), Some(h)) = (&self.encoder, &batch.history) else {
-            return self.forward(batch).0;
+            let emb = self.embed.forward(batch);
+            return self.forward_from(batch, emb, None, None, true).0;
         };
         let (first, run) = history_runs(h);
-        if first.len() == batch.len() {
-            return self.forward(batch).0;
-        }
         let item = self.schema.field(FieldRole::Item).expect("a history needs an item field");
         let (u, l) = (first.len(), h.item.ncols());
         let ids: Vec<usize> = first.iter().flat_map(|&r| h.item.row(r).to_vec()).collect();
@@ -238,16 +255,18 @@ impl<F: Float> Moh<F> {
         );
         let fields_only = Batch { history: None, ..batch.clone() };
         let emb = self.embed.forward(&fields_only);
-        self.forward_from(batch, emb, Some(s.select(Axis(0), &run)), None).0
+        self.forward_from(batch, emb, Some(s.select(Axis(0), &run)), None, true).0
     }
 
-    /// Everything after the history's encoding `s_hist`.
+    /// Everything after the history's encoding `s_hist`; for `inference` the cache holds no
+    /// hypernetwork caches and must not reach [`Moh::backward`].
     fn forward_from(
         &self,
         batch: &Batch,
         emb: Embedded<F>,
         s_hist: Option<Array2<F>>,
         encoder: Option<EncoderCache<F>>,
+        inference: bool,
     ) -> (Array2<F>, MohCache<F>) {
         let num = to_f::<F, _>(&batch.num);
         let mut x_parts: Vec<ArrayView2<'_, F>> = emb.fields.iter().map(|e| e.view()).collect();
@@ -275,6 +294,13 @@ impl<F: Float> Moh<F> {
         let (ts, first) = if self.hyper.is_empty() {
             let (ts, cs): (Vec<_>, Vec<_>) = self.first.iter().map(|l| l.forward(x.view())).unzip();
             (ts, FirstCache::Static(cs))
+        } else if inference {
+            // The candidates of one request share z (the user, the context and s_hist): each
+            // hypernetwork generates their weights once.
+            let (first, runs) = row_runs(z.view());
+            let unique = z.select(Axis(0), &first);
+            let ts = self.hyper.iter().map(|h| h.predict_shared(x.view(), unique.view(), &runs));
+            (ts.collect(), FirstCache::Hyper(Vec::new()))
         } else {
             let (ts, cs): (Vec<_>, Vec<_>) =
                 self.hyper.iter().map(|h| h.forward(x.view(), z.view())).unzip();

@@ -144,6 +144,15 @@ fn predict_encodes_a_shared_history_once_and_equals_forward_bit_for_bit() {
         delta: h.delta.select(Axis(0), &runs),
         mask: h.mask.select(Axis(0), &runs),
     });
+    // Candidates of one request share the user and the context too (the hypernetworks'
+    // conditioning z), but not the item.
+    for (j, f) in schema.cat_fields.iter().enumerate() {
+        if matches!(f.role, crate::batch::FieldRole::User | crate::batch::FieldRole::Context) {
+            for (r, &run) in runs.iter().enumerate() {
+                batch.cat[[r, j]] = histories.cat[[run, j]];
+            }
+        }
+    }
     let (first, run) = super::model::history_runs(batch.history.as_ref().unwrap());
     assert_eq!((first, run), (vec![0, 5, 6], runs.to_vec()));
     let want = model.forward(&batch).0;

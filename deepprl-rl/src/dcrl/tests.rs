@@ -18,6 +18,8 @@ fn rollout() -> RolloutConfig {
         batch_size: 64,
         replay_capacity: 10_000,
         updates_per_step: 1,
+        envs: 1,
+        transitions: 0,
     }
 }
 

@@ -117,6 +117,12 @@ pub trait UserEncoder: Send + Sync {
 
     /// The encoding of world user `user` with `history`.
     fn encode(&self, user: usize, history: &UserHistory) -> Vec<f32>;
+
+    /// [`UserEncoder::encode`] of several users at once (the episodes of a vectorised
+    /// rollout); equal to encoding them one by one, which is the default.
+    fn encode_batch(&self, users: &[usize], histories: &[&UserHistory]) -> Vec<Vec<f32>> {
+        users.iter().zip(histories).map(|(&u, h)| self.encode(u, h)).collect()
+    }
 }
 
 #[cfg(test)]

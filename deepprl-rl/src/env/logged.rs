@@ -83,8 +83,9 @@ pub struct LoggedReranking {
     d_user: usize,
     top_n: usize,
     reward_stats: Vec<(f64, f64)>,
-    episode: usize,
-    position: usize,
+    /// `(episode, position)` of each episode in progress; slot 0 is that of
+    /// [`Environment::reset`], [`Environment::step`] and [`LoggedReranking::start_episode`].
+    cursors: Vec<(usize, usize)>,
 }
 
 impl LoggedReranking {
@@ -171,8 +172,7 @@ impl LoggedReranking {
             d_user,
             top_n,
             reward_stats,
-            episode: 0,
-            position: 0,
+            cursors: vec![(0, 0)],
         })
     }
 
@@ -212,13 +212,21 @@ impl LoggedReranking {
             "LoggedReranking::start_episode: episode {episode} of {}",
             self.episodes.len()
         );
-        (self.episode, self.position) = (episode, 0);
-        self.observe(0)
+        self.start_in(0, episode)
+    }
+
+    fn start_in(&mut self, slot: usize, episode: usize) -> Vec<f32> {
+        if slot >= self.cursors.len() {
+            self.cursors.resize(slot + 1, (0, 0));
+        }
+        self.cursors[slot] = (episode, 0);
+        self.observe(episode, 0)
     }
 
     /// The request the next step re-ranks, `None` once the episode has ended.
     pub fn request(&self) -> Option<&LoggedRequest> {
-        self.episodes[self.episode].get(self.position)
+        let (episode, position) = self.cursors[0];
+        self.episodes[episode].get(position)
     }
 
     /// The standardised mean realised outcome per objective of the top N of `request` ranked by
@@ -237,9 +245,9 @@ impl LoggedReranking {
             .collect()
     }
 
-    /// The state at request `position` of the current episode (its last request past the end).
-    fn observe(&self, position: usize) -> Vec<f32> {
-        let episode = &self.episodes[self.episode];
+    /// The state at request `position` of `episode` (its last request past the end).
+    fn observe(&self, episode: usize, position: usize) -> Vec<f32> {
+        let episode = &self.episodes[episode];
         let request = &episode[position.min(episode.len() - 1)];
         let days = (request.time - episode[0].time) as f32 / 86_400.0;
         let moment = Moment {
@@ -265,19 +273,48 @@ impl Environment for LoggedReranking {
 
     /// Starts a uniformly drawn episode.
     fn reset(&mut self, rng: &mut DeepRng) -> Vec<f32> {
-        let e = rng.random_range(0..self.episodes.len());
-        self.start_episode(e)
+        self.reset_slot(0, rng)
     }
 
     /// # Panics
     /// If the episode has already ended.
-    fn step(&mut self, weights: &[f32], _rng: &mut DeepRng) -> Step {
-        let episode = &self.episodes[self.episode];
-        let request = episode.get(self.position).expect("LoggedReranking::step: episode ended");
-        let reward = self.reward(request, weights);
-        self.position += 1;
-        let done = self.position == episode.len();
-        Step { next_state: self.observe(self.position), reward, done }
+    fn step(&mut self, weights: &[f32], rng: &mut DeepRng) -> Step {
+        let mut steps = self.step_slots(&[0], &[weights.to_vec()], std::slice::from_mut(rng));
+        steps.pop().expect("one step per slot")
+    }
+
+    /// Any number.
+    fn max_slots(&self) -> usize {
+        usize::MAX
+    }
+
+    /// As [`Environment::reset`], in `slot`.
+    fn reset_slot(&mut self, slot: usize, rng: &mut DeepRng) -> Vec<f32> {
+        let e = rng.random_range(0..self.episodes.len());
+        self.start_in(slot, e)
+    }
+
+    /// # Panics
+    /// If an episode has already ended.
+    fn step_slots(
+        &mut self,
+        slots: &[usize],
+        weights: &[Vec<f32>],
+        _rngs: &mut [DeepRng],
+    ) -> Vec<Step> {
+        slots
+            .iter()
+            .zip(weights)
+            .map(|(&slot, w)| {
+                let (e, position) = self.cursors[slot];
+                let episode = &self.episodes[e];
+                let request = episode.get(position).expect("LoggedReranking::step: episode ended");
+                let reward = self.reward(request, w);
+                let done = position + 1 == episode.len();
+                self.cursors[slot].1 = position + 1;
+                Step { next_state: self.observe(e, position + 1), reward, done }
+            })
+            .collect()
     }
 
     /// Logged data has no oracle.

@@ -46,6 +46,37 @@ pub trait Environment {
     fn reset(&mut self, rng: &mut DeepRng) -> Vec<f32>;
     /// Applies `weights` (on the simplex) in the current state.
     fn step(&mut self, weights: &[f32], rng: &mut DeepRng) -> Step;
+    /// Episodes it runs side by side at most (the trainer's `envs`): 1 unless it implements
+    /// the slot methods below, `usize::MAX` for any number.
+    fn max_slots(&self) -> usize {
+        1
+    }
+    /// Starts an episode in `slot` (below [`Environment::max_slots`]) and returns its first
+    /// state; slot 0 is the episode of [`Environment::reset`] and [`Environment::step`], which
+    /// is the default.
+    ///
+    /// # Panics
+    /// If `slot` is not below [`Environment::max_slots`].
+    fn reset_slot(&mut self, slot: usize, rng: &mut DeepRng) -> Vec<f32> {
+        assert_eq!(slot, 0, "this environment runs one episode at a time");
+        self.reset(rng)
+    }
+    /// Applies `weights[i]` in the episode of `slots[i]` (distinct, each started with
+    /// [`Environment::reset_slot`] and not done), all at once — one scorer call for every
+    /// slot — and returns their steps in the same order; slot `s` draws from `rngs[s]`. Equal
+    /// to stepping the slots one by one.
+    ///
+    /// # Panics
+    /// As [`Environment::step`], or for a slot that was never started.
+    fn step_slots(
+        &mut self,
+        slots: &[usize],
+        weights: &[Vec<f32>],
+        rngs: &mut [DeepRng],
+    ) -> Vec<Step> {
+        assert!(slots.iter().all(|&s| s == 0), "this environment runs one episode at a time");
+        slots.iter().zip(weights).map(|(_, w)| self.step(w, &mut rngs[0])).collect()
+    }
     /// The best achievable scalarised expected reward `λ·E[r]` in the current state, when the
     /// environment knows it (simulators), for regret.
     fn oracle_value(&self, lambda: &[f32]) -> Option<f32>;

@@ -38,6 +38,13 @@ pub trait SlateScorer: Send + Sync {
     /// `request`.
     fn score(&self, request: &Request<'_>, items: &[usize]) -> Vec<[f64; K]>;
 
+    /// [`SlateScorer::score`] for several requests at once (the episodes of a vectorised
+    /// rollout), `items[r]` the candidates of `requests[r]`; equal to scoring them one by one,
+    /// which is the default. A predictor answers them in one call.
+    fn score_batch(&self, requests: &[Request<'_>], items: &[&[usize]]) -> Vec<Vec<[f64; K]>> {
+        requests.iter().zip(items).map(|(r, i)| self.score(r, i)).collect()
+    }
+
     /// A short name for logs and `Debug` output.
     fn name(&self) -> &str {
         "scorer"

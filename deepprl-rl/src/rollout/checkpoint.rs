@@ -66,8 +66,8 @@ fn bad(path: &Path, reason: impl Into<String>) -> crate::Error {
 ///
 /// # Errors
 /// If `latest.toml` is unreadable or corrupt, belongs to a run with another seed, λ, n-step
-/// transitions or other settings (the number of episodes may grow, not shrink below what is
-/// done), or names a missing or corrupt file.
+/// transitions or other settings (the number of episodes and the transition budget may grow;
+/// episodes not shrink below what is done), or names a missing or corrupt file.
 pub(crate) fn restore(
     dir: &Path,
     run: Run<'_>,
@@ -84,7 +84,12 @@ pub(crate) fn restore(
     if state.seed != seed.to_string() {
         return Err(bad(&path, format!("belongs to a run with seed {}, not {seed}", state.seed)));
     }
-    if (RolloutConfig { episodes: config.episodes, ..state.config.clone() }) != *config {
+    let grown = RolloutConfig {
+        episodes: config.episodes,
+        transitions: config.transitions,
+        ..state.config.clone()
+    };
+    if grown != *config {
         return Err(bad(&path, format!("belongs to a run with settings {:?}", state.config)));
     }
     if state.lambda != lambda {
@@ -108,7 +113,8 @@ pub(crate) fn restore(
             format!("holds {n} episodes, more than the {} asked for", config.episodes),
         ));
     }
-    if state.curve.loss.len() != n || state.curve.returns.len() != n {
+    let steps_kept = state.curve.steps.len() == n || config.transitions == 0;
+    if state.curve.loss.len() != n || state.curve.returns.len() != n || !steps_kept {
         return Err(bad(&path, format!("its learning curve does not have {n} episodes")));
     }
     let named = |name: &str| {

@@ -10,4 +10,15 @@ pub struct LearningCurve {
     pub loss: Vec<f64>,
     /// Undiscounted λ-scalarised return per episode, with exploration.
     pub returns: Vec<f64>,
+    /// Steps (one-step transitions) per episode; absent in checkpoints from before it was
+    /// kept.
+    #[serde(default)]
+    pub steps: Vec<usize>,
+}
+
+impl LearningCurve {
+    /// Transitions collected: the steps of every episode.
+    pub fn transitions(&self) -> usize {
+        self.steps.iter().sum()
+    }
 }

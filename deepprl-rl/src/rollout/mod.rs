@@ -38,8 +38,24 @@ pub struct RolloutConfig {
     pub batch_size: usize,
     /// Replay capacity.
     pub replay_capacity: usize,
-    /// Updates per environment step once learning has started.
+    /// Updates per step of the `envs` episodes (one vectorised step) once learning has
+    /// started.
     pub updates_per_step: usize,
+    /// Episodes that advance together (vectorised rollouts): each step acts for all of them in
+    /// one policy call and steps them in one environment call
+    /// ([`Environment::step_slots`](crate::env::Environment::step_slots)); a new round of
+    /// `envs` episodes starts when all of the last one have ended. 1 plays one episode at a
+    /// time (the default).
+    #[serde(default = "one")]
+    pub envs: usize,
+    /// Transition budget: no round starts once the episodes done hold this many steps; 0 for
+    /// none, so `episodes` alone ends the run (the default).
+    #[serde(default)]
+    pub transitions: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// Mean chosen weights per hour of day (24 entries, `None` for hours never seen).
@@ -76,3 +92,5 @@ impl HourlyWeights {
 mod nstep_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod vectorised_tests;

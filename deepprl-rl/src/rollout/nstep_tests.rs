@@ -93,6 +93,8 @@ fn config(episodes: usize, max_steps: usize, warmup: usize) -> RolloutConfig {
         batch_size: 4,
         replay_capacity: 64,
         updates_per_step: 1,
+        envs: 1,
+        transitions: 0,
     }
 }
 
@@ -331,6 +333,8 @@ fn check_against_reference(
         batch_size: 16,
         replay_capacity: 48,
         updates_per_step: 2,
+        envs: 1,
+        transitions: 0,
     };
     let probe_env = env();
     let k = probe_env.n_objectives();

@@ -34,6 +34,8 @@ fn rollout(episodes: usize, max_steps: usize) -> RolloutConfig {
         batch_size: 16,
         replay_capacity: 64,
         updates_per_step: 2,
+        envs: 1,
+        transitions: 0,
     }
 }
 

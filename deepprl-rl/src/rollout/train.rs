@@ -40,6 +40,8 @@ pub enum RlEvent {
         mean_loss: f64,
         /// Its undiscounted λ-scalarised return, with exploration.
         episode_return: f64,
+        /// Transitions collected so far, this episode's included.
+        transitions: usize,
     },
     /// A checkpoint was written.
     Checkpoint {
@@ -113,8 +115,15 @@ pub fn train_with(
 ) -> crate::Result<LearningCurve> {
     let k = env.n_objectives();
     validate(config, &options, k)?;
+    let envs = config.envs.max(1);
+    if envs > env.max_slots() {
+        return Err(crate::Error::config(
+            "envs",
+            format!("this environment runs at most {} episodes side by side", env.max_slots()),
+        ));
+    }
     let n_step = policy.n_step();
-    let mut window = NStepWindow::new(n_step)?;
+    NStepWindow::new(n_step)?;
     let lambda = if options.lambda.is_empty() { vec![1.0 / k as f32; k] } else { options.lambda };
     let run = checkpoint::Run { config, seed, lambda: &lambda, n_step };
     let (every, on_event) = (options.checkpoint_every, options.on_event);
@@ -138,70 +147,153 @@ pub fn train_with(
             bad.len()
         )));
     }
-    for e in curve.loss.len()..config.episodes {
+    while curve.loss.len() < config.episodes && !budget_spent(config, &curve) {
+        let first = curve.loss.len();
         if !collect.is_empty() {
-            policy.set_preference(&collect[e % collect.len()])?;
+            policy.set_preference(&collect[(first / envs) % collect.len()])?;
         }
-        let rng = &mut worker_rng(seed, e);
-        let mut state = env.reset(rng);
-        let (mut loss_sum, mut n_updates, mut ret) = (0.0, 0usize, 0.0);
-        for t in 0..config.max_steps {
-            let weights = if buffer.len() < config.warmup {
-                simplex::random(k, rng)
-            } else {
-                let s = Array2::from_shape_vec((1, state.len()), state.clone()).expect("one row");
-                policy.act(&s, true)?.row(0).to_vec()
-            };
-            let step = env.step(&weights, rng);
-            ret += step
-                .reward
-                .iter()
-                .zip(&lambda)
-                .map(|(&r, &l)| f64::from(r) * f64::from(l))
-                .sum::<f64>();
-            let one_step = Transition {
-                state,
-                weights,
-                reward: step.reward,
-                next_state: step.next_state.clone(),
-                done: step.done,
-                steps: 1,
-            };
-            let episode_ends = step.done || t + 1 == config.max_steps;
-            for transition in window.push(one_step, episode_ends) {
-                buffer.push(transition);
-            }
-            // With n-step windows the buffer may still be empty after the first steps.
-            if !buffer.is_empty() && buffer.len() >= config.warmup {
-                for _ in 0..config.updates_per_step {
-                    loss_sum += policy.update(&buffer.sample(config.batch_size))?;
-                    n_updates += 1;
-                }
-            }
-            state = step.next_state;
-            if step.done {
-                break;
-            }
+        let round = Round::play(
+            env,
+            policy,
+            &mut buffer,
+            config,
+            seed,
+            &lambda,
+            first..(first + envs).min(config.episodes),
+        )?;
+        for (i, episode) in round.episodes.iter().enumerate() {
+            curve.loss.push(episode.mean_loss());
+            curve.returns.push(episode.ret);
+            curve.steps.push(episode.steps);
+            emit(RlEvent::EpisodeEnd {
+                episode: first + i,
+                episodes: config.episodes,
+                mean_loss: episode.mean_loss(),
+                episode_return: episode.ret,
+                transitions: curve.transitions(),
+            });
         }
-        debug_assert!(window.is_empty(), "every window leaves at the end of its episode");
-        let mean_loss = if n_updates == 0 { 0.0 } else { loss_sum / n_updates as f64 };
-        curve.loss.push(mean_loss);
-        curve.returns.push(ret);
-        emit(RlEvent::EpisodeEnd {
-            episode: e,
-            episodes: config.episodes,
-            mean_loss,
-            episode_return: ret,
-        });
+        let done = curve.loss.len();
         if let Some(dir) = &dir
-            && ((e + 1).is_multiple_of(every) || e + 1 == config.episodes)
+            && (done / every > first / every
+                || done == config.episodes
+                || budget_spent(config, &curve))
         {
             checkpoint::save(dir, run, &curve, policy, &buffer)?;
-            emit(RlEvent::Checkpoint { episode: e + 1 });
+            emit(RlEvent::Checkpoint { episode: done });
         }
     }
     emit(RlEvent::Finished);
     Ok(curve)
+}
+
+/// Whether the run has collected its transition budget (`config.transitions`, 0 for none).
+fn budget_spent(config: &RolloutConfig, curve: &LearningCurve) -> bool {
+    config.transitions > 0 && curve.transitions() >= config.transitions
+}
+
+/// What one episode of a round did.
+#[derive(Debug, Default)]
+struct EpisodeTally {
+    loss_sum: f64,
+    updates: usize,
+    /// Undiscounted λ-scalarised return, with exploration.
+    ret: f64,
+    steps: usize,
+}
+
+impl EpisodeTally {
+    fn mean_loss(&self) -> f64 {
+        if self.updates == 0 { 0.0 } else { self.loss_sum / self.updates as f64 }
+    }
+}
+
+/// Episodes that advance together, one vectorised step at a time.
+struct Round {
+    episodes: Vec<EpisodeTally>,
+}
+
+impl Round {
+    /// Plays `episodes` (indices of the run) side by side, slot `i` holding episode
+    /// `episodes.start + i` with randomness from `worker_rng(seed, episode)`: at each step one
+    /// policy call for every slot still running ([`WeightPolicy::act`] on their stacked
+    /// states), one environment call ([`Environment::step_slots`]), their transitions pushed
+    /// in slot order, then `updates_per_step` updates; an episode's mean loss is over the
+    /// updates that followed its steps.
+    fn play(
+        env: &mut dyn Environment,
+        policy: &mut dyn WeightPolicy,
+        buffer: &mut ReplayBuffer,
+        config: &RolloutConfig,
+        seed: u64,
+        lambda: &[f32],
+        episodes: std::ops::Range<usize>,
+    ) -> crate::Result<Self> {
+        let k = env.n_objectives();
+        let n = episodes.len();
+        let mut rngs: Vec<_> = episodes.clone().map(|e| worker_rng(seed, e)).collect();
+        let mut states: Vec<Vec<f32>> =
+            (0..n).map(|slot| env.reset_slot(slot, &mut rngs[slot])).collect();
+        let mut windows =
+            (0..n).map(|_| NStepWindow::new(policy.n_step())).collect::<crate::Result<Vec<_>>>()?;
+        let mut tallies: Vec<EpisodeTally> = (0..n).map(|_| EpisodeTally::default()).collect();
+        let mut active: Vec<usize> = (0..n).collect();
+        let mut done = vec![false; n];
+        for t in 0..config.max_steps {
+            if active.is_empty() {
+                break;
+            }
+            let weights: Vec<Vec<f32>> = if buffer.len() < config.warmup {
+                active.iter().map(|&slot| simplex::random(k, &mut rngs[slot])).collect()
+            } else {
+                let dim = states[active[0]].len();
+                let flat: Vec<f32> =
+                    active.iter().flat_map(|&s| states[s].iter().copied()).collect();
+                let s = Array2::from_shape_vec((active.len(), dim), flat)
+                    .map_err(|e| crate::Error::Shape(format!("states of unequal width: {e}")))?;
+                policy.act(&s, true)?.rows().into_iter().map(|r| r.to_vec()).collect()
+            };
+            let steps = env.step_slots(&active, &weights, &mut rngs);
+            for ((&slot, w), step) in active.iter().zip(weights).zip(steps) {
+                let tally = &mut tallies[slot];
+                tally.steps += 1;
+                tally.ret += step
+                    .reward
+                    .iter()
+                    .zip(lambda)
+                    .map(|(&r, &l)| f64::from(r) * f64::from(l))
+                    .sum::<f64>();
+                let state = std::mem::replace(&mut states[slot], step.next_state.clone());
+                let one_step = Transition {
+                    state,
+                    weights: w,
+                    reward: step.reward,
+                    next_state: step.next_state,
+                    done: step.done,
+                    steps: 1,
+                };
+                let episode_ends = step.done || t + 1 == config.max_steps;
+                for transition in windows[slot].push(one_step, episode_ends) {
+                    buffer.push(transition);
+                }
+                done[slot] = step.done;
+            }
+            let stepped = active.clone();
+            active.retain(|&slot| !done[slot]);
+            // With n-step windows the buffer may still be empty after the first steps.
+            if !buffer.is_empty() && buffer.len() >= config.warmup {
+                for _ in 0..config.updates_per_step {
+                    let loss = policy.update(&buffer.sample(config.batch_size))?;
+                    for &slot in &stepped {
+                        tallies[slot].loss_sum += loss;
+                        tallies[slot].updates += 1;
+                    }
+                }
+            }
+        }
+        debug_assert!(windows.iter().all(NStepWindow::is_empty), "windows leave at episode end");
+        Ok(Self { episodes: tallies })
+    }
 }
 
 /// [`train_with`] without checkpoints or events; returns the mean update loss per episode.

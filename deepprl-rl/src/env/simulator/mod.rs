@@ -68,6 +68,14 @@ pub struct Simulator {
     encoder: Option<Arc<dyn UserEncoder>>,
     logged: Arc<[UserHistory]>,
     grid: Vec<Vec<f64>>,
+    /// The episodes in progress; slot 0 is that of [`Environment::reset`] and
+    /// [`Environment::step`].
+    slots: Vec<Slot>,
+}
+
+/// One episode in progress and the user's history so far.
+#[derive(Debug, Clone)]
+struct Slot {
     episode: Episode,
     history: UserHistory,
 }
@@ -79,8 +87,9 @@ impl std::fmt::Debug for Simulator {
             .field("config", &self.config)
             .field("d_features", &self.d_features)
             .field("encoder_width", &self.encoder.as_ref().map(|e| e.width()))
-            .field("episode", &self.episode)
-            .field("history", &self.history.len())
+            .field("episode", &self.slots[0].episode)
+            .field("history", &self.slots[0].history.len())
+            .field("slots", &self.slots.len())
             .finish_non_exhaustive()
     }
 }
@@ -131,8 +140,7 @@ impl Simulator {
             encoder: None,
             logged: Arc::from(Vec::new()),
             grid,
-            episode,
-            history: UserHistory::new(0),
+            slots: vec![Slot { episode, history: UserHistory::new(0) }],
         })
     }
 
@@ -164,7 +172,7 @@ impl Simulator {
 
     /// The user's interactions so far: the logged ones and this episode's slates.
     pub fn history(&self) -> &UserHistory {
-        &self.history
+        &self.slots[0].history
     }
 
     fn d_user(&self) -> usize {
@@ -194,31 +202,44 @@ impl Simulator {
     }
 
     fn context(&self) -> Context {
-        self.episode.context()
+        self.slots[0].episode.context()
     }
 
     /// The episode in progress.
     pub fn episode(&self) -> &Episode {
-        &self.episode
+        &self.slots[0].episode
     }
 
     fn slate_size(&self) -> usize {
         self.world.config().log.slate_size
     }
 
-    fn observe(&self) -> Vec<f32> {
+    /// The states of `slots`, their users encoded in one call.
+    fn observe(&self, slots: &[usize]) -> Vec<Vec<f32>> {
         let c = self.world.config();
-        let ep = &self.episode;
-        let moment = Moment {
-            hour: self.context().hour as usize,
-            weekday: day_of_week(ep.time(), 0) as usize,
-            step: ep.step_in_session() as f32 / c.log.max_steps as f32,
-            day: ep.day() as f32 / c.episode_days as f32,
-        };
-        let mut user =
-            self.encoder.as_ref().map_or_else(Vec::new, |e| e.encode(self.user(), &self.history));
-        user.extend_from_slice(self.user_features.get(self.user()).map_or(&[][..], Vec::as_slice));
-        state::observe(moment, &user)
+        let users: Vec<usize> = slots.iter().map(|&s| self.slots[s].episode.user()).collect();
+        let encoded = self.encoder.as_ref().map(|e| {
+            let histories: Vec<&UserHistory> =
+                slots.iter().map(|&s| &self.slots[s].history).collect();
+            e.encode_batch(&users, &histories)
+        });
+        slots
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| {
+                let ep = &self.slots[s].episode;
+                let moment = Moment {
+                    hour: ep.context().hour as usize,
+                    weekday: day_of_week(ep.time(), 0) as usize,
+                    step: ep.step_in_session() as f32 / c.log.max_steps as f32,
+                    day: ep.day() as f32 / c.episode_days as f32,
+                };
+                let mut user = encoded.as_ref().map_or_else(Vec::new, |e| e[i].clone());
+                let features = self.user_features.get(users[i]).map_or(&[][..], Vec::as_slice);
+                user.extend_from_slice(features);
+                state::observe(moment, &user)
+            })
+            .collect()
     }
 
     fn to_f64(w: &[f32]) -> Vec<f64> {
@@ -232,7 +253,7 @@ impl Simulator {
 
     /// The world user of the current episode.
     pub fn user(&self) -> usize {
-        self.episode.user()
+        self.slots[0].episode.user()
     }
 
     /// The grid weights (ties broken by `simplex::argmax`) maximising the expected λ-scalarised
@@ -240,7 +261,7 @@ impl Simulator {
     fn oracle(&self, lambda: &[f32]) -> (&[f64], f64) {
         let ctx = self.context();
         let y: Vec<Outcome> = self
-            .episode
+            .episode()
             .candidates()
             .iter()
             .map(|&i| self.world.expected(self.user(), ctx, i))
@@ -275,43 +296,92 @@ impl Environment for Simulator {
 
     /// Starts an episode of a uniformly drawn user, keyed by a seed drawn from `rng`.
     fn reset(&mut self, rng: &mut DeepRng) -> Vec<f32> {
-        let seed: u64 = rng.random();
-        let user = rng.random_range(0..self.world.users().len());
-        self.episode = self.world.begin(EpisodeKey { seed, user, episode: 0 });
-        self.history = self.logged.get(user).cloned().unwrap_or_default();
-        self.observe()
+        self.reset_slot(0, rng)
     }
 
     /// # Panics
     /// If the scorer answers with another number of predictions than candidates, or the episode
     /// has ended (reset first).
-    fn step(&mut self, weights: &[f32], _rng: &mut DeepRng) -> Step {
-        let candidates = self.episode.candidates();
-        let time = self.episode.time();
-        let request =
-            Request { user: self.user(), context: self.context(), time, history: &self.history };
-        let z = self.scorer.score(&request, candidates);
-        assert_eq!(
-            z.len(),
-            candidates.len(),
-            "Simulator::step: scorer `{}` answered {} predictions for {} candidates",
-            self.scorer.name(),
-            z.len(),
-            candidates.len()
-        );
-        let chosen = top_slate(&z, &Self::to_f64(weights), self.slate_size());
-        let slate: Vec<usize> = chosen.iter().map(|&i| candidates[i]).collect();
-        let step = self.world.advance(&mut self.episode, &slate);
-        let mut mean = [0.0f64; K];
-        for o in &step.outcomes {
-            (0..K).for_each(|k| mean[k] += o[k] / step.outcomes.len() as f64);
+    fn step(&mut self, weights: &[f32], rng: &mut DeepRng) -> Step {
+        let mut steps = self.step_slots(&[0], &[weights.to_vec()], std::slice::from_mut(rng));
+        steps.pop().expect("one step per slot")
+    }
+
+    /// Any number.
+    fn max_slots(&self) -> usize {
+        usize::MAX
+    }
+
+    /// As [`Environment::reset`], in `slot` (slots are added as they are first started).
+    fn reset_slot(&mut self, slot: usize, rng: &mut DeepRng) -> Vec<f32> {
+        let seed: u64 = rng.random();
+        let user = rng.random_range(0..self.world.users().len());
+        let episode = self.world.begin(EpisodeKey { seed, user, episode: 0 });
+        let history = self.logged.get(user).cloned().unwrap_or_default();
+        if slot >= self.slots.len() {
+            self.slots.resize(slot + 1, self.slots[0].clone());
         }
-        let reward = self.scale(&mean).map(|x| x as f32);
-        // The log's item vocabulary is the world index + 1; the slate is shown at one time.
-        for (&item, o) in slate.iter().zip(&step.outcomes) {
-            self.history.push(item + 1, &o.map(|v| v as f32), time);
+        self.slots[slot] = Slot { episode, history };
+        self.observe(&[slot]).pop().expect("one state per slot")
+    }
+
+    /// One scorer call ([`SlateScorer::score_batch`]) and one encoder call
+    /// ([`UserEncoder::encode_batch`]) for all `slots`.
+    ///
+    /// # Panics
+    /// If the scorer answers with another number of predictions than candidates, or an
+    /// episode has ended (reset first).
+    fn step_slots(
+        &mut self,
+        slots: &[usize],
+        weights: &[Vec<f32>],
+        _rngs: &mut [DeepRng],
+    ) -> Vec<Step> {
+        let requests: Vec<Request<'_>> = slots
+            .iter()
+            .map(|&s| {
+                let Slot { episode, history } = &self.slots[s];
+                let (user, context, time) = (episode.user(), episode.context(), episode.time());
+                Request { user, context, time, history }
+            })
+            .collect();
+        let candidates: Vec<&[usize]> =
+            slots.iter().map(|&s| self.slots[s].episode.candidates()).collect();
+        let scores = self.scorer.score_batch(&requests, &candidates);
+        let mut slates = Vec::with_capacity(slots.len());
+        for ((z, c), w) in scores.iter().zip(&candidates).zip(weights) {
+            assert_eq!(
+                z.len(),
+                c.len(),
+                "Simulator::step: scorer `{}` answered {} predictions for {} candidates",
+                self.scorer.name(),
+                z.len(),
+                c.len()
+            );
+            let chosen = top_slate(z, &Self::to_f64(w), self.slate_size());
+            slates.push(chosen.iter().map(|&i| c[i]).collect::<Vec<usize>>());
         }
-        Step { reward: reward.to_vec(), next_state: self.observe(), done: step.done }
+        let mut out: Vec<(Vec<f32>, bool)> = Vec::with_capacity(slots.len());
+        for (&s, slate) in slots.iter().zip(&slates) {
+            let Slot { episode, history } = &mut self.slots[s];
+            let time = episode.time();
+            let step = self.world.advance(episode, slate);
+            let mut mean = [0.0f64; K];
+            for o in &step.outcomes {
+                (0..K).for_each(|k| mean[k] += o[k] / step.outcomes.len() as f64);
+            }
+            // The log's item vocabulary is the world index + 1; the slate is shown at one time.
+            for (&item, o) in slate.iter().zip(&step.outcomes) {
+                history.push(item + 1, &o.map(|v| v as f32), time);
+            }
+            let reward = self.scale(&mean).map(|x| x as f32);
+            out.push((reward.to_vec(), step.done));
+        }
+        let states = self.observe(slots);
+        out.into_iter()
+            .zip(states)
+            .map(|((reward, done), next_state)| Step { reward, next_state, done })
+            .collect()
     }
 
     /// The expected λ-scalarised reward of the next slate ranked by the best grid weights under
@@ -332,7 +402,7 @@ impl Environment for Simulator {
     /// session (so far, and in full once the episode is done).
     fn return_rate(&self) -> Option<f64> {
         let days = self.world.config().episode_days;
-        (days > 1).then(|| (self.episode.sessions() - 1) as f64 / (days - 1) as f64)
+        (days > 1).then(|| (self.episode().sessions() - 1) as f64 / (days - 1) as f64)
     }
 }
 

@@ -128,7 +128,7 @@ fn ranking_for_clicks_yields_more_clicks_and_the_oracle_bounds_watch_time() {
         let expected_watch = b.world.slate_value(
             b.user(),
             b.context(),
-            b.episode.candidates(),
+            b.episode().candidates(),
             &[0.0, 0.0, 1.0],
             b.slate_size(),
         )[2] as f32;
@@ -176,7 +176,7 @@ fn rewards_are_scaled_not_centred_and_equal_weights_meet_equal_draws() {
     let mut y = env.clone();
     x.reset(&mut seeded(9));
     y.reset(&mut seeded(9));
-    assert_eq!(x.episode.candidates(), y.episode.candidates());
+    assert_eq!(x.episode().candidates(), y.episode().candidates());
     assert!(c.episode_days > 1);
 }
 
@@ -239,7 +239,7 @@ fn the_oracle_weights_reach_the_oracle_value_on_the_reward_scale() {
     let y = env.world.slate_value(
         env.user(),
         env.context(),
-        env.episode.candidates(),
+        env.episode().candidates(),
         &Simulator::to_f64(&w),
         env.slate_size(),
     );
@@ -251,7 +251,7 @@ fn the_oracle_weights_reach_the_oracle_value_on_the_reward_scale() {
         let z = env.world.scale(&env.world.slate_value(
             env.user(),
             env.context(),
-            env.episode.candidates(),
+            env.episode().candidates(),
             g,
             env.slate_size(),
         ));
