@@ -84,6 +84,14 @@ pub struct RlSettings {
     /// each method gives one point per λ. Empty means the default: uniform plus one λ leaning
     /// (0.6) towards each objective.
     pub lambda_grid: Vec<Vec<f64>>,
+    /// Preferences outside `lambda_grid` at which the conditioned DCRL agents and `grid` are
+    /// also evaluated (metrics `held_out.lambda<j>`: λ · point), though no policy trained or
+    /// was selected for them (default empty). Per-λ policies are not evaluated there.
+    pub held_out_lambdas: Vec<Vec<f64>>,
+    /// Also evaluate, for a conditioned DCRL agent, the matched-average static policy: at each
+    /// λ of the grid, the agent's mean weights over the selection episodes or requests applied
+    /// to everyone (metrics `matched_static.lambda<j>`: λ · point; default false).
+    pub matched_static: bool,
 }
 
 impl Default for RlSettings {
@@ -99,6 +107,8 @@ impl Default for RlSettings {
             top_n: 3,
             ndcg_k: 10,
             lambda_grid: Vec::new(),
+            held_out_lambdas: Vec::new(),
+            matched_static: false,
         }
     }
 }
@@ -255,12 +265,14 @@ impl ExperimentConfig {
         if self.rl.envs == 0 || self.rl.updates_per_step == 0 {
             return bad("rl", "envs and updates_per_step must be at least 1".into());
         }
-        for l in &self.rl.lambda_grid {
-            if l.iter().any(|v| !(v.is_finite() && *v >= 0.0)) || l.iter().sum::<f64>() <= 0.0 {
-                return bad(
-                    "rl.lambda_grid",
-                    format!("{l:?} is not a preference (>= 0, not all 0)"),
-                );
+        for (key, list) in [
+            ("rl.lambda_grid", &self.rl.lambda_grid),
+            ("rl.held_out_lambdas", &self.rl.held_out_lambdas),
+        ] {
+            for l in list {
+                if l.iter().any(|v| !(v.is_finite() && *v >= 0.0)) || l.iter().sum::<f64>() <= 0.0 {
+                    return bad(key, format!("{l:?} is not a preference (>= 0, not all 0)"));
+                }
             }
         }
         Ok(())

@@ -10,12 +10,17 @@
 //! - `dcrl-perlambda`, `morl`: one policy trained per λ (checkpointed under `lambda<j>/`),
 //!   evaluated greedily.
 //! - `oracle`: the environment's oracle, per λ (simulator only).
+//!
+//! `grid` and the conditioned agents are also read at `[rl] held_out_lambdas`, and a
+//! conditioned agent's matched-average static policy with `[rl] matched_static`
+//! ([`super::secondary`]).
 
 use crate::method::PolicyBuild;
 use crate::stage_b::conditioned::train_conditioned;
 use crate::stage_b::context::RunContext;
 use crate::stage_b::env::StageEnv;
 use crate::stage_b::learn::{TrainSpec, train_for_lambda};
+use crate::stage_b::secondary;
 use crate::{Error, Result};
 use deepprl_core::simplex;
 use deepprl_report::RunRecord;
@@ -66,6 +71,7 @@ pub fn drive<E: StageEnv>(ctx: &RunContext<'_>, env: &mut E, rec: &mut RunRecord
                     }
                 }
             }
+            secondary::held_out_grid(env, &grid, &scores, &rl.held_out_lambdas, rec)?;
         }
         PolicyBuild::Dcrl(c) if c.conditioned => {
             let layout = env.layout();
@@ -76,6 +82,10 @@ pub fn drive<E: StageEnv>(ctx: &RunContext<'_>, env: &mut E, rec: &mut RunRecord
             for (j, lambda) in lambdas.iter().enumerate() {
                 agent.set_lambda(&simplex::normalised_f32(lambda))?;
                 evals.push(env.evaluate(&mut agent, lambda, j == 0)?);
+            }
+            secondary::held_out_agent(env, &mut agent, &lambdas, &rl.held_out_lambdas, rec)?;
+            if rl.matched_static {
+                secondary::matched_static(env, &mut agent, &lambdas, rec)?;
             }
         }
         PolicyBuild::Dcrl(_) | PolicyBuild::Morl => {

@@ -51,6 +51,20 @@ pub trait StageEnv {
         headline: bool,
     ) -> Result<Self::Evaluation>;
 
+    /// The mean weights `policy` chooses over the selection episodes or requests (every step
+    /// counted once) at preference `lambda`.
+    ///
+    /// # Errors
+    /// If the policy rejects a state.
+    fn selection_weights(
+        &mut self,
+        policy: &mut dyn WeightPolicy,
+        lambda: &[f64],
+    ) -> Result<Vec<f64>>;
+
+    /// The λ-scalarised point of `eval` (λ · the per-objective point, in stored units).
+    fn value(&self, lambda: &[f64], eval: &Self::Evaluation) -> f64;
+
     /// The oracle's evaluation at `lambda`, or `None` when the environment has no oracle.
     ///
     /// # Errors

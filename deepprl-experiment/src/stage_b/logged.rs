@@ -74,6 +74,18 @@ impl StageEnv for LoggedStage<'_> {
         Ok(rollout::evaluate_logged(&mut self.valid, policy, self.rl.top_n)?.mean_reward)
     }
 
+    fn selection_weights(
+        &mut self,
+        policy: &mut dyn WeightPolicy,
+        _lambda: &[f64],
+    ) -> Result<Vec<f64>> {
+        Ok(rollout::evaluate_logged(&mut self.valid, policy, self.rl.top_n)?.mean_weights)
+    }
+
+    fn value(&self, lambda: &[f64], eval: &LoggedOutcome) -> f64 {
+        simplex::dot(lambda, &eval.top_n.top_k_mean)
+    }
+
     fn evaluate(
         &mut self,
         policy: &mut dyn WeightPolicy,

@@ -17,6 +17,7 @@ pub mod driver;
 pub mod env;
 pub mod learn;
 pub mod logged;
+pub mod secondary;
 pub mod simulator;
 
 pub use context::RunContext;

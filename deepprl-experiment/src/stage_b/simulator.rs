@@ -90,6 +90,29 @@ impl StageEnv for SimulatorStage<'_> {
         Ok(e.discounted_return)
     }
 
+    fn selection_weights(
+        &mut self,
+        policy: &mut dyn WeightPolicy,
+        lambda: &[f64],
+    ) -> Result<Vec<f64>> {
+        let (max_steps, gamma) = (self.max_steps(), self.gamma());
+        let e = rollout::evaluate(
+            &mut self.env,
+            policy,
+            self.rl.grid_episodes,
+            max_steps,
+            gamma,
+            &simplex::normalised_f32(lambda),
+            GRID_SEED,
+            false,
+        )?;
+        Ok(e.mean_weights)
+    }
+
+    fn value(&self, lambda: &[f64], eval: &Evaluation) -> f64 {
+        simplex::dot(lambda, &Self::point(self.env.world().norm(), eval))
+    }
+
     fn evaluate(
         &mut self,
         policy: &mut dyn WeightPolicy,

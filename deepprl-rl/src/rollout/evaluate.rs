@@ -77,6 +77,9 @@ pub struct Evaluation {
     /// Mean chosen weights per hour of day (24 entries; `None` for an hour without a step or an
     /// environment without hours).
     pub weights_by_hour: Vec<Option<Vec<f64>>>,
+    /// Mean chosen weights over every step of every episode (empty for an environment
+    /// without hours).
+    pub mean_weights: Vec<f64>,
     /// The discounted λ-return `Σ_t γᵗ λ·r_t` of each episode, in episode order: two actors
     /// evaluated with one seed meet the same episodes, so these pair up for paired differences.
     pub episode_returns: Vec<f64>,
@@ -146,6 +149,7 @@ pub fn evaluate_with(
         mean_length: steps as f64 / n,
         regret: (oracle_steps > 0).then(|| oracle_gap / oracle_steps as f64),
         return_rate: (return_episodes > 0).then(|| return_sum / return_episodes as f64),
+        mean_weights: hourly.mean(),
         weights_by_hour: hourly.finish(),
         episode_returns,
     })

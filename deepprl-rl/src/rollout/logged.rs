@@ -25,6 +25,8 @@ pub struct LoggedEvaluation {
     pub mean_reward: Vec<f64>,
     /// Mean chosen weights per hour of day (24 entries, `None` for hours without requests).
     pub weights_by_hour: Vec<Option<Vec<f64>>>,
+    /// Mean chosen weights over every request.
+    pub mean_weights: Vec<f64>,
     /// Requests evaluated (all of the environment's).
     pub requests: usize,
 }
@@ -104,6 +106,7 @@ pub fn evaluate_logged(
             .collect(),
         top_k_mean: top.iter().map(|t| t / n).collect(),
         mean_reward: reward.iter().map(|r| r / n).collect(),
+        mean_weights: hourly.mean(),
         weights_by_hour: hourly.finish(),
         requests,
     })

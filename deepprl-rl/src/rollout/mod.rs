@@ -76,6 +76,16 @@ impl HourlyWeights {
         self.count[h] += 1;
     }
 
+    /// The step-weighted mean weights over every hour (empty without a step).
+    pub(crate) fn mean(&self) -> Vec<f64> {
+        let n: usize = self.count.iter().sum();
+        let width = self.sum.first().map_or(0, Vec::len);
+        if n == 0 {
+            return Vec::new();
+        }
+        (0..width).map(|k| self.sum.iter().map(|s| s[k]).sum::<f64>() / n as f64).collect()
+    }
+
     pub(crate) fn finish(self) -> Vec<Option<Vec<f64>>> {
         if self.sum.is_empty() {
             return vec![None; 24];

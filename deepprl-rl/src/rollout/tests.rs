@@ -355,6 +355,7 @@ fn the_oracle_has_no_regret_and_evaluations_report_hours_and_returns() -> TestRe
     let exact = evaluate_with(&mut bandit, Actor::Oracle, &config)?;
     assert_eq!((exact.regret, exact.mean_reward, exact.return_rate), (Some(0.0), 1.0, None));
     assert!(exact.weights_by_hour.iter().all(Option::is_none));
+    assert!(exact.mean_weights.is_empty(), "no hours, no mean");
     let short = EvalConfig { lambda: vec![1.0], ..config };
     assert!(matches!(
         evaluate_with(&mut bandit, Actor::Oracle, &short),
@@ -403,6 +404,7 @@ fn logged_evaluation_on_a_hand_built_log() -> TestResult {
     let hours: Vec<usize> = (0..24).filter(|&h| e.weights_by_hour[h].is_some()).collect();
     assert_eq!(hours, vec![3, 5]);
     assert_eq!(e.weights_by_hour[3], Some(vec![0.75, 0.25]));
+    assert_eq!(e.mean_weights, vec![0.75, 0.25]);
     // Other weights re-rank request a: (0.25, 0.75) puts candidate 1 first, reward (1, −0.5).
     let mut q = StaticWeights::new("static", &[0.25, 0.75], env.state_dim())?;
     let f = evaluate_logged(&mut env, &mut q, 2)?;
@@ -447,4 +449,17 @@ fn logged_evaluation_is_deterministic_and_the_oracle_is_refused() -> TestResult 
     let e = evaluate_with(&mut env, Actor::Policy(&mut p), &config)?;
     assert_eq!((e.regret, e.return_rate), (None, None));
     Ok(())
+}
+
+#[test]
+fn mean_weights_weigh_every_step_not_every_hour() {
+    let mut h = HourlyWeights::default();
+    assert!(h.mean().is_empty());
+    h.add(Some(1), &[1.0, 0.0]);
+    h.add(Some(1), &[1.0, 0.0]);
+    h.add(Some(2), &[0.0, 1.0]);
+    h.add(None, &[0.5, 0.5]);
+    let m = h.mean();
+    approx::assert_relative_eq!(m[0], 2.0 / 3.0, epsilon = 1e-12);
+    approx::assert_relative_eq!(m[1], 1.0 / 3.0, epsilon = 1e-12);
 }
