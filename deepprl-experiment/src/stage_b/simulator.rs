@@ -49,6 +49,25 @@ impl<'a> SimulatorStage<'a> {
     fn gamma(&self) -> f64 {
         self.env.world().config().gamma_eval
     }
+
+    /// `policy`'s greedy evaluation on the selection episodes ([`GRID_SEED`]).
+    fn on_selection_episodes(
+        &mut self,
+        policy: &mut dyn WeightPolicy,
+        lambda: &[f64],
+    ) -> Result<Evaluation> {
+        let (max_steps, gamma) = (self.max_steps(), self.gamma());
+        Ok(rollout::evaluate(
+            &mut self.env,
+            policy,
+            self.rl.grid_episodes,
+            max_steps,
+            gamma,
+            &simplex::normalised_f32(lambda),
+            GRID_SEED,
+            false,
+        )?)
+    }
 }
 
 impl StageEnv for SimulatorStage<'_> {
@@ -76,18 +95,7 @@ impl StageEnv for SimulatorStage<'_> {
         policy: &mut dyn WeightPolicy,
         lambda: &[f64],
     ) -> Result<Vec<f64>> {
-        let (max_steps, gamma) = (self.max_steps(), self.gamma());
-        let e = rollout::evaluate(
-            &mut self.env,
-            policy,
-            self.rl.grid_episodes,
-            max_steps,
-            gamma,
-            &simplex::normalised_f32(lambda),
-            GRID_SEED,
-            false,
-        )?;
-        Ok(e.discounted_return)
+        Ok(self.on_selection_episodes(policy, lambda)?.discounted_return)
     }
 
     fn selection_weights(
@@ -95,18 +103,7 @@ impl StageEnv for SimulatorStage<'_> {
         policy: &mut dyn WeightPolicy,
         lambda: &[f64],
     ) -> Result<Vec<f64>> {
-        let (max_steps, gamma) = (self.max_steps(), self.gamma());
-        let e = rollout::evaluate(
-            &mut self.env,
-            policy,
-            self.rl.grid_episodes,
-            max_steps,
-            gamma,
-            &simplex::normalised_f32(lambda),
-            GRID_SEED,
-            false,
-        )?;
-        Ok(e.mean_weights)
+        Ok(self.on_selection_episodes(policy, lambda)?.mean_weights)
     }
 
     fn value(&self, lambda: &[f64], eval: &Evaluation) -> f64 {
