@@ -83,9 +83,11 @@ pub struct LoggedReranking {
     d_user: usize,
     top_n: usize,
     reward_stats: Vec<(f64, f64)>,
-    /// `(episode, position)` of each episode in progress; slot 0 is that of
-    /// [`Environment::reset`], [`Environment::step`] and [`LoggedReranking::start_episode`].
+    /// `(episode, position)` of each episode in progress.
     cursors: Vec<(usize, usize)>,
+    /// The slot of the single-episode methods and [`LoggedReranking::start_episode`]
+    /// ([`Environment::focus`]).
+    focus: usize,
 }
 
 impl LoggedReranking {
@@ -173,6 +175,7 @@ impl LoggedReranking {
             top_n,
             reward_stats,
             cursors: vec![(0, 0)],
+            focus: 0,
         })
     }
 
@@ -212,7 +215,7 @@ impl LoggedReranking {
             "LoggedReranking::start_episode: episode {episode} of {}",
             self.episodes.len()
         );
-        self.start_in(0, episode)
+        self.start_in(self.focus, episode)
     }
 
     fn start_in(&mut self, slot: usize, episode: usize) -> Vec<f32> {
@@ -225,7 +228,7 @@ impl LoggedReranking {
 
     /// The request the next step re-ranks, `None` once the episode has ended.
     pub fn request(&self) -> Option<&LoggedRequest> {
-        let (episode, position) = self.cursors[0];
+        let (episode, position) = self.cursors[self.focus];
         self.episodes[episode].get(position)
     }
 
@@ -273,19 +276,27 @@ impl Environment for LoggedReranking {
 
     /// Starts a uniformly drawn episode.
     fn reset(&mut self, rng: &mut DeepRng) -> Vec<f32> {
-        self.reset_slot(0, rng)
+        self.reset_slot(self.focus, rng)
     }
 
     /// # Panics
     /// If the episode has already ended.
     fn step(&mut self, weights: &[f32], rng: &mut DeepRng) -> Step {
-        let mut steps = self.step_slots(&[0], &[weights.to_vec()], std::slice::from_mut(rng));
+        let slot = self.focus;
+        let mut steps = self.step_slots(&[slot], &[weights.to_vec()], std::slice::from_mut(rng));
         steps.pop().expect("one step per slot")
     }
 
     /// Any number.
     fn max_slots(&self) -> usize {
         usize::MAX
+    }
+
+    /// # Panics
+    /// If `slot` was never started.
+    fn focus(&mut self, slot: usize) {
+        assert!(slot < self.cursors.len(), "LoggedReranking::focus: slot {slot} was never started");
+        self.focus = slot;
     }
 
     /// As [`Environment::reset`], in `slot`.

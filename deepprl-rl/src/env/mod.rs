@@ -51,9 +51,17 @@ pub trait Environment {
     fn max_slots(&self) -> usize {
         1
     }
+    /// Makes `slot` (started with [`Environment::reset_slot`]) the episode of the
+    /// single-episode methods — [`Environment::reset`], [`Environment::step`],
+    /// [`Environment::hour`], the oracle and [`Environment::return_rate`]; slot 0 until then.
+    ///
+    /// # Panics
+    /// If `slot` was never started (the default: any slot but 0).
+    fn focus(&mut self, slot: usize) {
+        assert_eq!(slot, 0, "this environment runs one episode at a time");
+    }
     /// Starts an episode in `slot` (below [`Environment::max_slots`]) and returns its first
-    /// state; slot 0 is the episode of [`Environment::reset`] and [`Environment::step`], which
-    /// is the default.
+    /// state; the default starts slot 0 with [`Environment::reset`].
     ///
     /// # Panics
     /// If `slot` is not below [`Environment::max_slots`].

@@ -17,24 +17,34 @@ pub enum Actor<'a> {
 }
 
 impl Actor<'_> {
-    /// The weights for `state`.
+    /// The weights for the states of `slots` (one policy call for all of them).
     ///
     /// # Errors
-    /// If the policy rejects the state, or the environment has no oracle.
-    pub fn act(
+    /// If the policy rejects a state, or the environment has no oracle.
+    fn act(
         &mut self,
-        env: &dyn Environment,
-        state: &[f32],
+        env: &mut dyn Environment,
+        slots: &[usize],
+        states: &[Vec<f32>],
         lambda: &[f32],
-    ) -> crate::Result<Vec<f32>> {
+    ) -> crate::Result<Vec<Vec<f32>>> {
         match self {
             Actor::Policy(p) => {
-                let s = Array2::from_shape_vec((1, state.len()), state.to_vec()).expect("one row");
-                Ok(p.act(&s, false)?.row(0).to_vec())
+                let dim = states[slots[0]].len();
+                let flat: Vec<f32> = slots.iter().flat_map(|&s| states[s].clone()).collect();
+                let s = Array2::from_shape_vec((slots.len(), dim), flat)
+                    .map_err(|e| crate::Error::Shape(format!("states of unequal width: {e}")))?;
+                Ok(p.act(&s, false)?.rows().into_iter().map(|r| r.to_vec()).collect())
             }
-            Actor::Oracle => env.oracle_weights(lambda).ok_or_else(|| {
-                crate::Error::Unsupported("this environment has no oracle weights".into())
-            }),
+            Actor::Oracle => slots
+                .iter()
+                .map(|&slot| {
+                    env.focus(slot);
+                    env.oracle_weights(lambda).ok_or_else(|| {
+                        crate::Error::Unsupported("this environment has no oracle weights".into())
+                    })
+                })
+                .collect(),
         }
     }
 }
@@ -55,6 +65,74 @@ pub struct EvalConfig {
     /// Also ask the environment for its oracle value at every step, for regret (which can cost
     /// far more than the step: the simulator evaluates a grid of weights).
     pub regret: bool,
+    /// Episodes played side by side (one policy call and one environment call per step for
+    /// all of them, where the environment allows it); a speed setting only: the evaluation
+    /// is the same bit for bit whatever it is.
+    pub envs: usize,
+}
+
+/// Episodes side by side in [`evaluate`] and [`evaluate_oracle`].
+pub const EVAL_ENVS: usize = 64;
+
+/// What one step of an evaluation episode showed.
+struct StepLog {
+    weights: Vec<f32>,
+    hour: Option<u8>,
+    oracle: Option<f32>,
+    reward: Vec<f32>,
+}
+
+/// One evaluation episode, step by step, and its return rate.
+#[derive(Default)]
+struct EpisodeLog {
+    steps: Vec<StepLog>,
+    return_rate: Option<f64>,
+}
+
+/// Plays `episodes` side by side, slot `i` holding episode `episodes.start + i` with
+/// randomness from `worker_rng(config.seed, episode)`.
+fn play(
+    env: &mut dyn Environment,
+    actor: &mut Actor<'_>,
+    config: &EvalConfig,
+    episodes: std::ops::Range<usize>,
+) -> crate::Result<Vec<EpisodeLog>> {
+    let n = episodes.len();
+    let mut rngs: Vec<_> = episodes.map(|e| worker_rng(config.seed, e)).collect();
+    let mut states: Vec<Vec<f32>> =
+        (0..n).map(|slot| env.reset_slot(slot, &mut rngs[slot])).collect();
+    let mut logs: Vec<EpisodeLog> = (0..n).map(|_| EpisodeLog::default()).collect();
+    let mut active: Vec<usize> = (0..n).collect();
+    let lambda = &config.lambda;
+    for _ in 0..config.max_steps {
+        if active.is_empty() {
+            break;
+        }
+        let weights = actor.act(env, &active, &states, lambda)?;
+        let mut seen = Vec::with_capacity(active.len());
+        for &slot in &active {
+            env.focus(slot);
+            let oracle = if config.regret { env.oracle_value(lambda) } else { None };
+            seen.push((env.hour(), oracle));
+        }
+        let steps = env.step_slots(&active, &weights, &mut rngs);
+        let mut still = Vec::with_capacity(active.len());
+        for (((&slot, w), (hour, oracle)), step) in active.iter().zip(weights).zip(seen).zip(steps)
+        {
+            logs[slot].steps.push(StepLog { weights: w, hour, oracle, reward: step.reward });
+            states[slot] = step.next_state;
+            if !step.done {
+                still.push(slot);
+            }
+        }
+        active = still;
+    }
+    for (slot, log) in logs.iter_mut().enumerate() {
+        env.focus(slot);
+        log.return_rate = env.return_rate();
+    }
+    env.focus(0);
+    Ok(logs)
 }
 
 /// What an actor earns, averaged over evaluation episodes.
@@ -108,38 +186,34 @@ pub fn evaluate_with(
     let (mut return_sum, mut return_episodes) = (0.0, 0usize);
     let mut hourly = HourlyWeights::default();
     let mut episode_returns = Vec::with_capacity(config.episodes);
-    for e in 0..config.episodes {
-        let rng = &mut worker_rng(config.seed, e);
-        let mut state = env.reset(rng);
-        let (mut discount, mut episode_return) = (1.0, 0.0);
-        for _ in 0..config.max_steps {
-            let w = actor.act(env, &state, lambda)?;
-            hourly.add(env.hour(), &w);
-            let oracle = if config.regret { env.oracle_value(lambda) } else { None };
-            let step = env.step(&w, rng);
-            let r: f64 = step.reward.iter().zip(lambda).map(|(a, b)| f64::from(a * b)).sum();
-            reward += r;
-            episode_return += discount * r;
-            if let Some(o) = oracle {
-                oracle_gap += f64::from(o) - r;
-                oracle_steps += 1;
+    let envs = config.envs.clamp(1, env.max_slots());
+    for start in (0..config.episodes).step_by(envs) {
+        let round = start..(start + envs).min(config.episodes);
+        // Folded in episode order, step by step: the sums do not depend on `envs`.
+        for log in play(env, &mut actor, config, round)? {
+            let (mut discount, mut episode_return) = (1.0, 0.0);
+            for s in log.steps {
+                hourly.add(s.hour, &s.weights);
+                let r: f64 = s.reward.iter().zip(lambda).map(|(a, b)| f64::from(a * b)).sum();
+                reward += r;
+                episode_return += discount * r;
+                if let Some(o) = s.oracle {
+                    oracle_gap += f64::from(o) - r;
+                    oracle_steps += 1;
+                }
+                for ((acc, ret), &x) in per_objective.iter_mut().zip(&mut returns).zip(&s.reward) {
+                    *acc += f64::from(x);
+                    *ret += discount * f64::from(x);
+                }
+                discount *= config.gamma;
+                steps += 1;
             }
-            for ((acc, ret), &x) in per_objective.iter_mut().zip(&mut returns).zip(&step.reward) {
-                *acc += f64::from(x);
-                *ret += discount * f64::from(x);
+            if let Some(p) = log.return_rate {
+                return_sum += p;
+                return_episodes += 1;
             }
-            discount *= config.gamma;
-            steps += 1;
-            state = step.next_state;
-            if step.done {
-                break;
-            }
+            episode_returns.push(episode_return);
         }
-        if let Some(p) = env.return_rate() {
-            return_sum += p;
-            return_episodes += 1;
-        }
-        episode_returns.push(episode_return);
     }
     let (n, n_steps) = (config.episodes.max(1) as f64, steps.max(1) as f64);
     Ok(Evaluation {
@@ -170,7 +244,15 @@ pub fn evaluate(
     seed: u64,
     regret: bool,
 ) -> crate::Result<Evaluation> {
-    let config = EvalConfig { episodes, max_steps, gamma, lambda: lambda.to_vec(), seed, regret };
+    let config = EvalConfig {
+        episodes,
+        max_steps,
+        gamma,
+        lambda: lambda.to_vec(),
+        seed,
+        regret,
+        envs: EVAL_ENVS,
+    };
     evaluate_with(env, Actor::Policy(policy), &config)
 }
 
@@ -186,7 +268,14 @@ pub fn evaluate_oracle(
     lambda: &[f32],
     seed: u64,
 ) -> crate::Result<Evaluation> {
-    let config =
-        EvalConfig { episodes, max_steps, gamma, lambda: lambda.to_vec(), seed, regret: true };
+    let config = EvalConfig {
+        episodes,
+        max_steps,
+        gamma,
+        lambda: lambda.to_vec(),
+        seed,
+        regret: true,
+        envs: EVAL_ENVS,
+    };
     evaluate_with(env, Actor::Oracle, &config)
 }

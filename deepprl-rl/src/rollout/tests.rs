@@ -309,6 +309,7 @@ fn the_oracle_has_no_regret_and_evaluations_report_hours_and_returns() -> TestRe
         lambda: vec![0.5, 0.2, 0.3],
         seed: 21,
         regret: true,
+        envs: 1,
     };
     let oracle = evaluate_with(&mut env, Actor::Oracle, &config)?;
     let mut uniform = StaticWeights::uniform(3, env.state_dim());
@@ -441,6 +442,7 @@ fn logged_evaluation_is_deterministic_and_the_oracle_is_refused() -> TestResult 
         lambda: vec![0.5, 0.5],
         seed: 0,
         regret: true,
+        envs: 1,
     };
     assert!(matches!(
         evaluate_with(&mut env, Actor::Oracle, &config),

@@ -162,3 +162,34 @@ fn an_environment_of_one_episode_at_a_time_refuses_several() {
         .expect_err("two slots");
     assert!(matches!(&err, crate::Error::Config { key, .. } if key == "envs"), "{err}");
 }
+
+#[test]
+fn an_evaluation_is_the_same_bit_for_bit_whatever_runs_side_by_side() -> TestResult {
+    let mut env = sim();
+    let mut p = agent(&env, env.layout());
+    // A little training, so the agent's weights depend on the state.
+    train_with(&mut env, &mut p, &config(12, 4, 16), 1, quiet(&mut |_| {}))?;
+    let c = |envs| EvalConfig {
+        episodes: 23,
+        max_steps: 8,
+        gamma: 0.95,
+        lambda: vec![0.5, 0.2, 0.3],
+        seed: 9,
+        regret: true,
+        envs,
+    };
+    let mut runs = Vec::new();
+    for envs in [1, 5, 64] {
+        let policy = evaluate_with(&mut sim(), Actor::Policy(&mut p), &c(envs))?;
+        let oracle = evaluate_with(&mut sim(), Actor::Oracle, &c(envs))?;
+        runs.push((policy, oracle));
+    }
+    let (policy, oracle) = &runs[0];
+    assert!(policy.weights_by_hour.iter().flatten().count() > 2, "several hours");
+    assert!(policy.regret.is_some() && policy.return_rate.is_some());
+    assert_ne!(policy.episode_returns, oracle.episode_returns);
+    for run in &runs[1..] {
+        assert_eq!(run, &runs[0]);
+    }
+    Ok(())
+}

@@ -68,9 +68,10 @@ pub struct Simulator {
     encoder: Option<Arc<dyn UserEncoder>>,
     logged: Arc<[UserHistory]>,
     grid: Vec<Vec<f64>>,
-    /// The episodes in progress; slot 0 is that of [`Environment::reset`] and
-    /// [`Environment::step`].
+    /// The episodes in progress.
     slots: Vec<Slot>,
+    /// The slot of the single-episode methods ([`Environment::focus`]).
+    focus: usize,
 }
 
 /// One episode in progress and the user's history so far.
@@ -87,8 +88,8 @@ impl std::fmt::Debug for Simulator {
             .field("config", &self.config)
             .field("d_features", &self.d_features)
             .field("encoder_width", &self.encoder.as_ref().map(|e| e.width()))
-            .field("episode", &self.slots[0].episode)
-            .field("history", &self.slots[0].history.len())
+            .field("episode", &self.slots[self.focus].episode)
+            .field("history", &self.slots[self.focus].history.len())
             .field("slots", &self.slots.len())
             .finish_non_exhaustive()
     }
@@ -141,6 +142,7 @@ impl Simulator {
             logged: Arc::from(Vec::new()),
             grid,
             slots: vec![Slot { episode, history: UserHistory::new(0) }],
+            focus: 0,
         })
     }
 
@@ -172,7 +174,7 @@ impl Simulator {
 
     /// The user's interactions so far: the logged ones and this episode's slates.
     pub fn history(&self) -> &UserHistory {
-        &self.slots[0].history
+        &self.slots[self.focus].history
     }
 
     fn d_user(&self) -> usize {
@@ -202,12 +204,12 @@ impl Simulator {
     }
 
     fn context(&self) -> Context {
-        self.slots[0].episode.context()
+        self.slots[self.focus].episode.context()
     }
 
     /// The episode in progress.
     pub fn episode(&self) -> &Episode {
-        &self.slots[0].episode
+        &self.slots[self.focus].episode
     }
 
     fn slate_size(&self) -> usize {
@@ -253,7 +255,7 @@ impl Simulator {
 
     /// The world user of the current episode.
     pub fn user(&self) -> usize {
-        self.slots[0].episode.user()
+        self.slots[self.focus].episode.user()
     }
 
     /// The grid weights (ties broken by `simplex::argmax`) maximising the expected λ-scalarised
@@ -296,20 +298,28 @@ impl Environment for Simulator {
 
     /// Starts an episode of a uniformly drawn user, keyed by a seed drawn from `rng`.
     fn reset(&mut self, rng: &mut DeepRng) -> Vec<f32> {
-        self.reset_slot(0, rng)
+        self.reset_slot(self.focus, rng)
     }
 
     /// # Panics
     /// If the scorer answers with another number of predictions than candidates, or the episode
     /// has ended (reset first).
     fn step(&mut self, weights: &[f32], rng: &mut DeepRng) -> Step {
-        let mut steps = self.step_slots(&[0], &[weights.to_vec()], std::slice::from_mut(rng));
+        let slot = self.focus;
+        let mut steps = self.step_slots(&[slot], &[weights.to_vec()], std::slice::from_mut(rng));
         steps.pop().expect("one step per slot")
     }
 
     /// Any number.
     fn max_slots(&self) -> usize {
         usize::MAX
+    }
+
+    /// # Panics
+    /// If `slot` was never started.
+    fn focus(&mut self, slot: usize) {
+        assert!(slot < self.slots.len(), "Simulator::focus: slot {slot} was never started");
+        self.focus = slot;
     }
 
     /// As [`Environment::reset`], in `slot` (slots are added as they are first started).

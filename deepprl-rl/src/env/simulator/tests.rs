@@ -205,6 +205,7 @@ fn the_scorer_decides_the_slate_and_the_truth_the_reward() -> crate::Result<()> 
         lambda: vec![1.0 / 3.0; 3],
         seed: 4,
         regret: true,
+        envs: 1,
     };
     let run = |mut env: Simulator| {
         let mut p = StaticWeights::uniform(K, env.state_dim());
