@@ -34,7 +34,13 @@ const MAX_MOVES: usize = 4;
 /// of the paired difference lies above 0 (fewer than two episodes never do); and the summed
 /// improvement.
 pub fn significant(old: &[Record], new: &[Record], lambda: &[f64; K]) -> (bool, f64) {
-    let d: Vec<f64> = old.iter().zip(new).map(|(a, b)| b.value(lambda) - a.value(lambda)).collect();
+    let value = |r: &[Record]| r.iter().map(|r| r.value(lambda)).collect::<Vec<_>>();
+    significant_values(&value(old), &value(new))
+}
+
+/// [`significant`] over the λ-returns of the same episodes, `old[e]` and `new[e]`.
+pub fn significant_values(old: &[f64], new: &[f64]) -> (bool, f64) {
+    let d: Vec<f64> = old.iter().zip(new).map(|(a, b)| b - a).collect();
     let sum: f64 = d.iter().sum();
     let ok = matches!(mean_ci95(&d), Some((mean, Some(half))) if mean > half && mean > 0.0);
     (ok, sum)
@@ -55,14 +61,20 @@ pub struct Selection<'a> {
 /// The lattice neighbours of `w`: `step` moved from one objective to another, staying on the
 /// simplex.
 pub fn neighbours(w: &[f64; K], step: f64) -> Vec<[f64; K]> {
+    neighbours_of(w, step).into_iter().map(|v| std::array::from_fn(|k| v[k])).collect()
+}
+
+/// [`neighbours`] of weights over any number of objectives.
+pub fn neighbours_of(w: &[f64], step: f64) -> Vec<Vec<f64>> {
+    let k = w.len();
     let mut out = Vec::new();
-    for from in 0..K {
+    for from in 0..k {
         if w[from] < step - 1e-9 {
             continue;
         }
-        for to in 0..K {
+        for to in 0..k {
             if to != from {
-                let mut v = *w;
+                let mut v = w.to_vec();
                 v[from] = (v[from] - step).max(0.0);
                 v[to] += step;
                 out.push(v);
