@@ -61,20 +61,14 @@ pub struct Selection<'a> {
 /// The lattice neighbours of `w`: `step` moved from one objective to another, staying on the
 /// simplex.
 pub fn neighbours(w: &[f64; K], step: f64) -> Vec<[f64; K]> {
-    neighbours_of(w, step).into_iter().map(|v| std::array::from_fn(|k| v[k])).collect()
-}
-
-/// [`neighbours`] of weights over any number of objectives.
-pub fn neighbours_of(w: &[f64], step: f64) -> Vec<Vec<f64>> {
-    let k = w.len();
     let mut out = Vec::new();
-    for from in 0..k {
+    for from in 0..K {
         if w[from] < step - 1e-9 {
             continue;
         }
-        for to in 0..k {
+        for to in 0..K {
             if to != from {
-                let mut v = w.to_vec();
+                let mut v = *w;
                 v[from] = (v[from] - step).max(0.0);
                 v[to] += step;
                 out.push(v);

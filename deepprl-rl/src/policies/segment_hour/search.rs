@@ -1,20 +1,23 @@
 //! The search of the `grid-segment-hour` table on selection episodes: coordinate ascent over
-//! its cells on the simplex lattice of step `1 / divisions`, each move taken only when its
-//! paired improvement is significant ([`crate::ladder::search::significant_values`], the
-//! ladder's gate), and only over the episodes it can change.
+//! groups of its cells (each segment's row, each hour bucket's column, then each cell) on the
+//! simplex lattice of step `1 / divisions`, each move taken only when its paired improvement
+//! is significant ([`crate::ladder::search::significant_values`], the ladder's gate), and only
+//! over the episodes it can change.
 //!
 //! The episodes are the caller's: `run(policy, e)` is the λ-return of selection episode `e`
 //! under `policy`, which must be the same every time for the same answers of the policy (common
 //! random numbers, as the simulator's keyed draws and logged requests give). An episode that
 //! never asked for a cell under the current table is then unchanged by a change of that cell,
-//! so a move of a cell re-runs only the episodes that visited it (the episodes of its segment
-//! with a step in its hour bucket), and the gate is the paired test over those episodes.
+//! so a move re-runs only the episodes that visited one of its cells (for a cell, the episodes
+//! of its segment with a step in its hour bucket), and the gate is the paired test over those
+//! episodes.
 //! Neighbours are screened as in the ladder ([`crate::ladder::search`]): when there are more
 //! than [`SCREENED`] of them, each runs on every fourth changed episode first and only the
 //! [`SCREENED`] best run on all of them.
 
 use super::table::SegmentHourWeights;
-use crate::ladder::search::{SCREENED, neighbours_of, significant_values};
+use crate::ladder::HOUR_BUCKETS;
+use crate::ladder::search::{SCREENED, significant_values};
 use deepprl_models::{Transitions, WeightPolicy};
 use ndarray::Array2;
 use std::path::Path;
@@ -29,7 +32,7 @@ pub struct TableSearch {
     pub divisions: usize,
     /// Sweeps over the cells at most; a sweep that moves nothing ends the search.
     pub sweeps: usize,
-    /// Moves of one cell per sweep at most.
+    /// Moves of one group of cells per sweep at most.
     pub moves: usize,
 }
 
@@ -42,6 +45,9 @@ pub struct TableOutcome {
     pub start_returns: Vec<f64>,
     /// The λ-return of each selection episode under the table.
     pub returns: Vec<f64>,
+    /// Selection episodes that visit each cell under the table (what a move of that cell alone
+    /// is tested on).
+    pub cell_episodes: Vec<usize>,
     /// Moves accepted.
     pub moves: usize,
     /// Episodes run, screens included.
@@ -108,11 +114,28 @@ fn lattice(weights: &[f32], divisions: usize) -> crate::Result<Vec<f64>> {
     Ok(steps)
 }
 
-/// Coordinate ascent of `start`'s cells, in cell order, on the selection episodes of
-/// `settings`: each cell visited by at least two episodes moves to its best neighbour on the
-/// lattice while that is significant (at most `moves` times per sweep). Every cell of `start`
-/// must lie on the lattice (the grid's best weights do). Deterministic: the same `run` gives
-/// the same table, bit for bit.
+/// The groups of cells that move together, coarse to fine: each segment's row (all its hour
+/// buckets), each hour bucket's column (all segments; only with several segments), then each
+/// cell alone.
+fn groups(table: &SegmentHourWeights) -> Vec<Vec<usize>> {
+    let (n_segments, n) = (table.n_segments(), table.n_cells());
+    let mut out: Vec<Vec<usize>> =
+        (0..n_segments).map(|s| (s * HOUR_BUCKETS..(s + 1) * HOUR_BUCKETS).collect()).collect();
+    if n_segments > 1 {
+        out.extend((0..HOUR_BUCKETS).map(|b| (b..n).step_by(HOUR_BUCKETS).collect()));
+    }
+    out.extend((0..n).map(|c| vec![c]));
+    out
+}
+
+/// Coordinate ascent of `start`'s cells on the selection episodes of `settings`, over groups
+/// of cells coarse to fine: each segment's row, each hour bucket's column, then each cell
+/// ([`groups`]; a row or a column is estimated from many more episodes than a cell, so it
+/// passes the gate where single cells cannot). A group moves by the ladder's lattice move
+/// in one direction for all its cells visited by an episode, to the best
+/// significant direction, while one is significant (at most `moves` times per sweep). Every
+/// cell of `start` must lie on the lattice (the grid's best weights do). Deterministic: the
+/// same `run` gives the same table, bit for bit.
 ///
 /// The returned table never does worse than `start` on the selection episodes: each accepted
 /// move raises their summed λ-return.
@@ -143,58 +166,89 @@ pub fn search<E: From<crate::Error>>(
         visits.push(v);
     }
     let start_returns = returns.clone();
+    let k = table.n_objectives();
     let (mut moves, mut episode_runs) = (0, settings.episodes);
     for _ in 0..settings.sweeps {
         let mut moved = false;
-        for cell in 0..table.n_cells() {
+        for group in groups(&table) {
             for _ in 0..settings.moves {
-                let changed: Vec<usize> =
-                    (0..settings.episodes).filter(|&e| visits[e][cell]).collect();
+                let visited = |c: &usize| visits.iter().any(|v: &Vec<bool>| v[*c]);
+                let cells: Vec<usize> = group.iter().copied().filter(visited).collect();
+                let changed: Vec<usize> = (0..settings.episodes)
+                    .filter(|&e| cells.iter().any(|&c| visits[e][c]))
+                    .collect();
                 if changed.len() < 2 {
                     break;
                 }
-                let trial = |point: &[f64]| -> crate::Result<SegmentHourWeights> {
-                    let w: Vec<f32> = point.iter().map(|&s| (s / d as f64) as f32).collect();
+                // The lattice move of the ladder (one step of weight from one objective to
+                // another, [`crate::ladder::search::neighbours`]) in one direction for every
+                // cell of the group; `None` where a cell has no step to give.
+                let shifted = |(from, to): (usize, usize)| -> Option<Vec<Vec<f64>>> {
+                    cells
+                        .iter()
+                        .map(|&c| {
+                            let mut v = points[c].clone();
+                            (v[from] >= 1.0).then(|| {
+                                v[from] -= 1.0;
+                                v[to] += 1.0;
+                                v
+                            })
+                        })
+                        .collect()
+                };
+                let trial = |moved: &[Vec<f64>]| -> crate::Result<SegmentHourWeights> {
                     let mut t = table.clone();
-                    t.set_weights(cell, &w)?;
+                    for (&c, point) in cells.iter().zip(moved) {
+                        let w: Vec<f32> = point.iter().map(|&s| (s / d as f64) as f32).collect();
+                        t.set_weights(c, &w)?;
+                    }
                     Ok(t)
                 };
-                let mut candidates = neighbours_of(&points[cell], 1.0);
+                let directions = (0..k).flat_map(|from| {
+                    (0..k).filter(move |&to| to != from).map(move |to| (from, to))
+                });
+                let mut candidates: Vec<Vec<Vec<f64>>> = directions.filter_map(shifted).collect();
                 if candidates.len() > SCREENED {
                     let mut screened = Vec::with_capacity(candidates.len());
-                    for point in candidates {
-                        let t = trial(&point)?;
+                    for moved in candidates {
+                        let t = trial(&moved)?;
                         let mut gain = 0.0;
                         for &e in changed.iter().step_by(4) {
                             gain += episode(&t, e, run)?.0 - returns[e];
                             episode_runs += 1;
                         }
-                        screened.push((gain, point));
+                        screened.push((gain, moved));
                     }
-                    // Best screened gain first; ties keep the neighbours' order.
+                    // Best screened gain first; ties keep the directions' order.
                     screened.sort_by(|a, b| b.0.total_cmp(&a.0));
-                    candidates = screened.into_iter().take(SCREENED).map(|(_, p)| p).collect();
+                    candidates = screened.into_iter().take(SCREENED).map(|(_, m)| m).collect();
                 }
                 let old: Vec<f64> = changed.iter().map(|&e| returns[e]).collect();
-                let mut best: Option<(f64, Vec<f64>, SegmentHourWeights, Vec<(f64, Vec<bool>)>)> =
-                    None;
-                for point in candidates {
-                    let t = trial(&point)?;
+                let mut best: Option<(
+                    f64,
+                    Vec<Vec<f64>>,
+                    SegmentHourWeights,
+                    Vec<(f64, Vec<bool>)>,
+                )> = None;
+                for moved in candidates {
+                    let t = trial(&moved)?;
                     let runs: Vec<(f64, Vec<bool>)> =
                         changed.iter().map(|&e| episode(&t, e, run)).collect::<Result<_, _>>()?;
                     episode_runs += changed.len();
                     let new: Vec<f64> = runs.iter().map(|r| r.0).collect();
                     let (ok, gain) = significant_values(&old, &new);
                     if ok && gain > best.as_ref().map_or(0.0, |b| b.0) {
-                        best = Some((gain, point, t, runs));
+                        best = Some((gain, moved, t, runs));
                     }
                 }
-                let Some((_, point, t, runs)) = best else { break };
+                let Some((_, moved_points, t, runs)) = best else { break };
                 for (&e, (r, v)) in changed.iter().zip(runs) {
                     returns[e] = r;
                     visits[e] = v;
                 }
-                points[cell] = point;
+                for (&c, point) in cells.iter().zip(moved_points) {
+                    points[c] = point;
+                }
                 table = t;
                 moves += 1;
                 moved = true;
@@ -204,5 +258,7 @@ pub fn search<E: From<crate::Error>>(
             break;
         }
     }
-    Ok(TableOutcome { table, start_returns, returns, moves, episode_runs })
+    let cell_episodes =
+        (0..table.n_cells()).map(|c| visits.iter().filter(|v| v[c]).count()).collect();
+    Ok(TableOutcome { table, start_returns, returns, cell_episodes, moves, episode_runs })
 }

@@ -13,8 +13,10 @@ use std::path::Path;
 /// The hour is read from the state's `(sin, cos)` columns `hour, hour + 1` by `atan2`, rounded
 /// to the nearest hour. The segment is the first of the `segments` columns (a user feature's
 /// one-hot) above 0.5; with several one-hot features side by side that is the first feature's
-/// value. A state with none of them set (a user without a value) has its own last segment, and
-/// without `segments` there is one segment, so the table is per hour only.
+/// value (the experiment's one-hots have a column for the dataset's unknown value first, so the
+/// world's 4 segments are columns 1–4). A state with none of them set (a user without rows) has
+/// its own last segment, and without `segments` there is one segment, so the table is per hour
+/// only. Rows no state reaches keep their start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SegmentHourWeights {
     /// Weights per cell `segment * HOUR_BUCKETS + bucket`, each on the simplex.

@@ -156,8 +156,11 @@ fn the_search_finds_each_segments_favourite_and_never_ends_worse() -> TestResult
     }
     // The fourth segment (no value) is never visited: it keeps the start.
     for c in 3 * HOUR_BUCKETS..4 * HOUR_BUCKETS {
-        assert_eq!(found.table.weights(c), start.weights(c));
+        assert_eq!((found.table.weights(c), found.cell_episodes[c]), (start.weights(c), 0));
     }
+    // Each of the 120 episodes makes 3 requests, in 2 or 3 distinct buckets.
+    let visits: usize = found.cell_episodes.iter().sum();
+    assert!((240..=360).contains(&visits), "{:?}", found.cell_episodes);
     // Same runner, same table, bit for bit.
     let again = search(start, &SETTINGS, &mut favourite)?;
     let bits = |t: &SegmentHourWeights| -> Vec<u32> {
