@@ -130,7 +130,7 @@ fn groups(table: &SegmentHourWeights) -> Vec<Vec<usize>> {
 
 /// Coordinate ascent of `start`'s cells on the selection episodes of `settings`, over groups
 /// of cells coarse to fine: each segment's row, each hour bucket's column, then each cell
-/// ([`groups`]; a row or a column is estimated from many more episodes than a cell, so it
+/// (a row or a column is estimated from many more episodes than a cell, so it
 /// passes the gate where single cells cannot). A group moves by the ladder's lattice move
 /// in one direction for all its cells visited by an episode, to the best
 /// significant direction, while one is significant (at most `moves` times per sweep). Every
