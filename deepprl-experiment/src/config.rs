@@ -73,6 +73,10 @@ pub struct RlSettings {
     pub grid_episodes: usize,
     /// Divisions of the simplex grid of the grid policy (default 4: 15 points for 3 objectives).
     pub grid_divisions: usize,
+    /// Simulator selection episodes of the `grid-segment-hour` table search, shared by its
+    /// cells (default 200; a cell sees about the episodes of its segment that reach its hour
+    /// bucket). On logged data the table is searched on every validation episode.
+    pub segment_hour_episodes: usize,
     /// Items shown per logged request: the re-ranked top N whose realised outcomes are the
     /// reward and the method's point (default 3: KuaiRand requests hold about 5–10 impressions,
     /// and a top N that holds them all would make every ranking score alike).
@@ -104,6 +108,7 @@ impl Default for RlSettings {
             eval_episodes: 300,
             grid_episodes: 100,
             grid_divisions: 4,
+            segment_hour_episodes: 200,
             top_n: 3,
             ndcg_k: 10,
             lambda_grid: Vec::new(),

@@ -145,6 +145,9 @@ named_kinds! {
         Morl = "morl": "multi-objective RL baseline, one weight vector for all users (plugin)",
         /// The best fixed weights on a simplex grid.
         Grid = "grid": "best fixed weights on a simplex grid, chosen on validation",
+        /// The best fixed weights per user segment × hour bucket.
+        GridSegmentHour = "grid-segment-hour":
+            "best fixed weights per user segment x 4-hour bucket, chosen on validation (no RL)",
         /// Uniform fixed weights.
         Static = "static": "uniform fixed weights",
         /// The true best weights per user and context.
@@ -218,6 +221,9 @@ pub enum PolicyBuild {
     Morl,
     /// The best fixed weights on the grid, chosen on the selection episodes or requests.
     Grid,
+    /// The best fixed weights per user segment × hour bucket: coordinate ascent from the
+    /// grid's best weights on the selection episodes or requests.
+    GridSegmentHour,
     /// Uniform fixed weights.
     Static,
     /// The world's true best weights (simulator only).
@@ -242,6 +248,7 @@ impl PolicyKind {
             Self::DcrlNoNest => c.nest = false,
             Self::Morl => return PolicyBuild::Morl,
             Self::Grid => return PolicyBuild::Grid,
+            Self::GridSegmentHour => return PolicyBuild::GridSegmentHour,
             Self::Static => return PolicyBuild::Static,
             Self::Oracle => return PolicyBuild::Oracle,
         }
@@ -253,7 +260,10 @@ impl PolicyKind {
     pub fn learns(self) -> bool {
         match self.build(&DcrlConfig::default()) {
             PolicyBuild::Dcrl(_) | PolicyBuild::Morl => true,
-            PolicyBuild::Grid | PolicyBuild::Static | PolicyBuild::Oracle => false,
+            PolicyBuild::Grid
+            | PolicyBuild::GridSegmentHour
+            | PolicyBuild::Static
+            | PolicyBuild::Oracle => false,
         }
     }
 
@@ -394,6 +404,9 @@ mod tests {
             PredictorBuild::Moh(c) => assert!(!c.hyper),
             other => panic!("moh-nohyper builds {other:?}"),
         }
+        let gsh = Method::parse("lr+grid-segment-hour").unwrap();
+        assert_eq!(gsh.policy.build(&DcrlConfig::default()), PolicyBuild::GridSegmentHour);
+        assert!(!gsh.policy.learns() && !gsh.policy.reads_state(), "no RL, no encoder");
         match PolicyKind::DcrlMyopic.build(&DcrlConfig::default()) {
             PolicyBuild::Dcrl(c) => assert_eq!(c.gamma, Some(0.0)),
             other => panic!("dcrl-myopic builds {other:?}"),

@@ -6,7 +6,8 @@
 //!   (offline, short-term; [`env::LoggedReranking`]).
 //! - [`ladder`]: the oracle ladder of the testbed world — the best λ-return with growing
 //!   information, searched on selection episodes, scored on evaluation episodes.
-//! - [`policies`]: weight policies — static, grid-selected static.
+//! - [`policies`]: weight policies — static, grid-selected static, and the `grid-segment-hour`
+//!   table of weights per segment × hour bucket with its search on selection episodes.
 //! - [`dcrl`]: the contextual actor–critic.
 //! - [`replay`]: the replay buffer, saveable with its sampling position.
 //! - [`rollout`]: the trainer (progress events, atomic checkpoints, bit-identical resume),

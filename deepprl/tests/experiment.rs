@@ -215,3 +215,36 @@ fn a_dcrl_cell_with_another_predictor_gets_its_seeds_moh_trained() -> Result<()>
     ensure!(out.join("runs/world/sb+dcrl/seed3/result.json").is_file());
     Ok(())
 }
+
+/// `grid-segment-hour` runs end to end on the simulator and the logged dataset: one point per
+/// λ, its search in the record, its table per λ in the run folder.
+#[test]
+fn grid_segment_hour_runs_and_records_a_point_per_lambda() -> Result<()> {
+    let tmp = TempDir::new("gsh");
+    let mut config = tiny(&tmp.0)?;
+    config.methods = vec!["lr+grid-segment-hour".into()];
+    config.seeds = deepprl::experiment::config::Seeds::List(vec![0]);
+    config.rl.segment_hour_episodes = 24;
+    let out = tmp.0.join("out");
+    let outcome = run_experiment(&config, &tmp.0, &out, &|_| {})?;
+    ensure!(outcome.failures.is_empty(), "failures: {:?}", outcome.failures);
+    ensure!(outcome.records.len() == 2, "one run per dataset: {}", outcome.records.len());
+    let n_lambdas = config.rl.lambdas(3).len();
+    for r in &outcome.records {
+        ensure!(r.method == "lr+grid-segment-hour", "{}", r.method);
+        ensure!(r.points.len() == n_lambdas, "{}: {} points", r.dataset, r.points.len());
+        for key in ["segment_hour.moves", "segment_hour.selection_gain", "grid_weight.click"] {
+            ensure!(r.metrics.contains_key(key), "{}: no {key} in {:?}", r.dataset, r.metrics);
+        }
+        ensure!(r.metrics["segment_hour.selection_gain"] >= 0.0, "never worse than its start");
+        let run = out.join(format!("runs/{}/lr+grid-segment-hour/seed0", r.dataset));
+        for j in 0..n_lambdas {
+            let table = std::fs::read_to_string(run.join(format!("lambda{j}/segment_hour.csv")))?;
+            // A row per column of the segment one-hot (the dataset's unknown value and each
+            // segment) and one for none, 6 hour buckets each.
+            let rows = config.world.segments + 2;
+            ensure!(table.lines().count() == rows * 6, "{}: {table}", r.dataset);
+        }
+    }
+    Ok(())
+}

@@ -3,7 +3,11 @@
 //!
 //! - `static`: uniform weights, evaluated once (they ignore λ) and reused for every λ.
 //! - `grid`: every point of the simplex grid scored once on the selection episodes; for each
-//!   λ the best point by `λ · score` (`deepprl_core::simplex::argmax`) is evaluated.
+//!   λ the best point by `λ · score` (`deepprl_core::simplex::argmax`) is evaluated
+//!   ([`super::grid`]).
+//! - `grid-segment-hour`: per λ, a table of weights per user segment × hour bucket searched
+//!   from the grid's best point on selection episodes, then evaluated
+//!   ([`super::segment_hour`]).
 //! - `dcrl` and its ablations conditioned on λ (all but `dcrl-perlambda`): one agent trained
 //!   for the whole λ grid (checkpointed under `conditioned/`), evaluated greedily at each λ
 //!   after `set_lambda` ([`super::conditioned`]).
@@ -20,7 +24,7 @@ use crate::stage_b::conditioned::train_conditioned;
 use crate::stage_b::context::RunContext;
 use crate::stage_b::env::StageEnv;
 use crate::stage_b::learn::{TrainSpec, train_for_lambda};
-use crate::stage_b::secondary;
+use crate::stage_b::{grid, secondary, segment_hour};
 use crate::{Error, Result};
 use deepprl_core::simplex;
 use deepprl_report::RunRecord;
@@ -53,25 +57,21 @@ pub fn drive<E: StageEnv>(ctx: &RunContext<'_>, env: &mut E, rec: &mut RunRecord
             }
         }
         PolicyBuild::Grid => {
-            let grid = simplex::grid_f32(k, rl.grid_divisions);
-            let mut scores = Vec::new();
-            for (i, w) in grid.iter().enumerate() {
+            // The held-out λ's take their points from the same selection scores.
+            let all: Vec<Vec<f64>> = lambdas.iter().chain(&rl.held_out_lambdas).cloned().collect();
+            let mut best = grid::best_per_lambda(ctx, env, &all, 0.5)?;
+            let held_out = best.split_off(lambdas.len());
+            for (j, (lambda, w)) in lambdas.iter().zip(&best).enumerate() {
                 let mut p = StaticWeights::new("grid", w, env.state_dim())?;
-                scores.push(env.selection_score(&mut p, &lambdas[0])?);
-                (ctx.progress)(0.5 * (i + 1) as f64 / grid.len() as f64);
-            }
-            for (j, lambda) in lambdas.iter().enumerate() {
-                let values: Vec<f64> = scores.iter().map(|s| simplex::dot(lambda, s)).collect();
-                let (best, _) = simplex::argmax(&values).expect("a non-empty grid");
-                let mut p = StaticWeights::new("grid", &grid[best], env.state_dim())?;
                 evals.push(env.evaluate(&mut p, lambda, j == 0)?);
-                if j == 0 {
-                    for (name, w) in ctx.data.objectives().iter().zip(&grid[best]) {
-                        rec.metrics.insert(format!("grid_weight.{name}"), f64::from(*w));
-                    }
-                }
             }
-            secondary::held_out_grid(env, &grid, &scores, &rl.held_out_lambdas, rec)?;
+            for (name, w) in ctx.data.objectives().iter().zip(&best[0]) {
+                rec.metrics.insert(format!("grid_weight.{name}"), f64::from(*w));
+            }
+            secondary::held_out_grid(env, &held_out, &rl.held_out_lambdas, rec)?;
+        }
+        PolicyBuild::GridSegmentHour => {
+            evals = segment_hour::drive_segment_hour(ctx, env, &lambdas, rec)?;
         }
         PolicyBuild::Dcrl(c) if c.conditioned => {
             let layout = env.layout();

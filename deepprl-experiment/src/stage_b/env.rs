@@ -6,6 +6,7 @@ use deepprl_models::WeightPolicy;
 use deepprl_report::RunRecord;
 use deepprl_rl::dcrl::StateLayout;
 use deepprl_rl::env::Environment;
+use std::ops::Range;
 
 /// An environment of stage B: where learning policies train, how fixed weights are selected,
 /// how a policy is evaluated, whether there is an oracle, and how evaluations become the run's
@@ -37,6 +38,31 @@ pub trait StageEnv {
         policy: &mut dyn WeightPolicy,
         lambda: &[f64],
     ) -> Result<Vec<f64>>;
+
+    /// How many selection episodes [`StageEnv::selection_return`] numbers: the simulator's
+    /// `[rl] segment_hour_episodes`, the validation slice's users on logged data.
+    fn selection_episodes(&self) -> usize;
+
+    /// The λ-return of selection episode `e` (never an evaluation one) under `policy`, the
+    /// same every time for the same answers of the policy: the simulator's discounted λ-return
+    /// (common random numbers), on logged data the summed λ-reward of the user's validation
+    /// requests.
+    ///
+    /// # Errors
+    /// If `e` is not a selection episode, λ does not fit, or the policy rejects a state.
+    fn selection_return(
+        &mut self,
+        policy: &mut dyn WeightPolicy,
+        lambda: &[f64],
+        e: usize,
+    ) -> Result<f64>;
+
+    /// The state's user feature columns (the world's segment one-hot), `None` when there are
+    /// none.
+    ///
+    /// # Errors
+    /// If the environment's layout has no room for them.
+    fn feature_columns(&self) -> Result<Option<Range<usize>>>;
 
     /// Evaluates `policy` at preference `lambda` on the evaluation episodes or requests, the
     /// same for every method; `headline` marks the evaluation whose extra metrics (regret,

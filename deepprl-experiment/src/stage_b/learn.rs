@@ -44,9 +44,10 @@ pub fn make_policy(
                 .map_err(|e| Error::plugin("policy `morl`", e))?;
             Ok(Box::new(p))
         }
-        PolicyBuild::Grid | PolicyBuild::Static | PolicyBuild::Oracle => {
-            Err(Error::Usage(format!("policy `{kind}` does not learn")))
-        }
+        PolicyBuild::Grid
+        | PolicyBuild::GridSegmentHour
+        | PolicyBuild::Static
+        | PolicyBuild::Oracle => Err(Error::Usage(format!("policy `{kind}` does not learn"))),
     }
 }
 

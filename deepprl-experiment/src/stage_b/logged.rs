@@ -9,12 +9,16 @@
 use crate::Result;
 use crate::config::RlSettings;
 use crate::stage_b::env::StageEnv;
+use deepprl_core::rng::seeded;
 use deepprl_core::simplex;
 use deepprl_models::WeightPolicy;
 use deepprl_report::{Point, RunRecord};
+use deepprl_rl::Error as RlError;
 use deepprl_rl::dcrl::StateLayout;
 use deepprl_rl::env::{Environment, LoggedReranking};
 use deepprl_rl::rollout::{self, LoggedEvaluation};
+use ndarray::Array2;
+use std::ops::Range;
 
 /// Requests per training episode at most (a user's requests in time order).
 const MAX_STEPS: usize = 200;
@@ -84,6 +88,44 @@ impl StageEnv for LoggedStage<'_> {
 
     fn value(&self, lambda: &[f64], eval: &LoggedOutcome) -> f64 {
         simplex::dot(lambda, &eval.top_n.top_k_mean)
+    }
+
+    fn selection_episodes(&self) -> usize {
+        self.valid.n_episodes()
+    }
+
+    /// The summed λ-scalarised reward of the validation user `e`'s requests re-ranked by
+    /// `policy`: transitions follow the log, so a request's reward depends on its own weights
+    /// only, and the user's requests are one paired unit.
+    fn selection_return(
+        &mut self,
+        policy: &mut dyn WeightPolicy,
+        lambda: &[f64],
+        e: usize,
+    ) -> Result<f64> {
+        let n = self.valid.n_episodes();
+        if e >= n || lambda.len() != self.valid.n_objectives() {
+            let k = self.valid.n_objectives();
+            let reason = format!("{e} of {n} at λ {lambda:?} for {k} objectives");
+            return Err(RlError::config("selection episode", reason).into());
+        }
+        let mut state = self.valid.start_episode(e);
+        let (rng, mut value) = (&mut seeded(0), 0.0);
+        loop {
+            let s = Array2::from_shape_vec((1, state.len()), state)
+                .map_err(|e| RlError::Shape(format!("a state: {e}")))?;
+            let w = policy.act(&s, false)?.row(0).to_vec();
+            let step = self.valid.step(&w, rng);
+            value += step.reward.iter().zip(lambda).map(|(&r, &l)| f64::from(r) * l).sum::<f64>();
+            if step.done {
+                return Ok(value);
+            }
+            state = step.next_state;
+        }
+    }
+
+    fn feature_columns(&self) -> Result<Option<Range<usize>>> {
+        Ok(self.valid.layout().features(self.valid.d_features())?)
     }
 
     fn evaluate(

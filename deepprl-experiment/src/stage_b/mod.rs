@@ -6,6 +6,8 @@
 //! - [`context`]: what a run is given.
 //! - [`env`]: what the driver needs of an environment.
 //! - [`driver`]: what each policy kind trains, selects and evaluates.
+//! - [`grid`]: the `grid` policy's choice of static weights per λ.
+//! - [`segment_hour`]: the `grid-segment-hour` table, searched from the grid's choice.
 //! - [`conditioned`]: the conditioned DCRL agent, trained once for every λ.
 //! - [`learn`]: the trainer of learning policies, and per-λ policies (MORL, `dcrl-perlambda`)
 //!   made and trained for one λ.
@@ -15,9 +17,11 @@ pub mod conditioned;
 pub mod context;
 pub mod driver;
 pub mod env;
+pub mod grid;
 pub mod learn;
 pub mod logged;
 pub mod secondary;
+pub mod segment_hour;
 pub mod simulator;
 
 pub use context::RunContext;

@@ -1,9 +1,8 @@
 //! Secondary readings of a run (issue 13), recorded as metrics beside its points:
 //!
 //! - **held-out λ's** (`[rl] held_out_lambdas`, metrics `held_out.lambda<j>`): the conditioned
-//!   DCRL agent and `grid` evaluated at preferences no policy trained or was selected for — the
-//!   agent after `set_lambda`, `grid` with the point of its selection scores that is best for
-//!   that λ;
+//!   DCRL agent and `grid` evaluated at preferences no policy trained for — the agent after
+//!   `set_lambda`, `grid` with the point of its selection scores that is best for that λ;
 //! - **matched-average static** (`[rl] matched_static`, metrics `matched_static.lambda<j>`):
 //!   at each λ of the grid, the agent's mean weights over the *selection* episodes or requests
 //!   (every step counted once) applied to everyone, with the same predictor. DCRL minus it is
@@ -49,22 +48,19 @@ pub fn held_out_agent<E: StageEnv>(
     Ok(())
 }
 
-/// `grid`'s point best for each of `held_out` by its selection `scores` (one per point of
-/// `grid`), evaluated, into `rec`.
+/// `grid`'s points `chosen` for each of `held_out` (the best by its selection scores,
+/// [`super::grid::best_per_lambda`]), evaluated, into `rec`.
 ///
 /// # Errors
 /// If a λ has another number of entries than the objectives, or an evaluation fails.
 pub fn held_out_grid<E: StageEnv>(
     env: &mut E,
-    grid: &[Vec<f32>],
-    scores: &[Vec<f64>],
+    chosen: &[Vec<f32>],
     held_out: &[Vec<f64>],
     rec: &mut RunRecord,
 ) -> Result<()> {
-    for (j, lambda) in held_out.iter().enumerate() {
-        let values: Vec<f64> = scores.iter().map(|s| simplex::dot(lambda, s)).collect();
-        let (best, _) = simplex::argmax(&values).expect("a non-empty grid");
-        let mut p = StaticWeights::new("grid", &grid[best], env.state_dim())?;
+    for (j, (lambda, w)) in held_out.iter().zip(chosen).enumerate() {
+        let mut p = StaticWeights::new("grid", w, env.state_dim())?;
         let e = env.evaluate(&mut p, lambda, false)?;
         rec.metrics.insert(held_out_key(j), env.value(lambda, &e));
     }

@@ -92,17 +92,15 @@ fn held_out_lambdas_are_the_agent_and_the_grids_choice_there() -> TestResult {
         let want = value_of(&mut env, l, l)?;
         close(rec.metrics[&held_out_key(j)], want);
     }
-    // The grid: made-up selection scores whose best point differs between the two λ's.
+    // The grid's chosen points, evaluated at their held-out λ.
     let grid = simplex::grid_f32(3, 2);
-    let mut scores = vec![vec![0.0; 3]; grid.len()];
-    scores[1] = vec![0.0, 0.0, 4.0];
-    scores[4] = vec![0.0, 2.5, 2.5];
     let mut rec = record();
-    held_out_grid(&mut env, &grid, &scores, &held_out, &mut rec)?;
+    held_out_grid(&mut env, &[grid[1].clone(), grid[4].clone()], &held_out, &mut rec)?;
     let as_f64 = |w: &[f32]| -> Vec<f64> { w.iter().map(|&v| f64::from(v)).collect() };
     let first = value_of(&mut env, &as_f64(&grid[1]), &held_out[0])?;
     assert_eq!(rec.metrics[&held_out_key(0)], first);
     let second = value_of(&mut env, &as_f64(&grid[4]), &held_out[1])?;
     assert_eq!(rec.metrics[&held_out_key(1)], second);
+    assert_ne!(first, second);
     Ok(())
 }

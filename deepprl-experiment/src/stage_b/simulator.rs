@@ -5,7 +5,8 @@
 //! objective at the world's `gamma_eval`, in stored units (`Σ_t γ^t` of the slate's mean
 //! outcome), from the same evaluation episodes for every method (keyed by [`EVAL_SEED`]: common
 //! random numbers; the run's seed enters only through the policy). The grid policy picks its
-//! weights on separate selection episodes ([`GRID_SEED`]).
+//! weights on separate selection episodes ([`GRID_SEED`]), the `grid-segment-hour` table on
+//! others ([`SEGMENT_HOUR_SEED`]).
 
 use crate::Result;
 use crate::config::RlSettings;
@@ -15,14 +16,19 @@ use deepprl_data::meta::FeatureStats;
 use deepprl_data::world::K;
 use deepprl_models::WeightPolicy;
 use deepprl_report::{Point, RunRecord};
+use deepprl_rl::Error as RlError;
 use deepprl_rl::dcrl::StateLayout;
 use deepprl_rl::env::{Environment, Simulator};
 use deepprl_rl::rollout::{self, Evaluation};
+use std::ops::Range;
 
 /// Seed of the evaluation episodes (the same for every method and run seed).
 pub const EVAL_SEED: u64 = 1_000_000;
 /// Seed of the grid policy's selection episodes.
 pub const GRID_SEED: u64 = 2_000_000;
+/// Seed of the `grid-segment-hour` table's selection episodes: episode `e` is the first
+/// episode of seed `SEGMENT_HOUR_SEED + e`, so each can be run alone.
+pub const SEGMENT_HOUR_SEED: u64 = 3_000_000;
 
 /// The simulator as a stage-B environment.
 pub struct SimulatorStage<'a> {
@@ -108,6 +114,34 @@ impl StageEnv for SimulatorStage<'_> {
 
     fn value(&self, lambda: &[f64], eval: &Evaluation) -> f64 {
         simplex::dot(lambda, &Self::point(self.env.world().norm(), eval))
+    }
+
+    fn selection_episodes(&self) -> usize {
+        self.rl.segment_hour_episodes
+    }
+
+    fn selection_return(
+        &mut self,
+        policy: &mut dyn WeightPolicy,
+        lambda: &[f64],
+        e: usize,
+    ) -> Result<f64> {
+        if e >= self.rl.segment_hour_episodes {
+            let n = self.rl.segment_hour_episodes;
+            return Err(
+                RlError::config("selection episode", format!("{e} is not one of {n}")).into()
+            );
+        }
+        let (max_steps, gamma) = (self.max_steps(), self.gamma());
+        let seed = SEGMENT_HOUR_SEED.wrapping_add(e as u64);
+        let lambda = simplex::normalised_f32(lambda);
+        let ev =
+            rollout::evaluate(&mut self.env, policy, 1, max_steps, gamma, &lambda, seed, false)?;
+        Ok(ev.episode_returns[0])
+    }
+
+    fn feature_columns(&self) -> Result<Option<Range<usize>>> {
+        Ok(self.env.layout().features(self.env.d_features())?)
     }
 
     fn evaluate(

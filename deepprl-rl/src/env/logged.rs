@@ -184,6 +184,12 @@ impl LoggedReranking {
         state::layout(self.d_user)
     }
 
+    /// Width of the user features, the end of the state's user part
+    /// ([`StateLayout::features`]).
+    pub fn d_features(&self) -> usize {
+        self.user_features.first().map_or(0, Vec::len)
+    }
+
     /// The episodes.
     pub fn episodes(&self) -> &[Vec<LoggedRequest>] {
         &self.episodes

@@ -34,7 +34,13 @@ const MAX_MOVES: usize = 4;
 /// of the paired difference lies above 0 (fewer than two episodes never do); and the summed
 /// improvement.
 pub fn significant(old: &[Record], new: &[Record], lambda: &[f64; K]) -> (bool, f64) {
-    let d: Vec<f64> = old.iter().zip(new).map(|(a, b)| b.value(lambda) - a.value(lambda)).collect();
+    let value = |r: &[Record]| r.iter().map(|r| r.value(lambda)).collect::<Vec<_>>();
+    significant_values(&value(old), &value(new))
+}
+
+/// [`significant`] over the λ-returns of the same episodes, `old[e]` and `new[e]`.
+pub fn significant_values(old: &[f64], new: &[f64]) -> (bool, f64) {
+    let d: Vec<f64> = old.iter().zip(new).map(|(a, b)| b - a).collect();
     let sum: f64 = d.iter().sum();
     let ok = matches!(mean_ci95(&d), Some((mean, Some(half))) if mean > half && mean > 0.0);
     (ok, sum)

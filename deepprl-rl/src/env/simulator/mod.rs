@@ -188,6 +188,12 @@ impl Simulator {
         self
     }
 
+    /// Width of the user features, the end of the state's user part
+    /// ([`StateLayout::features`]).
+    pub fn d_features(&self) -> usize {
+        self.d_features
+    }
+
     /// Which state columns are context and user.
     pub fn layout(&self) -> StateLayout {
         state::layout(self.d_user())
