@@ -9,6 +9,11 @@
 //!   effects, known oracle), ranking with a pluggable [`SlateScorer`].
 //! - [`LoggedReranking`]: re-ranking of logged requests with their realised outcomes (offline,
 //!   short-term effects; no oracle).
+//!
+//! The simulator and logged re-ranking run several episodes side by side in *slots*
+//! ([`Environment::reset_slot`], [`Environment::step_slots`], [`Environment::focus`]), so
+//! vectorised rollouts score every episode's request in one predictor call; stepping slots
+//! together equals stepping them one by one.
 
 mod bandit;
 mod history;

@@ -92,16 +92,19 @@ fn validate(config: &RolloutConfig, options: &TrainOptions<'_>, k: usize) -> cra
     Ok(())
 }
 
-/// Trains `policy` on `env` for `config.episodes` episodes; episode `e` draws its randomness
-/// from `worker_rng(seed, e)`, and the replay buffer samples from its own seeded RNG, so a run
-/// depends only on its seed. The replay holds the transitions the policy asks for
-/// ([`WeightPolicy::n_step`]); an episode cut at `config.max_steps` is not terminal. With
-/// checkpointing, a run finds the latest checkpoint in the folder and continues from it —
-/// giving bit for bit the result of an uninterrupted run, including the learning curve — and
-/// writes a new one every `every` episodes and after the last.
+/// Trains `policy` on `env` for `config.episodes` episodes, or until the episodes done hold
+/// `config.transitions` steps, in rounds of `config.envs` episodes side by side (see
+/// [`RolloutConfig::envs`]); episode `e` draws its randomness from `worker_rng(seed, e)`, and
+/// the replay buffer samples from its own seeded RNG, so a run depends only on its seed. The
+/// replay holds the transitions the policy asks for ([`WeightPolicy::n_step`]); an episode cut
+/// at `config.max_steps` is not terminal. With checkpointing, a run finds the latest
+/// checkpoint in the folder and continues from it — giving bit for bit the result of an
+/// uninterrupted run, including the learning curve — and writes a new one at the end of the
+/// round that passes a multiple of `every` episodes, and after the last.
 ///
 /// # Errors
-/// A zero batch size, capacity or interval; λ of the wrong width; a policy asking for n-step
+/// A zero batch size, capacity or interval; more `envs` than the environment runs side by side
+/// (key `envs`); λ of the wrong width; a policy asking for n-step
 /// transitions with n of 0 (key `n_step`) or a discount outside `[0, 1]` (key `gamma`); the
 /// policy rejecting a state or a batch; an unreadable, corrupt or foreign checkpoint (the error
 /// names the file), one with more episodes than `config.episodes` or built for other n-step
@@ -123,7 +126,8 @@ pub fn train_with(
         ));
     }
     let n_step = policy.n_step();
-    NStepWindow::new(n_step)?;
+    NStepWindow::new(n_step)?; // an impossible n is an error before anything is restored
+
     let lambda = if options.lambda.is_empty() { vec![1.0 / k as f32; k] } else { options.lambda };
     let run = checkpoint::Run { config, seed, lambda: &lambda, n_step };
     let (every, on_event) = (options.checkpoint_every, options.on_event);
