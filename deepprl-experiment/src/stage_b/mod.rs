@@ -4,7 +4,7 @@
 //! [`driver`] over two [`env::StageEnv`]s: the simulator and logged re-ranking.
 //!
 //! - [`context`]: what a run is given.
-//! - [`env`]: what the driver needs of an environment.
+//! - [`env`](mod@env): what the driver needs of an environment.
 //! - [`driver`]: what each policy kind trains, selects and evaluates.
 //! - [`grid`]: the `grid` policy's choice of static weights per λ.
 //! - [`segment_hour`]: the `grid-segment-hour` table, searched from the grid's choice.
