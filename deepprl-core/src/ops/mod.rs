@@ -8,7 +8,7 @@
 //! | [`relu`], [`sigmoid`], [`tanh`], [`softplus`] | activations |
 //! | [`softmax`] | row softmax with a mask |
 //! | [`log_softmax`] | row log-softmax |
-//! | [`concat`] | concat / split along columns |
+//! | [`concat`](mod@concat) | concat / split along columns |
 //! | [`hyper_linear`] | per-example generated weights `y_b = x_b · W_b` |
 //! | [`attention`] | scaled dot-product attention with a key mask |
 //! | [`lstm_cell`] | one LSTM step |
