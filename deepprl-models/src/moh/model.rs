@@ -100,17 +100,11 @@ fn to_f<F: Float, D: ndarray::Dimension>(a: &ndarray::Array<f32, D>) -> ndarray:
     a.mapv(|v| F::from_f64(f64::from(v)))
 }
 
-/// The first row of each run of consecutive equal rows of `z` (bit for bit), and each row's
-/// run.
-fn row_runs<F: Float>(z: ArrayView2<'_, F>) -> (Vec<usize>, Vec<usize>) {
-    let same = |a: usize, b: usize| {
-        z.row(a)
-            .iter()
-            .zip(z.row(b))
-            .all(|(x, y)| x == y && x.is_sign_negative() == y.is_sign_negative())
-    };
-    let (mut first, mut run) = (Vec::new(), Vec::with_capacity(z.nrows()));
-    for r in 0..z.nrows() {
+/// The first row of each run of consecutive rows among `n` that `same` says are equal, and
+/// each row's run.
+fn runs(n: usize, same: impl Fn(usize, usize) -> bool) -> (Vec<usize>, Vec<usize>) {
+    let (mut first, mut run) = (Vec::new(), Vec::with_capacity(n));
+    for r in 0..n {
         if first.last().is_none_or(|&f| !same(f, r)) {
             first.push(r);
         }
@@ -119,27 +113,32 @@ fn row_runs<F: Float>(z: ArrayView2<'_, F>) -> (Vec<usize>, Vec<usize>) {
     (first, run)
 }
 
-/// The first row of each run of consecutive rows with equal histories (items, outcomes,
-/// intervals and mask, bit for bit), and each row's run.
+/// The runs of consecutive equal rows of `z` (bit for bit).
+fn row_runs<F: Float>(z: ArrayView2<'_, F>) -> (Vec<usize>, Vec<usize>) {
+    runs(z.nrows(), |a, b| {
+        z.row(a)
+            .iter()
+            .zip(z.row(b))
+            .all(|(x, y)| x == y && x.is_sign_negative() == y.is_sign_negative())
+    })
+}
+
+/// The runs of consecutive rows with equal histories (items, outcomes, intervals and mask,
+/// bit for bit).
 pub(super) fn history_runs(h: &History) -> (Vec<usize>, Vec<usize>) {
-    let same = |a: usize, b: usize| {
+    let bits = |a: ndarray::ArrayView1<'_, f32>, b: ndarray::ArrayView1<'_, f32>| {
+        a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+    };
+    runs(h.item.nrows(), |a, b| {
         h.item.row(a) == h.item.row(b)
             && h.mask.row(a) == h.mask.row(b)
-            && h.delta.row(a).iter().zip(h.delta.row(b)).all(|(x, y)| x.to_bits() == y.to_bits())
+            && bits(h.delta.row(a), h.delta.row(b))
             && h.outcome
                 .index_axis(Axis(0), a)
                 .iter()
                 .zip(h.outcome.index_axis(Axis(0), b))
                 .all(|(x, y)| x.to_bits() == y.to_bits())
-    };
-    let (mut first, mut run) = (Vec::new(), Vec::with_capacity(h.item.nrows()));
-    for r in 0..h.item.nrows() {
-        if first.last().is_none_or(|&f| !same(f, r)) {
-            first.push(r);
-        }
-        run.push(first.len() - 1);
-    }
-    (first, run)
+    })
 }
 
 impl<F: Float> Moh<F> {

@@ -31,7 +31,8 @@ impl Actor<'_> {
         match self {
             Actor::Policy(p) => {
                 let dim = states[slots[0]].len();
-                let flat: Vec<f32> = slots.iter().flat_map(|&s| states[s].clone()).collect();
+                let flat: Vec<f32> =
+                    slots.iter().flat_map(|&s| states[s].iter().copied()).collect();
                 let s = Array2::from_shape_vec((slots.len(), dim), flat)
                     .map_err(|e| crate::Error::Shape(format!("states of unequal width: {e}")))?;
                 Ok(p.act(&s, false)?.rows().into_iter().map(|r| r.to_vec()).collect())
