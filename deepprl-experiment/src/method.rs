@@ -141,6 +141,9 @@ named_kinds! {
         /// DCRL without the nested static policy (logits from a random MLP, not `ln λ + …`).
         DcrlNoNest = "dcrl-nonest":
             "DCRL ablation: not nested (logits from a random MLP instead of ln lambda + ...)",
+        /// DCRL with stage C: the critic's gradient fine-tunes the state's SA-Time-LSTM.
+        DcrlFinetune = "dcrl-finetune":
+            "DCRL with stage C: the critic's gradient fine-tunes the state's SA-Time-LSTM",
         /// The multi-objective RL baseline, a plugin.
         Morl = "morl": "multi-objective RL baseline, one weight vector for all users (plugin)",
         /// The best fixed weights on a simplex grid.
@@ -237,7 +240,11 @@ impl PolicyKind {
         match self {
             Self::Dcrl => {}
             Self::DcrlNoContext => c.context = false,
-            Self::DcrlNoUser => c.personalised = false,
+            Self::DcrlNoUser => {
+                // Without the user part there is no encoder to fine-tune.
+                c.personalised = false;
+                c.finetune_encoder = false;
+            }
             Self::DcrlMyopic => c.gamma = Some(0.0),
             Self::DcrlTd3 => {
                 c.twin_critics = true;
@@ -246,6 +253,7 @@ impl PolicyKind {
             }
             Self::DcrlPerLambda => c.conditioned = false,
             Self::DcrlNoNest => c.nest = false,
+            Self::DcrlFinetune => c.finetune_encoder = true,
             Self::Morl => return PolicyBuild::Morl,
             Self::Grid => return PolicyBuild::Grid,
             Self::GridSegmentHour => return PolicyBuild::GridSegmentHour,
@@ -368,6 +376,7 @@ pub fn ablation_grid(simulator: bool) -> Vec<String> {
         Q::DcrlTd3,
         Q::DcrlPerLambda,
         Q::DcrlNoNest,
+        Q::DcrlFinetune,
     ] {
         out.push(Method { predictor: P::Moh, policy: q });
     }
@@ -426,6 +435,15 @@ mod tests {
             DcrlConfig { conditioned: false, ..base.clone() }
         );
         assert_eq!(built(PolicyKind::DcrlNoNest), DcrlConfig { nest: false, ..base.clone() });
+        assert_eq!(
+            built(PolicyKind::DcrlFinetune),
+            DcrlConfig { finetune_encoder: true, ..base.clone() }
+        );
+        let finetuned = DcrlConfig { finetune_encoder: true, ..base.clone() };
+        match PolicyKind::DcrlNoUser.build(&finetuned) {
+            PolicyBuild::Dcrl(c) => assert!(!c.personalised && !c.finetune_encoder),
+            other => panic!("{other:?}"),
+        }
         assert_eq!(built(PolicyKind::Dcrl), base);
         assert_eq!(Method::parse("moh+dcrl-perlambda").unwrap().policy, PolicyKind::DcrlPerLambda);
         assert_eq!(Method::parse("moh+dcrl-nonest").unwrap().policy, PolicyKind::DcrlNoNest);

@@ -272,6 +272,7 @@ pub fn run_experiment(
                             progress: &|fraction| {
                                 on_event(&Event::RunProgress { id: id.clone(), fraction })
                             },
+                            finetune: None,
                         };
                         let mut record = stage_b::run(&ctx)?;
                         record.wall_secs = t.elapsed().as_secs_f64();

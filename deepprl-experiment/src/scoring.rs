@@ -12,12 +12,12 @@
 //! - [`logged_episodes`] turns a slice's requests into the logged re-ranking environment's
 //!   episodes, with the predictor's scores and the realised outcomes.
 
-use crate::Result;
 use crate::bridge::to_model_batch;
 use crate::data::ExperimentData;
+use crate::{Error, Result};
 use deepprl_data::world::{K, World};
 use deepprl_data::{Dataset, Slice, requests};
-use deepprl_models::moh::StateEncoder;
+use deepprl_models::moh::{MAX_RAW_ID, StateEncoder, StateInput};
 use deepprl_models::{Batch, BatchSource, History, Predictor};
 use deepprl_rl::env::{LoggedRequest, Request, SlateScorer, UserEncoder, UserHistory};
 use ndarray::{Array2, Axis};
@@ -241,32 +241,55 @@ pub fn logged_histories(world: &World, data: &ExperimentData) -> Vec<UserHistory
 }
 
 /// The frozen MoH's encoding of a world user in the simulator: `[s_hist | e_user]`
-/// ([`StateEncoder`]) over the request's history. The log's user vocabulary is the world
-/// index + 1.
+/// ([`StateEncoder`]) over the request's history, or with [`StateInput::Raw`] the encoder's
+/// inputs, for a stage-C policy that encodes them itself. The log's user vocabulary is the
+/// world index + 1.
 pub struct MohUserEncoder {
     state: StateEncoder,
+    input: StateInput,
 }
 
 impl MohUserEncoder {
-    /// The encoder of a trained MoH.
-    pub fn new(state: StateEncoder) -> Self {
-        Self { state }
+    /// The encoder of a trained MoH, giving `input`.
+    ///
+    /// # Errors
+    /// For [`StateInput::Raw`] when a table has [`MAX_RAW_ID`] rows or more (ids would not be
+    /// exact in the state's floats).
+    pub fn new(state: StateEncoder, input: StateInput) -> Result<Self> {
+        check_raw(&state, input)?;
+        Ok(Self { state, input })
     }
+}
+
+/// Raw rows carry ids as `f32`: every table must be smaller than [`MAX_RAW_ID`].
+fn check_raw(state: &StateEncoder, input: StateInput) -> Result<()> {
+    if input == StateInput::Raw && state.max_id() >= MAX_RAW_ID {
+        return Err(Error::Usage(format!(
+            "`dcrl.finetune_encoder` needs user and item vocabularies below {MAX_RAW_ID} (ids \
+             travel in the state as floats); this one has {}",
+            state.max_id()
+        )));
+    }
+    Ok(())
 }
 
 impl UserEncoder for MohUserEncoder {
     fn width(&self) -> usize {
-        self.state.width()
+        match self.input {
+            StateInput::Encoded => self.state.width(),
+            StateInput::Raw => self.state.raw_width(),
+        }
     }
 
     fn encode(&self, user: usize, history: &UserHistory) -> Vec<f32> {
-        self.state.encode(&[user + 1], &history.to_model(K)).row(0).to_vec()
+        self.state.observe(&[user + 1], &history.to_model(K), self.input).row(0).to_vec()
     }
 
     /// One encoder call for every user.
     fn encode_batch(&self, users: &[usize], histories: &[&UserHistory]) -> Vec<Vec<f32>> {
         let ids: Vec<usize> = users.iter().map(|&u| u + 1).collect();
-        let out = self.state.encode(&ids, &UserHistory::model_batch(histories, K));
+        let history = UserHistory::model_batch(histories, K);
+        let out = self.state.observe(&ids, &history, self.input);
         out.rows().into_iter().map(|r| r.to_vec()).collect()
     }
 }
@@ -312,7 +335,8 @@ pub fn user_features(ds: &Dataset) -> Vec<Vec<f32>> {
 
 /// The requests of `slice` as logged re-ranking episodes (one per user, in time order), scored
 /// by `predictor` (standardised with `stats`); with `encoder`, each request carries the user's
-/// encoding over their logged history before it (the frozen MoH's `[s_hist | e_user]`).
+/// encoding over their logged history before it (the frozen MoH's `[s_hist | e_user]`, or its
+/// raw inputs for [`StateInput::Raw`]).
 ///
 /// # Errors
 /// If prediction fails.
@@ -321,8 +345,11 @@ pub fn logged_episodes(
     stats: &[(f64, f64)],
     data: &ExperimentData,
     slice: Slice,
-    encoder: Option<&StateEncoder>,
+    encoder: Option<(&StateEncoder, StateInput)>,
 ) -> Result<Vec<Vec<LoggedRequest>>> {
+    if let Some((state, input)) = encoder {
+        check_raw(state, input)?;
+    }
     let ds = &data.ds;
     let reqs = requests(ds, slice);
     let rows: Vec<usize> = reqs.iter().flat_map(|r| r.rows.iter().copied()).collect();
@@ -371,11 +398,11 @@ const ENCODE_CHUNK: usize = 512;
 /// Each request's user encoding over the user's logged history before the request's time;
 /// empty without an encoder.
 fn request_encodings(
-    encoder: Option<&StateEncoder>,
+    encoder: Option<(&StateEncoder, StateInput)>,
     data: &ExperimentData,
     reqs: &[deepprl_data::Request],
 ) -> Vec<Vec<f32>> {
-    let Some(encoder) = encoder else { return Vec::new() };
+    let Some((encoder, input)) = encoder else { return Vec::new() };
     let ds = &data.ds;
     let mut out = Vec::with_capacity(reqs.len());
     for chunk in reqs.chunks(ENCODE_CHUNK) {
@@ -388,7 +415,7 @@ fn request_encodings(
             }
             None => UserHistory::model_batch(&vec![&UserHistory::new(0); chunk.len()], K),
         };
-        let e = encoder.encode(&users, &history);
+        let e = encoder.observe(&users, &history, input);
         out.extend(e.rows().into_iter().map(|r| r.to_vec()));
     }
     out
@@ -434,10 +461,17 @@ mod tests {
         let moh = MohPredictor::new(&MohConfig::default(), &schema, 0).unwrap();
         let encoder = StateEncoder::new(&moh.model);
         let reqs = requests(&data.ds, Slice::Test);
-        let enc = request_encodings(Some(&encoder), &data, &reqs);
+        let enc = request_encodings(Some((&encoder, StateInput::Encoded)), &data, &reqs);
         assert_eq!(enc.len(), reqs.len());
         assert!(enc.iter().all(|e| e.len() == encoder.width()));
         assert!(request_encodings(None, &data, &reqs).is_empty());
+        // Raw rows encode to the same numbers (stage C's policy encodes them itself).
+        let raw = request_encodings(Some((&encoder, StateInput::Raw)), &data, &reqs);
+        assert!(raw.iter().all(|e| e.len() == encoder.raw_width()));
+        let raw =
+            ndarray::Array2::from_shape_fn((reqs.len(), encoder.raw_width()), |(i, j)| raw[i][j]);
+        let (decoded, _) = encoder.forward_raw(raw.view());
+        assert!(decoded.rows().into_iter().zip(&enc).all(|(d, e)| d.to_vec() == *e));
         // Two requests of one user: the later one's history holds more, so its s_hist moves,
         // while the user embedding stays.
         let of =
@@ -462,7 +496,9 @@ mod tests {
         let world = data.world.as_ref().unwrap();
         let schema = crate::bridge::schema_of(&data.ds.meta);
         let moh = MohPredictor::new(&MohConfig::default(), &schema, 0).unwrap();
-        let encoder = MohUserEncoder::new(StateEncoder::new(&moh.model));
+        let encoder =
+            MohUserEncoder::new(StateEncoder::new(&moh.model), StateInput::Encoded).unwrap();
+        let raw = MohUserEncoder::new(StateEncoder::new(&moh.model), StateInput::Raw).unwrap();
         let scorer = WorldScorer::new(Box::new(moh), world, &data).unwrap();
         let histories = logged_histories(world, &data);
         let users = [3, 0, 3, 17];
@@ -487,6 +523,10 @@ mod tests {
         assert_ne!(one_by_one[0], one_by_one[2], "the grown history changes the scores");
         let alone: Vec<_> = users.iter().zip(hs).map(|(&u, h)| encoder.encode(u, h)).collect();
         assert_eq!(encoder.encode_batch(&users, &hs), alone);
+        let alone: Vec<_> = users.iter().zip(hs).map(|(&u, h)| raw.encode(u, h)).collect();
+        assert_eq!(raw.encode_batch(&users, &hs), alone);
+        let raw_width = 1 + schema.history_len * (schema.n_objectives() + 3);
+        assert_eq!((raw.width(), alone[0].len()), (raw_width, raw_width));
         assert!(scorer.score_batch(&[], &[]).is_empty());
     }
 

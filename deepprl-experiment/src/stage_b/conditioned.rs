@@ -7,7 +7,7 @@
 //! answers; its checkpoints go into [`FOLDER`] of the run folder.
 
 use crate::method::{PolicyBuild, PolicyKind};
-use crate::stage_b::learn::{Leg, TrainSpec, train_policy};
+use crate::stage_b::learn::{Leg, TrainSpec, new_dcrl, train_policy};
 use crate::{Error, Result};
 use deepprl_core::simplex;
 use deepprl_rl::dcrl::{Dcrl, DcrlConfig, StateLayout};
@@ -72,7 +72,7 @@ pub fn train_conditioned(
     let rl = &spec.config.rl;
     let (transitions, episodes) =
         (times("transitions", rl.transitions)?, times("episodes", rl.episodes)?);
-    let mut agent = Dcrl::new(&c, layout.clone(), env.n_objectives(), spec.seed)?;
+    let mut agent = new_dcrl(&c, layout, env.n_objectives(), spec.seed, spec.finetune)?;
     let leg = Leg {
         transitions,
         episodes,

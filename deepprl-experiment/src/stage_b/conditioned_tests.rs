@@ -3,9 +3,11 @@
 
 use super::*;
 use crate::config::ExperimentConfig;
+use deepprl_core::Parameterized;
 use deepprl_core::simplex;
 use deepprl_data::world::{World, WorldConfig};
 use deepprl_models::WeightPolicy;
+use deepprl_models::moh::{StateEncoder, StateInput};
 use deepprl_rl::env::{Simulator, SimulatorConfig};
 use ndarray::Array2;
 use std::path::{Path, PathBuf};
@@ -58,8 +60,14 @@ fn train(
 ) -> Result<(Dcrl, LearningCurve, Vec<f64>)> {
     let reported = Mutex::new(Vec::new());
     let progress = |f: f64| reported.lock().expect("not poisoned").push(f);
-    let spec =
-        TrainSpec { config, kind: PolicyKind::Dcrl, seed: 7, run_dir: dir, progress: &progress };
+    let spec = TrainSpec {
+        config,
+        kind: PolicyKind::Dcrl,
+        seed: 7,
+        run_dir: dir,
+        progress: &progress,
+        finetune: None,
+    };
     let mut env = small_sim();
     let layout = env.layout();
     let (agent, curve) = train_conditioned(&spec, &mut env, &layout, 4, lambdas)?;
@@ -140,5 +148,81 @@ fn the_conditioned_budget_is_the_transitions_per_lambda_times_the_lambdas() -> T
     assert!(curve.transitions() >= budget, "{} of {budget}", curve.transitions());
     assert!(curve.steps[..n - 4].iter().sum::<usize>() < budget, "the last round spent it");
     let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// The small world with histories, its state from `encoder`'s raw inputs (stage C).
+fn raw_sim(data: &crate::data::ExperimentData, encoder: &StateEncoder) -> Simulator {
+    use crate::scoring::{MohUserEncoder, logged_histories, user_features};
+    let world = data.world.clone().expect("a world");
+    let cfg = SimulatorConfig { max_steps: 4, ..SimulatorConfig::from_world(&world) };
+    let histories = logged_histories(&world, data);
+    let raw = MohUserEncoder::new(encoder.clone(), StateInput::Raw).expect("small vocabularies");
+    Simulator::new(world, cfg, user_features(&data.ds))
+        .expect("valid settings")
+        .with_histories(histories)
+        .expect("one history per user")
+        .with_encoder(std::sync::Arc::new(raw))
+}
+
+#[test]
+fn stage_c_trains_the_encoder_through_the_runner_and_resumes_bit_for_bit() -> TestResult {
+    use crate::config::DatasetRef;
+    use deepprl_models::moh::{MohConfig, MohPredictor};
+    let data = crate::data::ExperimentData::load(&DatasetRef::World, &WorldConfig::small())?;
+    let schema = crate::bridge::schema_of(&data.ds.meta);
+    let moh = MohPredictor::new(&MohConfig::default(), &schema, 0)?;
+    let encoder = StateEncoder::new(&moh.model);
+    let lambdas = experiment(1).rl.lambdas(3);
+    let mut config = experiment(4);
+    config.dcrl.finetune_encoder = true;
+    let run = |dir: &Path, episodes: usize| -> Result<(Dcrl, LearningCurve)> {
+        let mut config = config.clone();
+        config.rl.episodes = episodes;
+        let progress = |_: f64| {};
+        let spec = TrainSpec {
+            config: &config,
+            kind: PolicyKind::Dcrl,
+            seed: 3,
+            run_dir: dir,
+            progress: &progress,
+            finetune: Some(&encoder),
+        };
+        let mut env = raw_sim(&data, &encoder);
+        let layout = env.layout();
+        train_conditioned(&spec, &mut env, &layout, 4, &lambdas)
+    };
+    let straight_dir = temp_dir("stage-c-straight");
+    let (mut a, straight) = run(&straight_dir, 4)?;
+    let resumed_dir = temp_dir("stage-c-resumed");
+    run(&resumed_dir, 2)?;
+    let (mut b, resumed) = run(&resumed_dir, 4)?;
+    let bits = |c: &LearningCurve| -> Vec<u64> {
+        c.loss.iter().chain(&c.returns).map(|v| v.to_bits()).collect()
+    };
+    assert_eq!(bits(&straight), bits(&resumed));
+    let mut env = raw_sim(&data, &encoder);
+    let rng = &mut deepprl_core::rng::seeded(5);
+    let probe: Vec<f32> = (0..3).flat_map(|_| env.reset(rng)).collect();
+    let probe = Array2::from_shape_vec((3, env.state_dim()), probe)?;
+    assert_eq!(answers(&mut a, &probe, &lambdas), answers(&mut b, &probe, &lambdas));
+    // The checkpoint holds the trained SA-Time-LSTM, moved away from the MoH's.
+    let ckpt = std::fs::read_dir(straight_dir.join(FOLDER))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "policy"))
+        .expect("a policy checkpoint");
+    let file: deepprl_core::io::TensorFile<f32> = deepprl_core::io::read_tensors(&ckpt)?;
+    let mut moved = 0;
+    encoder.encoder().expect("histories").visit_params(&mut |name, p| {
+        let (_, t) = file
+            .tensors
+            .iter()
+            .find(|(n, _)| *n == format!("encoder.{name}"))
+            .expect("every encoder tensor is saved");
+        moved += usize::from(t.iter().zip(p.iter()).any(|(a, b)| a != b));
+    });
+    assert!(moved > 0, "the critic's gradient moved the SA-Time-LSTM");
+    let _ = std::fs::remove_dir_all(&straight_dir);
+    let _ = std::fs::remove_dir_all(&resumed_dir);
     Ok(())
 }

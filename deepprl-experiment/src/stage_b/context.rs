@@ -4,6 +4,7 @@ use crate::config::ExperimentConfig;
 use crate::data::ExperimentData;
 use crate::method::Method;
 use crate::predictors::PredictorSummary;
+use deepprl_models::moh::StateEncoder;
 use std::path::PathBuf;
 
 /// Everything a run needs.
@@ -27,4 +28,8 @@ pub struct RunContext<'a> {
     pub summary: &'a PredictorSummary,
     /// Reports the fraction of the run done.
     pub progress: &'a (dyn Fn(f64) + Sync),
+    /// The MoH's state encoder when the policy fine-tunes its own copy (stage C,
+    /// `finetune_encoder = true`; the environments then give its raw inputs); set by
+    /// [`super::run`].
+    pub finetune: Option<&'a StateEncoder>,
 }

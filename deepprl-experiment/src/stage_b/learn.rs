@@ -7,13 +7,33 @@ use crate::stage_b::context::RunContext;
 use crate::{Error, Result};
 use deepprl_core::simplex;
 use deepprl_models::WeightPolicy;
+use deepprl_models::moh::StateEncoder;
 use deepprl_plugins::{CreateOptions, PluginWeightPolicy, find_plugin};
-use deepprl_rl::dcrl::{Dcrl, StateLayout};
+use deepprl_rl::dcrl::{Dcrl, DcrlConfig, StateLayout};
 use deepprl_rl::env::Environment;
 use deepprl_rl::rollout::{self, LearningCurve, RlEvent, RolloutConfig, TrainOptions};
 use std::path::Path;
 
-/// A fresh learning policy of `kind` for states of `layout`, with preference λ.
+/// A fresh DCRL agent of `config`: with stage C (`finetune_encoder`) one that trains a copy of
+/// `finetune`, the run's state encoder.
+///
+/// # Errors
+/// If the configuration is invalid, or asks for stage C without an encoder.
+pub fn new_dcrl(
+    config: &DcrlConfig,
+    layout: &StateLayout,
+    k: usize,
+    seed: u64,
+    finetune: Option<&StateEncoder>,
+) -> Result<Dcrl> {
+    Ok(match finetune.filter(|_| config.finetune_encoder) {
+        Some(encoder) => Dcrl::with_encoder(config, layout.clone(), k, seed, encoder.clone())?,
+        None => Dcrl::new(config, layout.clone(), k, seed)?,
+    })
+}
+
+/// A fresh learning policy of `kind` for states of `layout`, with preference λ; a stage-C
+/// DCRL trains a copy of `finetune`.
 ///
 /// # Errors
 /// For a policy that does not learn (grid, static, oracle) or a plugin that cannot be loaded.
@@ -23,12 +43,13 @@ pub fn make_policy(
     layout: &StateLayout,
     lambda: &[f64],
     seed: u64,
+    finetune: Option<&StateEncoder>,
 ) -> Result<Box<dyn WeightPolicy>> {
     let k = lambda.len();
     match kind.build(&config.dcrl) {
         PolicyBuild::Dcrl(mut c) => {
             c.lambda = lambda.to_vec();
-            Ok(Box::new(Dcrl::new(&c, layout.clone(), k, seed)?))
+            Ok(Box::new(new_dcrl(&c, layout, k, seed, finetune)?))
         }
         PolicyBuild::Morl => {
             let plugin = find_plugin("morl").map_err(|e| Error::plugin("policy `morl`", e))?;
@@ -68,6 +89,8 @@ pub struct TrainSpec<'a> {
     pub run_dir: &'a Path,
     /// Receives the fraction of the run done.
     pub progress: &'a (dyn Fn(f64) + Sync),
+    /// The state encoder a stage-C DCRL trains a copy of ([`RunContext::finetune`]).
+    pub finetune: Option<&'a StateEncoder>,
 }
 
 impl<'a> TrainSpec<'a> {
@@ -79,6 +102,7 @@ impl<'a> TrainSpec<'a> {
             seed: ctx.seed,
             run_dir: &ctx.run_dir,
             progress: ctx.progress,
+            finetune: ctx.finetune,
         }
     }
 }
@@ -170,7 +194,7 @@ pub fn train_for_lambda(
     lambda: &[f64],
     (j, n): (usize, usize),
 ) -> Result<(Box<dyn WeightPolicy>, LearningCurve)> {
-    let mut policy = make_policy(spec.kind, spec.config, layout, lambda, spec.seed)?;
+    let mut policy = make_policy(spec.kind, spec.config, layout, lambda, spec.seed, spec.finetune)?;
     let leg = Leg {
         transitions: spec.config.rl.transitions,
         episodes: spec.config.rl.episodes,

@@ -28,14 +28,14 @@ pub use context::RunContext;
 
 use crate::Result;
 use crate::discount;
-use crate::method::Method;
+use crate::method::{Method, PolicyBuild};
 use crate::predictors;
 use crate::scoring::{
     MohUserEncoder, WorldScorer, logged_episodes, logged_histories, outcome_stats,
     prediction_stats, user_features,
 };
 use deepprl_data::Slice;
-use deepprl_models::moh::StateEncoder;
+use deepprl_models::moh::{StateEncoder, StateInput};
 use deepprl_plugins::find_plugin;
 use deepprl_report::RunRecord;
 use deepprl_rl::env::{LoggedReranking, Simulator, SimulatorConfig};
@@ -50,6 +50,11 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
     // In the simulator the learning policy's unset discount is the world's `gamma_eval`.
     let gamma_eval = ctx.data.world.as_ref().map(|w| w.config().gamma_eval);
     let config = discount::for_training(ctx.config, ctx.method.policy, gamma_eval)?;
+    let encoder = state_encoder(ctx)?;
+    let input = match ctx.method.policy.build(&config.dcrl) {
+        PolicyBuild::Dcrl(c) if c.finetune_encoder => StateInput::Raw,
+        _ => StateInput::Encoded,
+    };
     let ctx = &RunContext {
         config: &config,
         data: ctx.data,
@@ -60,6 +65,7 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
         run_dir: ctx.run_dir.clone(),
         summary: ctx.summary,
         progress: ctx.progress,
+        finetune: encoder.as_ref().filter(|_| input == StateInput::Raw),
     };
     let predictor = predictors::load_predictor(
         ctx.method.predictor,
@@ -91,8 +97,8 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
             )?
             .with_histories(logged_histories(world, data))?
             .with_scorer(Arc::new(scorer));
-            if let Some(encoder) = state_encoder(ctx)? {
-                env = env.with_encoder(Arc::new(MohUserEncoder::new(encoder)));
+            if let Some(encoder) = &encoder {
+                env = env.with_encoder(Arc::new(MohUserEncoder::new(encoder.clone(), input)?));
             }
             let mut stage = simulator::SimulatorStage::new(env, rl, data.objectives());
             driver::drive(ctx, &mut stage, &mut record)?;
@@ -102,9 +108,9 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
             let stats = prediction_stats(predictor, data)?;
             let features = user_features(&data.ds);
             let rewards = outcome_stats(&data.ds);
-            let encoder = state_encoder(ctx)?;
             let make_env = |slice| -> Result<LoggedReranking> {
-                let episodes = logged_episodes(predictor, &stats, data, slice, encoder.as_ref())?;
+                let encoder = encoder.as_ref().map(|e| (e, input));
+                let episodes = logged_episodes(predictor, &stats, data, slice, encoder)?;
                 Ok(LoggedReranking::new(episodes, features.clone(), rl.top_n, rewards.clone())?)
             };
             let (valid, test) = (make_env(Slice::Valid)?, make_env(Slice::Test)?);

@@ -11,4 +11,4 @@ pub use crate::network::loss;
 pub use config::MohConfig;
 pub use model::{Moh, MohCache, MohGrads};
 pub use predictor::MohPredictor;
-pub use state::StateEncoder;
+pub use state::{MAX_RAW_ID, StateCache, StateEncoder, StateInput};

@@ -12,6 +12,7 @@
 
 use super::actor::Actor;
 use super::config::DcrlConfig;
+use super::finetune::{self, Finetune};
 use super::layout::StateLayout;
 use super::nets::{actor_loss, critic_loss, mlp, q_values, scalarise};
 use super::preference;
@@ -20,6 +21,7 @@ use deepprl_core::layers::Mlp;
 use deepprl_core::ops::softmax;
 use deepprl_core::optim::{Adam, clip_grad_norm};
 use deepprl_core::rng::{DeepRng, seeded};
+use deepprl_models::moh::StateEncoder;
 use deepprl_models::{NStep, Transitions, WeightPolicy};
 use ndarray::{Array1, Array2, Axis};
 use ndarray_rand::rand_distr::{Distribution, Normal};
@@ -30,8 +32,12 @@ use std::path::Path;
 #[derive(Debug, Clone)]
 pub struct Dcrl {
     pub(super) config: DcrlConfig,
+    /// The environment's states.
     pub(super) layout: StateLayout,
+    /// The columns the networks read, of the expanded state with stage C, else of the state.
     pub(super) kept: Vec<usize>,
+    /// Stage C's encoder (`finetune_encoder = true`).
+    pub(super) finetune: Option<Finetune>,
     pub(super) k: usize,
     /// The λ the agent acts with (and, per-λ, is trained for), normalised.
     pub(super) lambda: Vec<f32>,
@@ -64,15 +70,72 @@ impl Dcrl {
     /// A fresh agent for states of `layout` and `k` objectives.
     ///
     /// # Errors
-    /// If the configuration is invalid.
+    /// If the configuration is invalid, or asks for stage C ([`Dcrl::with_encoder`]).
     pub fn new(
         config: &DcrlConfig,
         layout: StateLayout,
         k: usize,
         seed: u64,
     ) -> crate::Result<Self> {
+        if config.finetune_encoder {
+            return Err(crate::Error::config(
+                "finetune_encoder",
+                "is true: the agent needs the run's state encoder (Dcrl::with_encoder)",
+            ));
+        }
+        Self::build(config, layout, k, seed, None)
+    }
+
+    /// A fresh stage-C agent (`finetune_encoder = true`): its states hold `encoder`'s raw rows
+    /// at the start of their user part ([`StateEncoder::raw`]), and it trains a copy of
+    /// `encoder`'s SA-Time-LSTM with the critic's gradient.
+    ///
+    /// # Errors
+    /// If the configuration is invalid or does not ask for stage C, the encoder has no
+    /// SA-Time-LSTM, or the state's user part cannot hold its raw rows.
+    pub fn with_encoder(
+        config: &DcrlConfig,
+        layout: StateLayout,
+        k: usize,
+        seed: u64,
+        encoder: StateEncoder<f32>,
+    ) -> crate::Result<Self> {
+        if !config.finetune_encoder {
+            return Err(crate::Error::config(
+                "finetune_encoder",
+                "is false: an agent given an encoder to train needs finetune_encoder = true",
+            ));
+        }
+        if encoder.encoder().is_none() {
+            return Err(crate::Error::config(
+                "finetune_encoder",
+                "is true but the state has no SA-Time-LSTM to train (no histories, or the MoH \
+                 was trained with encoder = false)",
+            ));
+        }
+        let raw = finetune::raw_columns(&layout, encoder.raw_width())?;
+        let stage_c = Finetune {
+            target: encoder.clone(),
+            encoder,
+            opt: Adam::new(config.critic_optimizer.clone()),
+            raw,
+        };
+        Self::build(config, layout, k, seed, Some(stage_c))
+    }
+
+    fn build(
+        config: &DcrlConfig,
+        layout: StateLayout,
+        k: usize,
+        seed: u64,
+        stage_c: Option<Finetune>,
+    ) -> crate::Result<Self> {
         config.validate(k)?;
-        let kept = layout.kept(config.personalised, config.context);
+        let net_layout = match &stage_c {
+            Some(f) => finetune::expanded_layout(&layout, &f.raw, f.encoder.width()),
+            None => layout.clone(),
+        };
+        let kept = net_layout.kept(config.personalised, config.context);
         let d_in = kept.len().max(1);
         let rng = &mut seeded(seed);
         let actor = Actor::new(d_in, &config.d_hidden, k, config.conditioned, config.nest, rng)?;
@@ -95,6 +158,7 @@ impl Dcrl {
             config: config.clone(),
             layout,
             kept,
+            finetune: stage_c,
             k,
             seed,
             rng: seeded(seed ^ 0x5EED),
@@ -128,8 +192,24 @@ impl Dcrl {
         Ok(())
     }
 
-    /// The columns the networks read (a constant 1 when every column is ablated away).
+    /// The columns the networks read (a constant 1 when every column is ablated away), of the
+    /// states expanded by the current encoder with stage C.
     fn view(&self, states: &Array2<f32>) -> Array2<f32> {
+        self.view_with(states, false)
+    }
+
+    /// [`Dcrl::view`], expanded by the target encoder when `target`.
+    fn view_with(&self, states: &Array2<f32>, target: bool) -> Array2<f32> {
+        match &self.finetune {
+            Some(f) => {
+                let encoder = if target { &f.target } else { &f.encoder };
+                self.kept_columns(&finetune::expand(encoder, states.view(), &f.raw).0)
+            }
+            None => self.kept_columns(states),
+        }
+    }
+
+    fn kept_columns(&self, states: &Array2<f32>) -> Array2<f32> {
         if self.kept.is_empty() {
             Array2::ones((states.nrows(), 1))
         } else {
@@ -216,7 +296,7 @@ impl Dcrl {
     /// `y = R + γ^m (1 − done) Q'(s', μ'(s', λ), λ)` with `R` the transition's discounted reward
     /// sum over its `m` steps and `s'` the state after them ([`Transitions`]).
     pub(super) fn targets(&mut self, batch: &Transitions, lambda: &Array2<f32>) -> Array2<f32> {
-        let s_next = self.view(&batch.next_states);
+        let s_next = self.view_with(&batch.next_states, true);
         let mut next_logits = self.actor_target.logits(s_next.view(), lambda.view());
         let (tn, tc) = (self.config.target_noise, self.config.target_noise_clip);
         self.noisy_logits(&mut next_logits, tn, Some(tc));
@@ -300,10 +380,18 @@ impl WeightPolicy for Dcrl {
             self.lambda_rows(n)
         };
         let targets = self.targets(batch, &lambda);
-        let s = self.view(&batch.states);
+        let expanded = self
+            .finetune
+            .as_ref()
+            .map(|f| finetune::expand(&f.encoder, batch.states.view(), &f.raw));
+        let s = match &expanded {
+            Some((x, _)) => self.kept_columns(x),
+            None => self.kept_columns(&batch.states),
+        };
         let critic_lambda = self.config.conditioned.then_some(lambda.view());
         let clip = self.config.clip_norm as f32;
         let mut critic_total = 0.0;
+        let mut d_states: Option<Array2<f32>> = None;
         for (c, opt) in self.critics.iter_mut().zip(&mut self.critic_opts) {
             let mut l =
                 critic_loss(c, s.view(), batch.weights.view(), critic_lambda, targets.view());
@@ -312,6 +400,20 @@ impl WeightPolicy for Dcrl {
             }
             opt.step(c, &l.grads);
             critic_total += f64::from(l.loss);
+            if expanded.is_some() {
+                let d = l.d_inputs.swap_remove(0);
+                d_states = Some(d_states.map_or_else(|| d.clone(), |acc| acc + &d));
+            }
+        }
+        if let (Some(f), Some((_, cache)), Some(d)) = (&mut self.finetune, &expanded, &d_states) {
+            let enc = f.encoder.encoder().expect("stage C has an SA-Time-LSTM");
+            let mut grads = enc.zero_grads();
+            let kept = (self.kept.as_slice(), d.view());
+            finetune::expand_backward(&f.encoder, cache, kept, &f.raw, self.layout.dim, &mut grads);
+            if clip > 0.0 {
+                clip_grad_norm(&mut grads, clip);
+            }
+            f.opt.step(f.encoder.encoder_mut().expect("stage C has an SA-Time-LSTM"), &grads);
         }
         self.updates += 1;
         if self.updates.is_multiple_of(self.config.policy_delay as u64) {
@@ -325,6 +427,10 @@ impl WeightPolicy for Dcrl {
             soft_update(&mut self.actor_target, &self.actor, tau);
             for (t, c) in self.critic_targets.iter_mut().zip(&self.critics) {
                 soft_update(t, c, tau);
+            }
+            if let Some(f) = &mut self.finetune {
+                let source = f.encoder.encoder().expect("stage C has an SA-Time-LSTM");
+                soft_update(f.target.encoder_mut().expect("a copy of it"), source, tau);
             }
         }
         Ok(critic_total / self.critics.len() as f64)

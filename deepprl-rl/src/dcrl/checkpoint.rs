@@ -1,5 +1,7 @@
 //! DCRL checkpoints: every network (θ included, as `actor.theta`), both optimisers, the
-//! counters and RNG position, the current λ, and the agent's variant `(conditioned, nest, K)`.
+//! counters and RNG position, the current λ, and the agent's variant `(conditioned, nest, K)`;
+//! with stage C also the SA-Time-LSTM, its target copy and its optimiser (`encoder.*`,
+//! `encoder_target.*`, `opt_encoder.*`; the embedding tables are the MoH's and not stored).
 //!
 //! Loading checks the variant first, so a checkpoint of another shape (say a per-λ agent into a
 //! conditioned one) is a clear error naming both; a file without a variant is from before the
@@ -43,6 +45,12 @@ pub(super) fn save(agent: &Dcrl, path: &Path) -> deepprl_models::Result<()> {
         put(&format!("critic{i}"), &|v| c.visit_params(v));
         put(&format!("critic_target{i}"), &|v| t.visit_params(v));
     }
+    if let Some(f) = &agent.finetune
+        && let (Some(e), Some(t)) = (f.encoder.encoder(), f.target.encoder())
+    {
+        put("encoder", &|v| e.visit_params(v));
+        put("encoder_target", &|v| t.visit_params(v));
+    }
     let counters = to_chunks(&[
         u128::from(agent.acted),
         u128::from(agent.updates),
@@ -59,6 +67,11 @@ pub(super) fn save(agent: &Dcrl, path: &Path) -> deepprl_models::Result<()> {
     for (i, o) in agent.critic_opts.iter().enumerate() {
         for (name, t) in o.export_state().tensors {
             file.push(&format!("opt_critic{i}.{name}"), t);
+        }
+    }
+    if let Some(f) = &agent.finetune {
+        for (name, t) in f.opt.export_state().tensors {
+            file.push(&format!("opt_encoder.{name}"), t);
         }
     }
     io::write_atomic(path, &io::encode(&file))?;
@@ -94,7 +107,27 @@ pub(super) fn load(agent: &mut Dcrl, path: &Path) -> deepprl_models::Result<()> 
             ),
         ));
     }
+    let stage_c = file.tensors.iter().any(|(n, _)| n.starts_with("encoder."));
+    if stage_c != agent.finetune.is_some() {
+        let says = |on: bool| if on { "fine-tunes its encoder" } else { "does not fine-tune" };
+        return Err(bad(
+            path,
+            "encoder",
+            format!(
+                "the file holds a DCRL agent that {} but this agent {} (finetune_encoder)",
+                says(stage_c),
+                says(agent.finetune.is_some())
+            ),
+        ));
+    }
     let mut next = agent.clone();
+    if let Some(f) = &mut next.finetune {
+        let missing = || bad(path, "encoder", "stage C without an SA-Time-LSTM".into());
+        io::assign_params(path, &part("encoder."), f.encoder.encoder_mut().ok_or_else(missing)?)?;
+        let target = f.target.encoder_mut().ok_or_else(missing)?;
+        io::assign_params(path, &part("encoder_target."), target)?;
+        f.opt.import_state(&part("opt_encoder."))?;
+    }
     io::assign_params(path, &part("actor."), &mut next.actor)?;
     io::assign_params(path, &part("actor_target."), &mut next.actor_target)?;
     for i in 0..next.critics.len() {

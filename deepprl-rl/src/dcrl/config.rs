@@ -71,6 +71,10 @@ pub struct DcrlConfig {
     pub context: bool,
     /// Use the user part of the state; `false` gives a non-personalised policy (default true).
     pub personalised: bool,
+    /// Stage C: the critic's gradient also trains the agent's copy of the state's
+    /// SA-Time-LSTM, which then reads the encoder's raw inputs from the state (`finetune.rs`);
+    /// needs `personalised = true` and a state with a history encoder (default false).
+    pub finetune_encoder: bool,
 }
 
 impl Default for DcrlConfig {
@@ -100,6 +104,7 @@ impl Default for DcrlConfig {
             clip_norm: 10.0,
             context: true,
             personalised: true,
+            finetune_encoder: false,
         }
     }
 }
@@ -142,6 +147,13 @@ impl DcrlConfig {
             if v == 0 {
                 return bad(key, "must be at least 1, got 0".into());
             }
+        }
+        if self.finetune_encoder && !self.personalised {
+            return bad(
+                "finetune_encoder",
+                "needs personalised = true: without the user part there is no encoder to train"
+                    .into(),
+            );
         }
         self.actor_optimizer.validate()?;
         self.critic_optimizer.validate()?;
@@ -211,6 +223,10 @@ mod tests {
             (DcrlConfig { nest_l2: f64::NAN, ..d.clone() }, "`nest_l2`"),
             (DcrlConfig { n_step: 0, ..d.clone() }, "`n_step`"),
             (DcrlConfig { gamma: Some(1.0), ..d.clone() }, "`gamma`"),
+            (
+                DcrlConfig { finetune_encoder: true, personalised: false, ..d.clone() },
+                "`finetune_encoder`",
+            ),
         ] {
             let err = c.validate(2).unwrap_err().to_string();
             assert!(err.contains(key), "{err}");

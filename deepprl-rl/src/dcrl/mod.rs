@@ -15,6 +15,9 @@ mod checkpoint;
 #[cfg(test)]
 mod conditioned_tests;
 mod config;
+pub mod finetune;
+#[cfg(test)]
+mod finetune_tests;
 #[cfg(test)]
 mod grad_tests;
 mod layout;
