@@ -8,6 +8,9 @@
 //! `w = λ`), and the critic `Q(s, w, λ) ∈ R^K` predicts the vector return, scalarised by λ.
 //! `conditioned = false` is the per-λ ablation (one agent per λ, scalar critic on `λ·r`) and
 //! `nest = false` the unnested one (`logits = f(s, λ)`).
+//!
+//! With `finetune_encoder = true` (stage C, [`finetune`], [`Dcrl::with_encoder`]) the states
+//! hold the SA-Time-LSTM's raw inputs and the critic's gradient trains the agent's copy of it.
 
 pub mod actor;
 mod agent;
