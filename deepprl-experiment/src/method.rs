@@ -151,8 +151,10 @@ named_kinds! {
         /// The best fixed weights per user segment × hour bucket.
         GridSegmentHour = "grid-segment-hour":
             "best fixed weights per user segment x 4-hour bucket, chosen on validation (no RL)",
-        /// Uniform fixed weights.
-        Static = "static": "uniform fixed weights",
+        /// The business preference as the weights, `w = λ` for every request.
+        Static = "static": "fixed weights w = lambda (the business preference itself)",
+        /// Uniform fixed weights for every λ.
+        Uniform = "uniform": "uniform fixed weights, whatever lambda",
         /// The true best weights per user and context.
         Oracle = "oracle": "true best weights per user and context (simulator only)",
     }
@@ -227,8 +229,10 @@ pub enum PolicyBuild {
     /// The best fixed weights per user segment × hour bucket: coordinate ascent from the
     /// grid's best weights on the selection episodes or requests.
     GridSegmentHour,
-    /// Uniform fixed weights.
+    /// Fixed weights `w = λ`.
     Static,
+    /// Uniform fixed weights for every λ.
+    Uniform,
     /// The world's true best weights (simulator only).
     Oracle,
 }
@@ -258,6 +262,7 @@ impl PolicyKind {
             Self::Grid => return PolicyBuild::Grid,
             Self::GridSegmentHour => return PolicyBuild::GridSegmentHour,
             Self::Static => return PolicyBuild::Static,
+            Self::Uniform => return PolicyBuild::Uniform,
             Self::Oracle => return PolicyBuild::Oracle,
         }
         PolicyBuild::Dcrl(Box::new(c))
@@ -271,6 +276,7 @@ impl PolicyKind {
             PolicyBuild::Grid
             | PolicyBuild::GridSegmentHour
             | PolicyBuild::Static
+            | PolicyBuild::Uniform
             | PolicyBuild::Oracle => false,
         }
     }
@@ -445,6 +451,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(built(PolicyKind::Dcrl), base);
+        assert_eq!(Method::parse("moh+uniform").unwrap().policy, PolicyKind::Uniform);
+        assert_eq!(PolicyKind::Static.build(&base), PolicyBuild::Static);
+        assert!(!PolicyKind::Uniform.learns() && !PolicyKind::Uniform.reads_state());
         assert_eq!(Method::parse("moh+dcrl-perlambda").unwrap().policy, PolicyKind::DcrlPerLambda);
         assert_eq!(Method::parse("moh+dcrl-nonest").unwrap().policy, PolicyKind::DcrlNoNest);
         let grid = ablation_grid(false);

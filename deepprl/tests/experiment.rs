@@ -248,3 +248,29 @@ fn grid_segment_hour_runs_and_records_a_point_per_lambda() -> Result<()> {
     }
     Ok(())
 }
+
+/// `static` plays `w = λ` at each λ of the grid, `uniform` the same uniform weights at every λ;
+/// at the uniform λ (the grid's first) the two are the same policy on the same episodes.
+#[test]
+fn static_is_w_equals_lambda_and_uniform_ignores_lambda() -> Result<()> {
+    let tmp = TempDir::new("static");
+    let mut config = tiny(&tmp.0)?;
+    config.datasets.truncate(1);
+    config.seeds = deepprl::experiment::config::Seeds::Count(1);
+    config.methods = vec!["moh+static".into(), "moh+uniform".into()];
+    let out = tmp.0.join("out");
+    let outcome = run_experiment(&config, &tmp.0, &out, &|_| {})?;
+    ensure!(outcome.failures.is_empty(), "failures: {:?}", outcome.failures);
+    let record = |m: &str| -> Result<serde_json::Value> {
+        let p = out.join(format!("runs/world/{m}/seed0/result.json"));
+        Ok(serde_json::from_str(&std::fs::read_to_string(p)?)?)
+    };
+    let (fixed, uniform) = (record("moh+static")?, record("moh+uniform")?);
+    let points = |r: &serde_json::Value| r["points"].as_array().cloned().unwrap_or_default();
+    let (p, u) = (points(&fixed), points(&uniform));
+    ensure!(p.len() > 1 && p.len() == u.len(), "one point per λ: {p:?}");
+    ensure!(p[0]["value"] == u[0]["value"], "at uniform λ static is uniform");
+    ensure!(u.iter().all(|x| x["value"] == u[0]["value"]), "uniform ignores λ");
+    ensure!(p.iter().skip(1).any(|x| x["value"] != p[0]["value"]), "static follows λ: {p:?}");
+    Ok(())
+}

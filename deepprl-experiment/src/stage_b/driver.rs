@@ -1,7 +1,8 @@
 //! The one stage-B driver: for every policy kind, what is trained, selected and evaluated on
 //! any [`StageEnv`].
 //!
-//! - `static`: uniform weights, evaluated once (they ignore λ) and reused for every λ.
+//! - `static`: `w = λ`, evaluated at each λ.
+//! - `uniform`: uniform weights, evaluated once (they ignore λ) and reused for every λ.
 //! - `grid`: every point of the simplex grid scored once on the selection episodes; for each
 //!   λ the best point by `λ · score` (`deepprl_core::simplex::argmax`) is evaluated
 //!   ([`super::grid`]).
@@ -42,6 +43,13 @@ pub fn drive<E: StageEnv>(ctx: &RunContext<'_>, env: &mut E, rec: &mut RunRecord
     let mut evals: Vec<E::Evaluation> = Vec::new();
     match ctx.method.policy.build(&ctx.config.dcrl) {
         PolicyBuild::Static => {
+            for (j, lambda) in lambdas.iter().enumerate() {
+                let w = simplex::normalised_f32(lambda);
+                let mut p = StaticWeights::new("static", &w, env.state_dim())?;
+                evals.push(env.evaluate(&mut p, lambda, j == 0)?);
+            }
+        }
+        PolicyBuild::Uniform => {
             let mut p = StaticWeights::uniform(k, env.state_dim());
             evals = vec![env.evaluate(&mut p, &lambdas[0], true)?; lambdas.len()];
         }

@@ -68,6 +68,7 @@ pub fn make_policy(
         PolicyBuild::Grid
         | PolicyBuild::GridSegmentHour
         | PolicyBuild::Static
+        | PolicyBuild::Uniform
         | PolicyBuild::Oracle => Err(Error::Usage(format!("policy `{kind}` does not learn"))),
     }
 }

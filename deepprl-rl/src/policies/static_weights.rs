@@ -36,7 +36,7 @@ impl StaticWeights {
 
     /// Uniform weights over `k` objectives.
     pub fn uniform(k: usize, state_dim: usize) -> Self {
-        Self { weights: vec![1.0 / k as f32; k], state_dim, name: "static".into() }
+        Self { weights: vec![1.0 / k as f32; k], state_dim, name: "uniform".into() }
     }
 }
 
