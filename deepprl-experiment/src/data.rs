@@ -1,5 +1,6 @@
-//! The datasets of an experiment, loaded once and shared by its runs, with the SHA-256 of what
-//! they were made from (for the run manifests).
+//! The datasets of an experiment, with the SHA-256 of what they were made from (for the run
+//! manifests): a logged dataset is loaded once and shared by every seed; the world is made once
+//! per seed, because a seed changes its population and its log ([`ExperimentData::load`]).
 
 use crate::config::DatasetRef;
 use crate::{Error, Result};
@@ -9,8 +10,8 @@ use deepprl_data::{Dataset, Histories};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-/// Seed of the world's logged data: fixed, so every seed of an experiment trains on the same
-/// log and seeds vary the models, the policies and the simulated sessions.
+/// Seed of the world's logged data at run seed 0; run seed `s` generates its log with
+/// `WORLD_LOG_SEED + s`.
 pub const WORLD_LOG_SEED: u64 = 0;
 
 /// A loaded dataset.
@@ -28,20 +29,28 @@ pub struct ExperimentData {
 }
 
 impl ExperimentData {
-    /// Loads `d` (`world` with `world_config`).
+    /// Loads `d` for the runs of `seed`: a logged dataset whatever the seed; the world of
+    /// `world_config` with its seed moved by `seed` (population `world.seed + seed`, log
+    /// [`WORLD_LOG_SEED`]` + seed`), so the seeds of an experiment are different worlds with
+    /// different logs and seed 0 is the configured world itself (issue #14, point 3).
     ///
     /// # Errors
     /// If the config or its data cannot be loaded, naming the file.
-    pub fn load(d: &DatasetRef, world_config: &WorldConfig) -> Result<Self> {
+    pub fn load(d: &DatasetRef, world_config: &WorldConfig, seed: u64) -> Result<Self> {
         let (name, world, ds, sha256) = match d {
             DatasetRef::World => {
-                let world = World::new(world_config)?;
-                let ds = world.generate_log(&mut deepprl_core::rng::seeded(WORLD_LOG_SEED))?;
-                let text = toml::to_string(world_config)
-                    .map_err(|e| Error::encode("the world config", e))?;
+                let config = WorldConfig {
+                    seed: world_config.seed.wrapping_add(seed),
+                    ..world_config.clone()
+                };
+                let log_seed = WORLD_LOG_SEED.wrapping_add(seed);
+                let world = World::new(&config)?;
+                let ds = world.generate_log(&mut deepprl_core::rng::seeded(log_seed))?;
+                let text =
+                    toml::to_string(&config).map_err(|e| Error::encode("the world config", e))?;
                 let mut h = Sha256::new();
                 h.update(text.as_bytes());
-                h.update(WORLD_LOG_SEED.to_le_bytes());
+                h.update(log_seed.to_le_bytes());
                 ("world".to_string(), Some(world), ds, hex(&h.finalize()))
             }
             DatasetRef::Config(path) => {
@@ -74,4 +83,25 @@ fn hash_file(h: &mut Sha256, path: &Path) -> Result<()> {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_seed_is_another_world_with_another_log_and_seed_zero_is_the_configured_one() {
+        let config = WorldConfig::small();
+        let load = |seed| ExperimentData::load(&DatasetRef::World, &config, seed).unwrap();
+        let (zero, one) = (load(0), load(1));
+        let configured = World::new(&config).unwrap();
+        let tastes = |w: &World| -> Vec<[f64; 3]> { (0..5).map(|u| w.taste(u, 12)).collect() };
+        let (w0, w1) = (zero.world.as_ref().unwrap(), one.world.as_ref().unwrap());
+        assert_eq!(tastes(w0), tastes(&configured), "seed 0 is the configured world");
+        assert_ne!(tastes(w0), tastes(w1), "another seed is another population");
+        assert_eq!(w1.config().seed, config.seed + 1);
+        assert_ne!(zero.ds.outcome(0).to_vec(), one.ds.outcome(0).to_vec(), "and another log");
+        assert_ne!(zero.sha256, one.sha256);
+        assert_eq!(zero.sha256, load(0).sha256, "the same seed is the same data");
+    }
 }

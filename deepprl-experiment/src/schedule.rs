@@ -158,8 +158,9 @@ pub fn run_experiment(
     create_dir(out)?;
     let full = toml::to_string(config).map_err(|e| Error::encode("experiment.toml", e))?;
     deepprl_core::io::write_atomic(&out.join("experiment.toml"), full.as_bytes())?;
-    let datasets: Vec<ExperimentData> =
-        refs.iter().map(|r| ExperimentData::load(r, &config.world)).collect::<Result<_>>()?;
+    let seeds = config.seeds.list();
+    let loaded = Datasets::load(&refs, config, &seeds)?;
+    let datasets: Vec<&ExperimentData> = (0..refs.len()).map(|d| loaded.get(d, seeds[0])).collect();
     for (i, d) in datasets.iter().enumerate() {
         if datasets[..i].iter().any(|e| e.name == d.name) {
             return Err(Error::Usage(format!(
@@ -169,7 +170,6 @@ pub fn run_experiment(
             )));
         }
     }
-    let seeds = config.seeds.list();
     let mut planned = Vec::new();
     for (d, data) in datasets.iter().enumerate() {
         for m in &methods {
@@ -210,7 +210,7 @@ pub fn run_experiment(
         needed
             .par_iter()
             .map(|(d, kind, seed)| {
-                let data = &datasets[*d];
+                let data = loaded.get(*d, *seed);
                 let pid = format!("{}/{kind}/seed{seed}", data.name);
                 on_event(&Event::PredictorStarted { id: pid.clone() });
                 let t = Instant::now();
@@ -241,7 +241,7 @@ pub fn run_experiment(
     let new_records: Vec<Option<RunRecord>> = pool.install(|| {
         todo.par_iter()
             .map(|(d, method, id)| {
-                let data = &datasets[*d];
+                let data = loaded.get(*d, id.seed);
                 on_event(&Event::RunStarted { id: id.clone() });
                 let t = Instant::now();
                 let started = manifest::now_utc();
@@ -321,10 +321,42 @@ pub fn run_experiment(
             None => new_iter.next().flatten(),
         })
         .collect();
-    let infos: Vec<DatasetInfo> = datasets.iter().map(dataset_info).collect();
+    let infos: Vec<DatasetInfo> = datasets.iter().map(|d| dataset_info(d)).collect();
     let report = deepprl_report::write_report(out, &infos, &records, Some(&config.highlight))?;
     on_event(&Event::ReportWritten { path: out.join("report.md") });
     Ok(Outcome { records, failures: failures.into_inner().expect("no panic"), report })
+}
+
+/// An experiment's datasets per seed: a logged dataset once, the world once per seed.
+struct Datasets {
+    /// Per dataset: one entry for every seed, or one per seed in `seeds` order.
+    data: Vec<Vec<ExperimentData>>,
+    seeds: Vec<u64>,
+}
+
+impl Datasets {
+    fn load(refs: &[DatasetRef], config: &ExperimentConfig, seeds: &[u64]) -> Result<Self> {
+        let data = refs
+            .iter()
+            .map(|r| match r {
+                DatasetRef::World => seeds
+                    .iter()
+                    .map(|&s| ExperimentData::load(r, &config.world, s))
+                    .collect::<Result<Vec<_>>>(),
+                DatasetRef::Config(_) => Ok(vec![ExperimentData::load(r, &config.world, 0)?]),
+            })
+            .collect::<Result<_>>()?;
+        Ok(Self { data, seeds: seeds.to_vec() })
+    }
+
+    /// Dataset `d` as the runs of `seed` see it.
+    fn get(&self, d: usize, seed: u64) -> &ExperimentData {
+        let all = &self.data[d];
+        if all.len() == 1 {
+            return &all[0];
+        }
+        &all[self.seeds.iter().position(|&s| s == seed).expect("a planned seed")]
+    }
 }
 
 fn dataset_info(data: &ExperimentData) -> DatasetInfo {

@@ -44,7 +44,7 @@ pub fn train(args: &TrainArgs) -> Result<()> {
     let config = presets::single_run(method, dataset.display().to_string(), args.seed, &args.sets)?;
     if let Some(run) = &args.predictor_run {
         let refs = config.dataset_refs(Path::new("."))?;
-        let data = ExperimentData::load(&refs[0], &config.world)?;
+        let data = ExperimentData::load(&refs[0], &config.world, args.seed)?;
         adopt_checkpoint(run, &args.out, &data, method.predictor, args.seed)?;
     }
     let outcome = experiment::run(&config, Path::new("."), &args.out, args.output)?;
