@@ -37,6 +37,9 @@
 //! - [`hypervolume`]: the exact hypervolume indicator and its reference point;
 //! - [`utility`]: linear utility and expected utility over a λ grid;
 //! - [`stats`]: means and 95 % confidence intervals over seeds, per-dataset summaries;
+//! - [`paired`]: paired differences of a method to the baseline policies on the same
+//!   predictor, per seed and λ, with 95 % intervals, verdicts and the fraction of the oracle
+//!   ladder's headroom;
 //! - [`table`]: number formatting and Markdown tables;
 //! - [`csv_json`] writes `results.csv` and `results.json`;
 //! - [`markdown`] writes `report.md`;
@@ -51,6 +54,7 @@ pub mod csv_json;
 mod error;
 pub mod hypervolume;
 pub mod markdown;
+pub mod paired;
 pub mod pareto;
 pub mod plots;
 mod record;
@@ -59,6 +63,8 @@ pub mod table;
 pub mod utility;
 pub mod validate;
 
+#[cfg(test)]
+mod paired_tests;
 #[cfg(test)]
 mod tests;
 
