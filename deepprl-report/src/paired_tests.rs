@@ -1,9 +1,12 @@
-//! Tests of [`paired`](crate::paired) on hand-built records whose differences are known.
+//! Tests of [`paired`](crate::paired) and of the paired-differences part of the report, on
+//! hand-built records whose differences are known.
 
+use crate::csv_json::{Results, SCHEMA_VERSION};
 use crate::paired::{
     DEFAULT_BASELINES, Headroom, Paired, no_headroom, paired_differences, verdict,
 };
-use crate::{Point, RunRecord};
+use crate::{DatasetInfo, Point, ReportExtras, RunRecord, write_report_with};
+use std::path::PathBuf;
 
 type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
@@ -222,5 +225,104 @@ fn headroom_fraction_only_for_a_headroom_above_zero() -> TestResult {
     let json = serde_json::to_value(row(&rows, "moh+dcrl", "grid", [1.0, 0.0]))?;
     assert!(json["headroom_fraction"].is_null(), "{json}");
     assert_eq!(serde_json::to_value(p)?["headroom_fraction"], 0.5);
+    Ok(())
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("deepprl-report-paired-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn toy() -> DatasetInfo {
+    DatasetInfo {
+        name: "toy".into(),
+        objectives: vec!["click".into(), "watch".into()],
+        reference_point: vec![-10.0, -10.0],
+        simulator: false,
+        note: None,
+        point_metric: "λ-return".into(),
+    }
+}
+
+#[test]
+fn the_report_carries_the_paired_differences() -> TestResult {
+    let dir = temp_dir("e2e");
+    // A non-highlighted method first in record order: moh+morl, the baseline's points plus 1.
+    let mut records: Vec<RunRecord> = (0..5)
+        .map(|s| {
+            let mut r = grid_run("moh+morl", s);
+            r.points.iter_mut().for_each(|p| p.value.iter_mut().for_each(|v| *v += 1.0));
+            r
+        })
+        .collect();
+    records.extend(five_seeds());
+    let headroom = |_: &str, lambda: &[f64]| {
+        (lambda == [0.5, 0.5]).then_some(Headroom { mean: 4.0, lower: 0.5 })
+    };
+    let extras = ReportExtras { headroom: &headroom, ..ReportExtras::default() };
+    let files = write_report_with(&dir, &[toy()], &records, Some("moh+dcrl"), &extras)?;
+
+    let text = std::fs::read_to_string(&files.results_json)?;
+    let value: serde_json::Value = serde_json::from_str(&text)?;
+    assert_eq!(value["schema_version"], 2);
+    let paired = value["paired"].as_array().ok_or("no paired list")?;
+    // moh+morl − moh+grid (3 λ), moh+dcrl − moh+morl and − moh+grid (6), moh+grid − moh+morl.
+    assert_eq!(paired.len(), 12);
+    assert_eq!(paired[0]["method"], "moh+morl");
+    assert!(paired.iter().all(|p| p.get("headroom_fraction").is_some()));
+    let results: Results = serde_json::from_str(&text)?;
+    assert_eq!(results.schema_version, SCHEMA_VERSION);
+    let fraction = row(&results.paired, "moh+dcrl", "grid", [0.5, 0.5]).headroom_fraction;
+    assert!(close(fraction.ok_or("no fraction")?, 0.75));
+
+    let md = std::fs::read_to_string(&files.report_md)?;
+    let after = md.split("### Paired differences").nth(1).ok_or("no section")?;
+    let section = after.split("\n### ").next().unwrap_or_default();
+    let table: Vec<&str> = section.lines().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(
+        table[0], "| role | method | baseline | λ | n | difference | headroom fraction |",
+        "{section}"
+    );
+    // The primary row leads: the highlight − moh+grid at the first λ, (1, 0).
+    assert_eq!(
+        table[2],
+        "| **primary** | moh+dcrl | moh+grid | (1.00, 0.00) | 5 | -0.8000 ± 0.1963 | - |"
+    );
+    // Then the highlight's other rows, then the rest; moh+morl's rows come last although
+    // recorded first.
+    assert!(table[3..8].iter().all(|l| l.starts_with("| secondary | moh+dcrl |")), "{section}");
+    assert!(table[8..].iter().all(|l| !l.contains("| moh+dcrl |")), "{section}");
+    assert_eq!(table.len(), 2 + 12);
+    assert!(section.contains("| (0.50, 0.50) | 5 | 3.000 ± 1.963 | 0.7500 |"), "{section}");
+    assert!(
+        section
+            .contains("Primary: moh+dcrl − moh+grid at the first λ; every other row is secondary.")
+    );
+    assert!(section.contains(
+        "\n- moh+dcrl − moh+grid at λ = (1.00, 0.00): -0.8000 ± 0.1963 over 5 seeds; \
+         the interval excludes 0: moh+dcrl is worse.\n"
+    ));
+    assert_eq!(section.matches("\n- ").count(), 12, "one verdict per row");
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+#[test]
+fn a_version_1_file_reads_with_no_paired_differences() -> TestResult {
+    let dir = temp_dir("v1");
+    let files = crate::write_report(&dir, &[toy()], &five_seeds(), None)?;
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&files.results_json)?)?;
+    let object = value.as_object_mut().ok_or("not an object")?;
+    assert!(object.remove("schema_version").is_some() && object.remove("paired").is_some());
+    let results: Results = serde_json::from_value(value)?;
+    assert_eq!((results.schema_version, results.paired.len()), (1, 0));
+    // Without a highlight, no role column and no primary row.
+    let md = std::fs::read_to_string(&files.report_md)?;
+    assert!(md.contains("| method | baseline | λ | n | difference | headroom fraction |"));
+    assert!(!md.contains("primary"));
+    std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
