@@ -1,24 +1,44 @@
 //! `results.csv` (one row per run) and `results.json` (the input and everything computed).
 //!
+//! `results.json` carries a top-level `schema_version` ([`SCHEMA_VERSION`]); a reader checks
+//! it before relying on a field. Version 2 added `schema_version` and `paired`; a file without
+//! `schema_version` is version 1 and reads with an empty `paired`.
+//!
 //! The CSV's columns are `dataset, method, seed, wall_secs, hypervolume, expected_utility`, then
 //! every metric name of any record in sorted order; a cell is empty where a run did not record
 //! the metric (or has no expected utility). Numbers are written in full precision.
 
+use crate::paired::Paired;
 use crate::stats::Analysis;
 use crate::{DatasetInfo, Error, Result, RunRecord, write_file};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
 
+/// The version of `results.json`'s layout written by this crate: 2 (version 1, before
+/// `schema_version` and `paired`, had no version field).
+pub const SCHEMA_VERSION: u32 = 2;
+
 /// The content of `results.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Results {
+    /// The layout's version, [`SCHEMA_VERSION`] when written; 1 when read from a file
+    /// without one.
+    #[serde(default = "version_1")]
+    pub schema_version: u32,
     /// The datasets, as given.
     pub datasets: Vec<DatasetInfo>,
     /// The runs, as given.
     pub records: Vec<RunRecord>,
     /// The per-run scores and per-dataset summaries.
     pub analysis: Analysis,
+    /// The paired differences ([`crate::paired`]); empty when read from a version 1 file.
+    #[serde(default)]
+    pub paired: Vec<Paired>,
+}
+
+fn version_1() -> u32 {
+    1
 }
 
 /// The CSV text of the runs (see the [module docs](self)).

@@ -37,6 +37,9 @@
 //! - [`hypervolume`]: the exact hypervolume indicator and its reference point;
 //! - [`utility`]: linear utility and expected utility over a λ grid;
 //! - [`stats`]: means and 95 % confidence intervals over seeds, per-dataset summaries;
+//! - [`paired`]: paired differences of a method to the baseline policies on the same
+//!   predictor, per seed and λ, with 95 % intervals, verdicts and the fraction of the oracle
+//!   ladder's headroom;
 //! - [`table`]: number formatting and Markdown tables;
 //! - [`csv_json`] writes `results.csv` and `results.json`;
 //! - [`markdown`] writes `report.md`;
@@ -51,6 +54,7 @@ pub mod csv_json;
 mod error;
 pub mod hypervolume;
 pub mod markdown;
+pub mod paired;
 pub mod pareto;
 pub mod plots;
 mod record;
@@ -60,11 +64,14 @@ pub mod utility;
 pub mod validate;
 
 #[cfg(test)]
+mod paired_tests;
+#[cfg(test)]
 mod tests;
 
 pub use error::{Error, Result};
 pub use record::{DatasetInfo, Point, RunRecord};
 
+use paired::{DEFAULT_BASELINES, Headroom};
 use std::path::{Path, PathBuf};
 
 /// The files a report wrote.
@@ -80,10 +87,30 @@ pub struct ReportFiles {
     pub plots: Vec<PathBuf>,
 }
 
+/// Inputs of a report beyond the runs, for [`write_report_with`].
+#[derive(Clone, Copy)]
+pub struct ReportExtras<'a> {
+    /// The baseline policies of the paired differences ([`paired::paired_differences`]).
+    pub baselines: &'a [&'a str],
+    /// The oracle ladder's headroom at a (dataset, λ), for the headroom fraction.
+    pub headroom: &'a dyn Fn(&str, &[f64]) -> Option<Headroom>,
+}
+
+impl Default for ReportExtras<'_> {
+    /// [`DEFAULT_BASELINES`] and no headroom ([`paired::no_headroom`]).
+    fn default() -> Self {
+        ReportExtras { baselines: &DEFAULT_BASELINES, headroom: &paired::no_headroom }
+    }
+}
+
 /// Writes the report of `records` over `datasets` into `dir` (created if missing):
 /// `results.csv`, `results.json`, `report.md` and `plots/*.svg`.
 /// `highlight` names a method (e.g. `"moh+dcrl"`) whose Pareto dominance and hypervolume
-/// interval `report.md` states against every other method of each dataset.
+/// interval `report.md` states against every other method of each dataset, and whose paired
+/// differences come first.
+///
+/// The paired differences are against [`DEFAULT_BASELINES`], without headroom fractions; see
+/// [`write_report_with`] to give them.
 ///
 /// The input is checked ([`validate::validate`]) before anything is written.
 ///
@@ -96,7 +123,23 @@ pub fn write_report(
     records: &[RunRecord],
     highlight: Option<&str>,
 ) -> Result<ReportFiles> {
+    write_report_with(dir, datasets, records, highlight, &ReportExtras::default())
+}
+
+/// As [`write_report`], with the paired differences' baselines and the oracle ladder's
+/// headroom from `extras`.
+///
+/// # Errors
+/// As [`write_report`].
+pub fn write_report_with(
+    dir: &Path,
+    datasets: &[DatasetInfo],
+    records: &[RunRecord],
+    highlight: Option<&str>,
+    extras: &ReportExtras<'_>,
+) -> Result<ReportFiles> {
     let analysis = stats::analyse(datasets, records)?;
+    let paired = paired::paired_differences(records, extras.baselines, extras.headroom);
     std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
     let plots = plots::write_plots(dir, datasets, records, &analysis)?;
     let files = ReportFiles {
@@ -106,9 +149,14 @@ pub fn write_report(
         plots: plots.iter().map(|p| dir.join(&p.relative_path)).collect(),
     };
     csv_json::write_csv(&files.results_csv, records, &analysis)?;
-    let markdown = markdown::report_markdown(datasets, &analysis, &plots, highlight);
-    let results =
-        csv_json::Results { datasets: datasets.to_vec(), records: records.to_vec(), analysis };
+    let markdown = markdown::report_markdown(datasets, &analysis, &paired, &plots, highlight);
+    let results = csv_json::Results {
+        schema_version: csv_json::SCHEMA_VERSION,
+        datasets: datasets.to_vec(),
+        records: records.to_vec(),
+        analysis,
+        paired,
+    };
     csv_json::write_json(&files.results_json, &results)?;
     write_file(&files.report_md, markdown.as_bytes())?;
     Ok(files)

@@ -1,8 +1,9 @@
 //! `report.md`: one section per dataset with its metric tables, hypervolume and expected
-//! utility, the dominance matrix, an explicit statement about a highlighted method, the
-//! long-term table of simulator datasets, and the plots.
+//! utility, the dominance matrix, an explicit statement about a highlighted method, the paired
+//! differences to the baselines, the long-term table of simulator datasets, and the plots.
 
 use crate::DatasetInfo;
+use crate::paired::{Paired, fmt_lambda, verdict};
 use crate::plots::PlotFile;
 use crate::stats::{Analysis, DatasetSummary, Estimate, MethodSummary};
 use crate::table::{cell, fmt_estimate, fmt_num, markdown_table};
@@ -16,10 +17,12 @@ pub fn is_long_term(metric: &str) -> bool {
 }
 
 /// The Markdown report. `highlight` names the method whose dominance and hypervolume are
-/// stated against every other method of each dataset.
+/// stated against every other method of each dataset, and whose paired differences (of
+/// `paired`, from [`paired_differences`](crate::paired::paired_differences)) come first.
 pub fn report_markdown(
     datasets: &[DatasetInfo],
     analysis: &Analysis,
+    paired: &[Paired],
     plots: &[PlotFile],
     highlight: Option<&str>,
 ) -> String {
@@ -29,7 +32,7 @@ pub fn report_markdown(
     let _ = writeln!(out, "{runs} runs over {} datasets.", datasets.len());
     out.push_str(RULES);
     for (info, summary) in datasets.iter().zip(&analysis.summaries) {
-        dataset_section(&mut out, info, summary, plots, highlight);
+        dataset_section(&mut out, info, summary, paired, plots, highlight);
     }
     out
 }
@@ -40,12 +43,14 @@ Points are in objective space, larger is better in every objective.
 Method A *Pareto-dominates* method B when every point of B is weakly dominated (≥ in every objective) by some point of A and the two point sets differ in at least one point of A that no point of B weakly dominates; it is judged on seed-mean points (point i of a method averages point i of its seeds, all obtained for the same λ).
 The *hypervolume* is the volume of objective space dominated by a run's points and dominating the dataset's reference point (points not strictly better than the reference in every objective add nothing); it is computed per seed, then averaged.
 The *expected utility* is the mean over the dataset's λ grid of λ·v, v being the point the method gave when asked for λ (a method without a trade-off knob is credited with its best point under λ); per seed, then averaged.
+A *paired difference* of method P+Q to baseline policy B at λ is, per seed, the λ-return (λ·v) of P+Q minus that of P+B (the same predictor, the same episodes or requests), averaged over the seeds both have; the method is better or worse only when the interval excludes 0, and a claim needs at least 5 seeds.
 ";
 
 fn dataset_section(
     out: &mut String,
     info: &DatasetInfo,
     summary: &DatasetSummary,
+    paired: &[Paired],
     plots: &[PlotFile],
     highlight: Option<&str>,
 ) {
@@ -134,6 +139,9 @@ fn dataset_section(
         out.push('\n');
         out.push_str(&highlight_statement(summary, name));
     }
+
+    let mine: Vec<&Paired> = paired.iter().filter(|p| p.dataset == info.name).collect();
+    out.push_str(&paired_section(&mine, highlight));
 
     if info.simulator {
         let _ = writeln!(out, "\n### Long-term (simulator)\n");
@@ -231,6 +239,81 @@ fn highlight_statement(summary: &DatasetSummary, name: &str) -> String {
             interval(&me.hypervolume),
             interval(&other.hypervolume)
         );
+    }
+    out
+}
+
+/// The "Paired differences" section of one dataset: a table, a note on the primary row and a
+/// verdict per row. The highlighted method's rows come first, led by the primary one: the
+/// highlight minus `<predictor>+grid` at its first λ.
+fn paired_section(rows: &[&Paired], highlight: Option<&str>) -> String {
+    let mut out = String::from("\n### Paired differences\n\n");
+    if rows.is_empty() {
+        out.push_str(
+            "No paired differences: no method shares two or more seeds with a baseline policy \
+             on its predictor.\n",
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "Per seed, the method's λ-return minus the baseline's on the same predictor; the mean over paired seeds ± the 95 % half-width.\n"
+    );
+    let is_highlight = |p: &Paired| Some(p.method.as_str()) == highlight;
+    let primary = rows.iter().position(|p| is_highlight(p) && p.baseline == "grid");
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    // A stable sort: the primary row, the highlight's other rows, then the rest, each in the
+    // order of the rows.
+    order.sort_by_key(|&i| (Some(i) != primary, !is_highlight(rows[i])));
+    let mut header = vec!["method", "baseline", "λ", "n", "difference", "headroom fraction"];
+    if highlight.is_some() {
+        header.insert(0, "role");
+    }
+    let header: Vec<String> = header.into_iter().map(String::from).collect();
+    let table: Vec<Vec<String>> = order
+        .iter()
+        .map(|&i| {
+            let p = rows[i];
+            let e = Estimate { mean: p.diff_mean, ci95: Some(p.diff_ci), n: p.n };
+            let mut row = vec![
+                cell(&p.method),
+                cell(&p.baseline_method()),
+                fmt_lambda(&p.lambda),
+                p.n.to_string(),
+                fmt_estimate(&e),
+                p.headroom_fraction.map_or("-".into(), fmt_num),
+            ];
+            if highlight.is_some() {
+                let role = if Some(i) == primary { "**primary**" } else { "secondary" };
+                row.insert(0, role.into());
+            }
+            row
+        })
+        .collect();
+    out.push_str(&markdown_table(&header, &table));
+    if let Some(name) = highlight {
+        out.push('\n');
+        match primary.map(|i| rows[i]) {
+            Some(p) => {
+                let _ = writeln!(
+                    out,
+                    "Primary: {} − {} at the first λ; every other row is secondary.",
+                    cell(name),
+                    cell(&p.baseline_method())
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "No primary comparison: {} has no paired difference to grid on its predictor here; every row is secondary.",
+                    cell(name)
+                );
+            }
+        }
+    }
+    out.push('\n');
+    for &i in &order {
+        let _ = writeln!(out, "- {}", verdict(rows[i]).replace('\n', " "));
     }
     out
 }
