@@ -28,7 +28,9 @@
 //! The rules:
 //! - A method is `predictor+policy` ([`RunRecord::method`]). Method `M = P+Q` is compared with
 //!   every baseline policy `B` of a list for which the dataset has runs of `P+B` (the same
-//!   predictor, so the difference is the policy's), except `M` itself.
+//!   predictor, so the difference is the policy's), except `M` itself; when `Q` is itself a
+//!   baseline, only the baselines listed before it (so `grid − static` appears, not also
+//!   `static − grid`).
 //! - The two methods are paired by seed: only the seeds both have count, and `n` says how many.
 //!   Every method of a seed meets the same evaluation episodes or requests (docs/DESIGN.md §5),
 //!   so the difference of one seed is a paired difference.
@@ -143,11 +145,11 @@ pub fn paired_differences(
         for method in first_seen(runs.iter().map(|r| r.method.as_str())) {
             let Some((predictor, policy)) = method.split_once('+') else { continue };
             let mine = of_method(&runs, method);
-            for &baseline in baselines {
+            // A baseline is compared with the baselines listed before it only, so no pair
+            // appears twice (grid − static, not also static − grid).
+            let own = baselines.iter().position(|&b| b == policy).unwrap_or(baselines.len());
+            for &baseline in &baselines[..own] {
                 let other = format!("{predictor}+{baseline}");
-                if other == method {
-                    continue;
-                }
                 let theirs = of_method(&runs, &other);
                 // Seeds both have, in the method's record order.
                 let pairs: Vec<(&RunRecord, &RunRecord)> = mine

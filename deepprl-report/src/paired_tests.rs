@@ -173,10 +173,16 @@ fn baselines_share_the_predictor_and_methods_without_a_knob_use_the_grid() {
     records.extend(
         (0..5).map(|s| run("moh+static", s, vec![Point { lambda: vec![], value: vec![1.0, 3.0] }])),
     );
+    // moh+uniform, not a baseline, likewise without λ: (2, 1).
+    records.extend(
+        (0..5)
+            .map(|s| run("moh+uniform", s, vec![Point { lambda: vec![], value: vec![2.0, 1.0] }])),
+    );
     let rows = paired_differences(&records, &["static", "grid"], &no_headroom);
     let pairs: Vec<(&str, &str)> =
         rows.iter().map(|p| (p.method.as_str(), p.baseline.as_str())).collect();
-    // Per method in record order, per baseline in list order, per λ; never a method to itself.
+    // Per method in record order, per baseline in list order, per λ; never a method to itself,
+    // and a baseline only against the baselines listed before it (no moh+static − moh+grid).
     assert_eq!(
         pairs,
         [
@@ -189,19 +195,23 @@ fn baselines_share_the_predictor_and_methods_without_a_knob_use_the_grid() {
             ("moh+grid", "static"),
             ("moh+grid", "static"),
             ("moh+grid", "static"),
-            ("moh+static", "grid"),
-            ("moh+static", "grid"),
-            ("moh+static", "grid"),
+            ("moh+uniform", "static"),
+            ("moh+uniform", "static"),
+            ("moh+uniform", "static"),
+            ("moh+uniform", "grid"),
+            ("moh+uniform", "grid"),
+            ("moh+uniform", "grid"),
         ]
     );
     // moh+grid − moh+static at λ = (0, 1): per seed 0.25 s − 3, mean 0.5 − 3 = −2.5, and the
     // same at (1, 0) shifted by 2: 0.25 s − 1, mean −0.5.
     assert!(close(row(&rows, "moh+grid", "static", [0.0, 1.0]).diff_mean, -2.5));
     assert!(close(row(&rows, "moh+grid", "static", [1.0, 0.0]).diff_mean, -0.5));
-    // moh+static's λ come from the dataset's grid: the reverse, +2.5 at (0, 1).
-    let p = row(&rows, "moh+static", "grid", [0.0, 1.0]);
-    assert!(close(p.diff_mean, 2.5), "{p:?}");
-    assert_eq!(p.policy, "static");
+    // moh+uniform's λ come from the dataset's grid: at (0, 1) it is credited with 1, against
+    // grid's mean 0.25 · (0 + … + 4) / 5 = 0.5.
+    let p = row(&rows, "moh+uniform", "grid", [0.0, 1.0]);
+    assert!(close(p.diff_mean, 0.5), "{p:?}");
+    assert_eq!(p.policy, "uniform");
 }
 
 #[test]
@@ -268,8 +278,9 @@ fn the_report_carries_the_paired_differences() -> TestResult {
     let value: serde_json::Value = serde_json::from_str(&text)?;
     assert_eq!(value["schema_version"], 2);
     let paired = value["paired"].as_array().ok_or("no paired list")?;
-    // moh+morl − moh+grid (3 λ), moh+dcrl − moh+morl and − moh+grid (6), moh+grid − moh+morl.
-    assert_eq!(paired.len(), 12);
+    // moh+morl − moh+grid (3 λ), moh+dcrl − moh+grid and − moh+morl (6); not moh+grid −
+    // moh+morl, since grid comes before morl among the baselines.
+    assert_eq!(paired.len(), 9);
     assert_eq!(paired[0]["method"], "moh+morl");
     assert!(paired.iter().all(|p| p.get("headroom_fraction").is_some()));
     let results: Results = serde_json::from_str(&text)?;
@@ -294,7 +305,7 @@ fn the_report_carries_the_paired_differences() -> TestResult {
     // recorded first.
     assert!(table[3..8].iter().all(|l| l.starts_with("| secondary | moh+dcrl |")), "{section}");
     assert!(table[8..].iter().all(|l| !l.contains("| moh+dcrl |")), "{section}");
-    assert_eq!(table.len(), 2 + 12);
+    assert_eq!(table.len(), 2 + 9);
     assert!(section.contains("| (0.50, 0.50) | 5 | 3.000 ± 1.963 | 0.7500 |"), "{section}");
     assert!(
         section
@@ -304,7 +315,7 @@ fn the_report_carries_the_paired_differences() -> TestResult {
         "\n- moh+dcrl − moh+grid at λ = (1.00, 0.00): -0.8000 ± 0.1963 over 5 seeds; \
          the interval excludes 0: moh+dcrl is worse.\n"
     ));
-    assert_eq!(section.matches("\n- ").count(), 12, "one verdict per row");
+    assert_eq!(section.matches("\n- ").count(), 9, "one verdict per row");
     std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
