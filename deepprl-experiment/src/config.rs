@@ -96,6 +96,13 @@ pub struct RlSettings {
     /// λ of the grid, the agent's mean weights over the selection episodes or requests applied
     /// to everyone (metrics `matched_static.lambda<j>`: λ · point; default false).
     pub matched_static: bool,
+    /// Snapshots of a conditioned DCRL agent's training to select from: with n ≥ 2 the agent
+    /// is kept at n evenly spaced points of its transition budget, the untrained agent (the
+    /// nested `w = λ`) first and the final agent last, and at each λ the snapshot with the
+    /// best λ-score on the selection episodes or requests (the grid's, never the evaluation
+    /// ones) is evaluated (metrics `snapshot.lambda<j>`: the chosen snapshot's fraction of the
+    /// budget); 0 or 1 evaluate the final agent (default 0).
+    pub snapshots: usize,
 }
 
 impl Default for RlSettings {
@@ -114,6 +121,7 @@ impl Default for RlSettings {
             lambda_grid: Vec::new(),
             held_out_lambdas: Vec::new(),
             matched_static: false,
+            snapshots: 0,
         }
     }
 }

@@ -274,3 +274,24 @@ fn static_is_w_equals_lambda_and_uniform_ignores_lambda() -> Result<()> {
     ensure!(p.iter().skip(1).any(|x| x["value"] != p[0]["value"]), "static follows λ: {p:?}");
     Ok(())
 }
+
+/// With `[rl] snapshots` the conditioned agent's evaluated snapshot per λ is chosen on the
+/// selection episodes and recorded as its fraction of the budget.
+#[test]
+fn snapshots_are_chosen_per_lambda_and_recorded() -> Result<()> {
+    let tmp = TempDir::new("snapshots");
+    let mut config = tiny(&tmp.0)?;
+    config.datasets.truncate(1);
+    config.seeds = deepprl::experiment::config::Seeds::Count(1);
+    config.methods = vec!["moh+dcrl".into()];
+    config.rl.snapshots = 3;
+    let out = tmp.0.join("out");
+    let outcome = run_experiment(&config, &tmp.0, &out, &|_| {})?;
+    ensure!(outcome.failures.is_empty(), "failures: {:?}", outcome.failures);
+    let r = &outcome.records[0];
+    for j in 0..r.points.len() {
+        let f = r.metrics.get(&format!("snapshot.lambda{j}")).context("a snapshot per λ")?;
+        ensure!([0.0, 0.5, 1.0].contains(f), "snapshot fraction {f}");
+    }
+    Ok(())
+}

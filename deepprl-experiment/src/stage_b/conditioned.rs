@@ -60,6 +60,48 @@ pub fn train_conditioned(
     max_steps: usize,
     lambdas: &[Vec<f64>],
 ) -> Result<(Dcrl, LearningCurve)> {
+    train_share(spec, env, layout, max_steps, lambdas, (1, 1))
+}
+
+/// [`train_conditioned`] kept at `n ≥ 2` evenly spaced points of its budget: snapshot `i` has
+/// trained on `i / (n − 1)` of it (snapshot 0 is the untrained agent); each is the agent a run
+/// with that budget would end with, since every leg resumes from the previous one's
+/// checkpoint. Returns the snapshots, acting with `lambdas[0]`, and the final learning curve.
+///
+/// # Errors
+/// As [`train_conditioned`], and [`Error::Usage`] naming `rl.snapshots` for `n < 2`.
+pub fn train_snapshots(
+    spec: &TrainSpec<'_>,
+    env: &mut dyn Environment,
+    layout: &StateLayout,
+    max_steps: usize,
+    lambdas: &[Vec<f64>],
+    n: usize,
+) -> Result<(Vec<Dcrl>, LearningCurve)> {
+    if n < 2 {
+        return Err(Error::Usage(format!(
+            "`rl.snapshots` = {n}: selecting among snapshots needs at least 2"
+        )));
+    }
+    let mut snapshots = Vec::with_capacity(n);
+    let mut curve = LearningCurve::default();
+    for i in 0..n {
+        let (agent, c) = train_share(spec, env, layout, max_steps, lambdas, (i, n - 1))?;
+        snapshots.push(agent);
+        curve = c;
+    }
+    Ok((snapshots, curve))
+}
+
+/// The conditioned agent trained on `share.0 / share.1` of its budget (none for `share.0` 0).
+fn train_share(
+    spec: &TrainSpec<'_>,
+    env: &mut dyn Environment,
+    layout: &StateLayout,
+    max_steps: usize,
+    lambdas: &[Vec<f64>],
+    (part, parts): (usize, usize),
+) -> Result<(Dcrl, LearningCurve)> {
     let c = conditioned_config(spec.kind, &spec.config.dcrl, lambdas)?;
     let times = |key: &str, per_lambda: usize| {
         per_lambda.checked_mul(lambdas.len()).ok_or_else(|| {
@@ -72,7 +114,15 @@ pub fn train_conditioned(
     let rl = &spec.config.rl;
     let (transitions, episodes) =
         (times("transitions", rl.transitions)?, times("episodes", rl.episodes)?);
+    // Only the budget that is set is divided (a transition budget, else the episodes).
+    let share = |budget: usize| budget / parts * part + budget % parts * part / parts;
+    let (transitions, episodes) =
+        if transitions > 0 { (share(transitions), episodes) } else { (0, share(episodes)) };
     let mut agent = new_dcrl(&c, layout, env.n_objectives(), spec.seed, spec.finetune)?;
+    if part == 0 || transitions + episodes == 0 {
+        agent.set_lambda(&simplex::normalised_f32(&lambdas[0]))?;
+        return Ok((agent, LearningCurve::default()));
+    }
     let leg = Leg {
         transitions,
         episodes,

@@ -226,3 +226,57 @@ fn stage_c_trains_the_encoder_through_the_runner_and_resumes_bit_for_bit() -> Te
     let _ = std::fs::remove_dir_all(&resumed_dir);
     Ok(())
 }
+
+#[test]
+fn snapshots_start_at_lambda_and_end_as_the_straight_agent() -> TestResult {
+    let k = small_sim().n_objectives();
+    let lambdas = experiment(1).rl.lambdas(k);
+    let mut probe_env = small_sim();
+    let rng = &mut deepprl_core::rng::seeded(6);
+    let probe: Vec<f32> = (0..3).flat_map(|_| probe_env.reset(rng)).collect();
+    let probe = Array2::from_shape_vec((3, probe_env.state_dim()), probe)?;
+    let straight_dir = temp_dir("snapshots-straight");
+    let (mut straight, curve, _) = train(&experiment(6), &straight_dir, &lambdas)?;
+
+    let dir = temp_dir("snapshots");
+    let config = experiment(6);
+    let progress = |_: f64| {};
+    let spec = TrainSpec {
+        config: &config,
+        kind: PolicyKind::Dcrl,
+        seed: 7,
+        run_dir: &dir,
+        progress: &progress,
+        finetune: None,
+    };
+    let mut env = small_sim();
+    let layout = env.layout();
+    let (mut snapshots, last_curve) = train_snapshots(&spec, &mut env, &layout, 4, &lambdas, 3)?;
+    assert_eq!(snapshots.len(), 3);
+    let bits = |c: &LearningCurve| -> Vec<u64> {
+        c.loss.iter().chain(&c.returns).map(|v| v.to_bits()).collect()
+    };
+    assert_eq!(bits(&last_curve), bits(&curve), "the last leg ends as the straight run");
+    let last = snapshots.pop().unwrap();
+    let mut last = last;
+    assert_eq!(answers(&mut last, &probe, &lambdas), answers(&mut straight, &probe, &lambdas));
+    // The first snapshot is untrained: the nested agent plays w = λ.
+    let first = &mut snapshots[0];
+    for l in &lambdas {
+        first.set_lambda(&simplex::normalised_f32(l))?;
+        let w = first.act(&probe, false)?;
+        let want = simplex::normalised_f32(l);
+        assert!(
+            w.rows().into_iter().all(|r| r.iter().zip(&want).all(|(a, b)| (a - b).abs() < 1e-5))
+        );
+    }
+    // The middle one has trained on half the budget: neither of the others.
+    let middle = answers(&mut snapshots[1], &probe, &lambdas);
+    assert_ne!(middle, answers(&mut last, &probe, &lambdas));
+    assert_ne!(middle, answers(&mut snapshots[0], &probe, &lambdas));
+    let err = train_snapshots(&spec, &mut env, &layout, 4, &lambdas, 1).unwrap_err().to_string();
+    assert!(err.contains("rl.snapshots"), "{err}");
+    let _ = std::fs::remove_dir_all(&straight_dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

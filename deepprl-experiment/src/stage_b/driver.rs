@@ -12,6 +12,9 @@
 //! - `dcrl` and its ablations conditioned on λ (all but `dcrl-perlambda`): one agent trained
 //!   for the whole λ grid (checkpointed under `conditioned/`), evaluated greedily at each λ
 //!   after `set_lambda` ([`super::conditioned`]).
+//!   With `[rl] snapshots` = n ≥ 2 the agent is kept at n points of its training (the
+//!   untrained one first) and each λ evaluates the snapshot with the best selection score,
+//!   early stopping on the selection episodes.
 //! - `dcrl-perlambda`, `morl`: one policy trained per λ (checkpointed under `lambda<j>/`),
 //!   evaluated greedily.
 //! - `oracle`: the environment's oracle, per λ (simulator only).
@@ -21,7 +24,7 @@
 //! ([`super::secondary`]).
 
 use crate::method::PolicyBuild;
-use crate::stage_b::conditioned::train_conditioned;
+use crate::stage_b::conditioned::{train_conditioned, train_snapshots};
 use crate::stage_b::context::RunContext;
 use crate::stage_b::env::StageEnv;
 use crate::stage_b::learn::{TrainSpec, train_for_lambda};
@@ -29,6 +32,7 @@ use crate::stage_b::{grid, secondary, segment_hour};
 use crate::{Error, Result};
 use deepprl_core::simplex;
 use deepprl_report::RunRecord;
+use deepprl_rl::dcrl::Dcrl;
 use deepprl_rl::policies::StaticWeights;
 
 /// Runs the method's policy on `env` into `rec` (points, metrics, curve, weights by hour).
@@ -81,6 +85,25 @@ pub fn drive<E: StageEnv>(ctx: &RunContext<'_>, env: &mut E, rec: &mut RunRecord
         PolicyBuild::GridSegmentHour => {
             evals = segment_hour::drive_segment_hour(ctx, env, &lambdas, rec)?;
         }
+        PolicyBuild::Dcrl(c) if c.conditioned && rl.snapshots >= 2 => {
+            let layout = env.layout();
+            let (train_env, max_steps) = env.training();
+            let spec = TrainSpec::of(ctx);
+            let (mut snapshots, curve) =
+                train_snapshots(&spec, train_env, &layout, max_steps, &lambdas, rl.snapshots)?;
+            rec.curve = curve.returns;
+            for (j, lambda) in lambdas.iter().enumerate() {
+                let i = best_snapshot(env, &mut snapshots, lambda)?;
+                let fraction = i as f64 / (snapshots.len() - 1) as f64;
+                rec.metrics.insert(format!("snapshot.lambda{j}"), fraction);
+                evals.push(env.evaluate(&mut snapshots[i], lambda, j == 0)?);
+            }
+            let mut agent = snapshots.pop().expect("at least 2 snapshots");
+            secondary::held_out_agent(env, &mut agent, &lambdas, &rl.held_out_lambdas, rec)?;
+            if rl.matched_static {
+                secondary::matched_static(env, &mut agent, &lambdas, rec)?;
+            }
+        }
         PolicyBuild::Dcrl(c) if c.conditioned => {
             let layout = env.layout();
             let (train_env, max_steps) = env.training();
@@ -117,4 +140,23 @@ pub fn drive<E: StageEnv>(ctx: &RunContext<'_>, env: &mut E, rec: &mut RunRecord
     }
     env.record(&lambdas, &evals, rec);
     Ok(())
+}
+
+/// The snapshot (acting for `lambda`) with the best `λ · score` on the selection episodes or
+/// requests, the first of equals.
+///
+/// # Errors
+/// If a snapshot cannot be scored.
+fn best_snapshot<E: StageEnv>(
+    env: &mut E,
+    snapshots: &mut [Dcrl],
+    lambda: &[f64],
+) -> Result<usize> {
+    let mut values = Vec::with_capacity(snapshots.len());
+    for agent in snapshots.iter_mut() {
+        agent.set_lambda(&simplex::normalised_f32(lambda))?;
+        values.push(simplex::dot(lambda, &env.selection_score(agent, lambda)?));
+    }
+    // Scores that are all NaN choose nothing: the final agent, as without snapshots.
+    Ok(simplex::argmax(&values).map_or(snapshots.len() - 1, |(i, _)| i))
 }
