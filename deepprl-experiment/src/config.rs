@@ -4,7 +4,7 @@
 //! ```toml
 //! datasets = ["world"]
 //! methods = ["moh+dcrl", "mmoe+grid", "sb+static"]
-//! seeds = 3
+//! seeds = 5
 //! ```
 //!
 //! `datasets` entries are `world` (the embedded synthetic world, configured by `[world]`) or a
@@ -20,13 +20,22 @@ use deepprl_rl::dcrl::DcrlConfig;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-/// DeepPRL against the baselines: MoH + DCRL; MoH + MORL (the same predictor, a non-contextual,
-/// non-personalised RL policy); Shared-Bottom and MMOE with grid-selected and uniform static
-/// weights.
-pub const COMPARISON: &[&str] =
-    &["moh+dcrl", "moh+morl", "sb+grid", "sb+static", "mmoe+grid", "mmoe+static"];
+/// DeepPRL against the baselines: MoH + DCRL; with the same predictor MORL (a non-contextual,
+/// non-personalised RL policy), the best static weights (`grid`, the primary comparison
+/// `moh+dcrl − moh+grid`) and `w = λ` (`static`); Shared-Bottom and MMOE with grid-selected
+/// weights and `w = λ`.
+pub const COMPARISON: &[&str] = &[
+    "moh+dcrl",
+    "moh+morl",
+    "moh+grid",
+    "moh+static",
+    "sb+grid",
+    "sb+static",
+    "mmoe+grid",
+    "mmoe+static",
+];
 
-/// Seeds: a count (`3` means 0, 1, 2) or an explicit list.
+/// Seeds: a count (`5` means 0, 1, 2, 3, 4) or an explicit list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Seeds {
@@ -192,7 +201,7 @@ impl Default for ExperimentConfig {
             name: "experiment".into(),
             datasets: vec!["world".into()],
             methods: COMPARISON.iter().map(|s| s.to_string()).collect(),
-            seeds: Seeds::Count(3),
+            seeds: Seeds::Count(5),
             jobs: 0,
             highlight: "moh+dcrl".into(),
             world: WorldConfig::default(),

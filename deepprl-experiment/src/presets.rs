@@ -9,7 +9,8 @@ use deepprl_models::train::TrainConfig;
 
 pub use crate::config::COMPARISON;
 
-/// The default comparison on `datasets` (`world` and dataset config paths), 3 seeds.
+/// The default comparison on `datasets` (`world` and dataset config paths), 5 seeds (the evidence
+/// standard: a claim rests on at least 5 seeds, each another world in the simulator).
 pub fn comparison(datasets: Vec<String>) -> ExperimentConfig {
     ExperimentConfig { name: "comparison".into(), datasets, ..ExperimentConfig::default() }
 }

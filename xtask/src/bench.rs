@@ -20,7 +20,7 @@ usage: cargo xtask bench [--quick] [--data-root DIR] [--out DIR]
        cargo xtask bench --spec [--json] [--threads N] [--workloads a,b]
 
 without a mode flag, runs the default suite: builds the program and the plugins (release),
-then `deepprl compare` of DeepPRL against every baseline, 3 seeds, on the simulator and,
+then `deepprl compare` of DeepPRL against every baseline, 5 seeds, on the simulator and,
 when the data root holds it, on the KuaiRand-27K subset; writes reports/<timestamp>/:
   --quick               the smoke preset (small world, short training, 2 seeds, simulator only)
   --data-root DIR       where the datasets are (default ../shared/data beside the repository)

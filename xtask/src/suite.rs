@@ -1,7 +1,7 @@
 //! `cargo xtask bench` without a mode flag: the default suite of the README's first command.
 //!
 //! Builds the `deepprl` program and the baseline plugins in release, then runs
-//! `deepprl compare` (the comparison preset: DeepPRL against every baseline, 3 seeds) on the
+//! `deepprl compare` (the comparison preset: DeepPRL against every baseline, 5 seeds) on the
 //! simulator and, when the data root holds it, on the KuaiRand-27K subset, into
 //! `reports/<timestamp>/`.
 
