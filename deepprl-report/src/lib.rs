@@ -32,6 +32,12 @@
 //! # }
 //! ```
 //!
+//! `report.md` opens with an "Answer" section: per dataset, whether each claim of DeepPRL
+//! (MoH predicts better; contextual weights beat static and MORL; the long term adds to the
+//! short term) holds, is not shown or does not hold, with the paired difference ± 95 %
+//! half-width that decides ([`answer`]). Its tables hold at most ten metric columns each, one
+//! family of metrics per table ([`family`]); wall times are bare means.
+//!
 //! The rules (dominance, hypervolume, expected utility, intervals) are in the modules:
 //! - [`pareto`]: dominance between points and between methods;
 //! - [`hypervolume`]: the exact hypervolume indicator and its reference point;
@@ -40,6 +46,8 @@
 //! - [`paired`]: paired differences of a method to the baseline policies on the same
 //!   predictor, per seed and λ, with 95 % intervals, verdicts and the fraction of the oracle
 //!   ladder's headroom;
+//! - [`answer`]: the Answer section, one verdict per claim and dataset;
+//! - [`family`]: which table a metric goes to, and tables of at most ten metric columns;
 //! - [`table`]: number formatting and Markdown tables;
 //! - [`csv_json`] writes `results.csv` and `results.json`;
 //! - [`markdown`] writes `report.md`;
@@ -50,8 +58,10 @@
 //! previous file or the new one, never half of one.
 #![warn(missing_docs)]
 
+pub mod answer;
 pub mod csv_json;
 mod error;
+pub mod family;
 pub mod hypervolume;
 pub mod markdown;
 pub mod paired;
@@ -63,6 +73,8 @@ pub mod table;
 pub mod utility;
 pub mod validate;
 
+#[cfg(test)]
+mod answer_tests;
 #[cfg(test)]
 mod paired_tests;
 #[cfg(test)]
@@ -149,7 +161,8 @@ pub fn write_report_with(
         plots: plots.iter().map(|p| dir.join(&p.relative_path)).collect(),
     };
     csv_json::write_csv(&files.results_csv, records, &analysis)?;
-    let markdown = markdown::report_markdown(datasets, &analysis, &paired, &plots, highlight);
+    let markdown =
+        markdown::report_markdown(datasets, records, &analysis, &paired, &plots, highlight);
     let results = csv_json::Results {
         schema_version: csv_json::SCHEMA_VERSION,
         datasets: datasets.to_vec(),

@@ -1,12 +1,19 @@
-//! `report.md`: one section per dataset with its metric tables, hypervolume and expected
+//! `report.md`: an "Answer" section first ([`answer`](crate::answer): per dataset, whether each
+//! claim of DeepPRL holds, with the deciding numbers), the rules, then one section per dataset
+//! with its tables per metric family ([`family`](crate::family): prediction, policy metrics,
+//! long term; at most [`MAX_METRIC_COLUMNS`] metric columns per table), hypervolume and expected
 //! utility, the dominance matrix, an explicit statement about a highlighted method, the paired
-//! differences to the baselines, the long-term table of simulator datasets, and the plots.
+//! differences to the baselines, and the plots.
+//!
+//! Every number is a mean over seeds ± its 95 % half-width, except wall time: a bare mean,
+//! since an interval on a time (often with a negative lower end over few seeds) says nothing.
 
-use crate::DatasetInfo;
+use crate::family::{Family, MAX_METRIC_COLUMNS, column_groups, family, pack};
 use crate::paired::{Paired, fmt_lambda, verdict};
 use crate::plots::PlotFile;
 use crate::stats::{Analysis, DatasetSummary, Estimate, MethodSummary};
 use crate::table::{cell, fmt_estimate, fmt_num, markdown_table};
+use crate::{DatasetInfo, RunRecord};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -16,11 +23,13 @@ pub fn is_long_term(metric: &str) -> bool {
     metric.starts_with("return.") || matches!(metric, "episode_length" | "return_rate" | "regret")
 }
 
-/// The Markdown report. `highlight` names the method whose dominance and hypervolume are
-/// stated against every other method of each dataset, and whose paired differences (of
-/// `paired`, from [`paired_differences`](crate::paired::paired_differences)) come first.
+/// The Markdown report of `records`. `highlight` names the method whose claims the Answer
+/// judges, whose dominance and hypervolume are stated against every other method of each
+/// dataset, and whose paired differences (of `paired`, from
+/// [`paired_differences`](crate::paired::paired_differences)) come first.
 pub fn report_markdown(
     datasets: &[DatasetInfo],
+    records: &[RunRecord],
     analysis: &Analysis,
     paired: &[Paired],
     plots: &[PlotFile],
@@ -30,6 +39,14 @@ pub fn report_markdown(
     let runs = analysis.run_scores.len();
     let _ = writeln!(out, "# Results\n");
     let _ = writeln!(out, "{runs} runs over {} datasets.", datasets.len());
+    out.push_str(&crate::answer::answer_section(
+        datasets,
+        &analysis.summaries,
+        records,
+        paired,
+        highlight,
+    ));
+    out.push_str("\n## Rules\n");
     out.push_str(RULES);
     for (info, summary) in datasets.iter().zip(&analysis.summaries) {
         dataset_section(&mut out, info, summary, paired, plots, highlight);
@@ -38,7 +55,8 @@ pub fn report_markdown(
 }
 
 const RULES: &str = "
-Every number is a mean over seeds ± the half-width of its 95 % Student-t confidence interval (a bare mean when there is one seed).
+Every number is a mean over seeds ± the half-width of its 95 % Student-t confidence interval (a bare mean when there is one seed), except wall time, which is a bare mean over seeds.
+Tables have at most 10 metric columns: a family of metrics (prediction, policy, long term) wider than that is split into several tables.
 Points are in objective space, larger is better in every objective.
 Method A *Pareto-dominates* method B when every point of B is weakly dominated (≥ in every objective) by some point of A and the two point sets differ in at least one point of A that no point of B weakly dominates; it is judged on seed-mean points (point i of a method averages point i of its seeds, all obtained for the same λ).
 The *hypervolume* is the volume of objective space dominated by a run's points and dominating the dataset's reference point (points not strictly better than the reference in every objective add nothing); it is computed per seed, then averaged.
@@ -73,14 +91,21 @@ fn dataset_section(
         return;
     }
     let names: BTreeSet<&String> = methods.iter().flat_map(|m| m.metrics.keys()).collect();
-    let (long_term, metrics): (Vec<&String>, Vec<&String>) =
-        names.into_iter().partition(|n| info.simulator && is_long_term(n));
+    let of = |f: Family| -> Vec<&String> {
+        names.iter().copied().filter(|n| family(n, info.simulator) == f).collect()
+    };
+    let (prediction, policy, long_term) =
+        (of(Family::Prediction), of(Family::Policy), of(Family::LongTerm));
 
-    let _ = writeln!(out, "### Metrics\n");
-    if metrics.is_empty() {
-        let _ = writeln!(out, "No metrics recorded.\n");
+    let _ = writeln!(out, "### Prediction\n");
+    if prediction.is_empty() {
+        let _ = writeln!(out, "No prediction metrics recorded.\n");
     } else {
-        out.push_str(&metric_table(methods, &metrics));
+        let _ = writeln!(
+            out,
+            "The predictor's metrics on the test slice (the same for every policy of one predictor and seed).\n"
+        );
+        out.push_str(&family_tables(methods, Family::Prediction, &prediction));
         out.push('\n');
     }
 
@@ -91,7 +116,7 @@ fn dataset_section(
         "hypervolume",
         "expected utility",
         "hypervolume of seed-mean points",
-        "wall s",
+        "wall s (mean)",
     ]
     .map(String::from)
     .to_vec();
@@ -104,37 +129,54 @@ fn dataset_section(
                 fmt_estimate(&m.hypervolume),
                 m.expected_utility.as_ref().map_or("-".into(), fmt_estimate),
                 fmt_num(m.mean_points_hypervolume),
-                fmt_estimate(&m.wall_secs),
+                // A bare mean: an interval on a wall time says nothing (see the module docs).
+                fmt_num(m.wall_secs.mean),
             ]
         })
         .collect();
     out.push_str(&markdown_table(&header, &rows));
+
+    if !policy.is_empty() {
+        let _ = writeln!(out, "\n### Policy metrics\n");
+        let _ = writeln!(
+            out,
+            "Ranking and other metrics of the policy at the grid's first λ, and of its selection.\n"
+        );
+        out.push_str(&family_tables(methods, Family::Policy, &policy));
+    }
 
     let _ = writeln!(out, "\n### Pareto dominance\n");
     let _ = writeln!(
         out,
         "✓ where the row method Pareto-dominates the column method on seed-mean points.\n"
     );
-    let mut header = vec![String::from("dominates →")];
-    header.extend(methods.iter().map(|m| cell(&m.method)));
-    let rows: Vec<Vec<String>> = methods
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let mut row = vec![cell(&m.method)];
-            row.extend((0..methods.len()).map(|j| {
-                if i == j {
-                    "—".into()
-                } else if summary.dominance[i][j] {
-                    "✓".into()
-                } else {
-                    String::new()
-                }
-            }));
-            row
-        })
-        .collect();
-    out.push_str(&markdown_table(&header, &rows));
+    // At most MAX_METRIC_COLUMNS column methods per table, every row method in each.
+    let columns: Vec<usize> = (0..methods.len()).collect();
+    for (t, chunk) in columns.chunks(MAX_METRIC_COLUMNS).enumerate() {
+        if t > 0 {
+            out.push('\n');
+        }
+        let mut header = vec![String::from("dominates →")];
+        header.extend(chunk.iter().map(|&j| cell(&methods[j].method)));
+        let rows: Vec<Vec<String>> = methods
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let mut row = vec![cell(&m.method)];
+                row.extend(chunk.iter().map(|&j| {
+                    if i == j {
+                        "—".into()
+                    } else if summary.dominance[i][j] {
+                        "✓".into()
+                    } else {
+                        String::new()
+                    }
+                }));
+                row
+            })
+            .collect();
+        out.push_str(&markdown_table(&header, &rows));
+    }
     if let Some(name) = highlight {
         out.push('\n');
         out.push_str(&highlight_statement(summary, name));
@@ -148,7 +190,7 @@ fn dataset_section(
         if long_term.is_empty() {
             let _ = writeln!(out, "No long-term metrics recorded.");
         } else {
-            out.push_str(&metric_table(methods, &long_term));
+            out.push_str(&family_tables(methods, Family::LongTerm, &long_term));
         }
     }
 
@@ -167,11 +209,21 @@ fn dataset_section(
     }
 }
 
+/// The tables of one family's `metrics`: grouped ([`column_groups`]) and packed ([`pack`])
+/// into tables of at most [`MAX_METRIC_COLUMNS`] metric columns, separated by a blank line.
+fn family_tables(methods: &[MethodSummary], f: Family, metrics: &[&String]) -> String {
+    let tables = pack(column_groups(f, metrics), MAX_METRIC_COLUMNS);
+    let parts: Vec<String> = tables.iter().map(|t| metric_table(methods, t)).collect();
+    parts.join("\n")
+}
+
+/// One table of `metrics`, a row per method that has at least one of them.
 fn metric_table(methods: &[MethodSummary], metrics: &[&String]) -> String {
     let mut header = vec![String::from("method")];
     header.extend(metrics.iter().map(|m| cell(m)));
     let rows: Vec<Vec<String>> = methods
         .iter()
+        .filter(|m| metrics.iter().any(|n| m.metrics.contains_key(*n)))
         .map(|m| {
             let mut row = vec![cell(&m.method)];
             row.extend(metrics.iter().map(|n| m.metrics.get(*n).map_or("-".into(), fmt_estimate)));
