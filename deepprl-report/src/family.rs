@@ -25,7 +25,11 @@
 //! The λ-returns themselves (hypervolume, expected utility, paired differences) have tables of
 //! their own in [`markdown`](crate::markdown).
 
-use crate::markdown::is_long_term;
+/// Whether a metric belongs to the long-term (simulator) table: `return.*`, `episode_length`,
+/// `return_rate` and `regret`.
+pub fn is_long_term(metric: &str) -> bool {
+    metric.starts_with("return.") || matches!(metric, "episode_length" | "return_rate" | "regret")
+}
 
 /// The most metric columns of one table (beside the method column).
 pub const MAX_METRIC_COLUMNS: usize = 10;

@@ -17,12 +17,6 @@ use crate::{DatasetInfo, RunRecord};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-/// Whether a metric belongs to the long-term (simulator) table: `return.*`, `episode_length`,
-/// `return_rate` and `regret`.
-pub fn is_long_term(metric: &str) -> bool {
-    metric.starts_with("return.") || matches!(metric, "episode_length" | "return_rate" | "regret")
-}
-
 /// The Markdown report of `records`. `highlight` names the method whose claims the Answer
 /// judges, whose dominance and hypervolume are stated against every other method of each
 /// dataset, and whose paired differences (of `paired`, from
