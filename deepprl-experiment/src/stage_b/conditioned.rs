@@ -10,6 +10,7 @@ use crate::method::{PolicyBuild, PolicyKind};
 use crate::stage_b::learn::{Leg, TrainSpec, new_dcrl, train_policy};
 use crate::{Error, Result};
 use deepprl_core::simplex;
+use deepprl_models::WeightPolicy;
 use deepprl_rl::dcrl::{Dcrl, DcrlConfig, StateLayout};
 use deepprl_rl::env::Environment;
 use deepprl_rl::rollout::LearningCurve;
@@ -66,7 +67,9 @@ pub fn train_conditioned(
 /// [`train_conditioned`] kept at `n ≥ 2` evenly spaced points of its budget: snapshot `i` has
 /// trained on `i / (n − 1)` of it (snapshot 0 is the untrained agent); each is the agent a run
 /// with that budget would end with, since every leg resumes from the previous one's
-/// checkpoint. Returns the snapshots, acting with `lambdas[0]`, and the final learning curve.
+/// checkpoint. Each finished intermediate snapshot is saved as `snapshot<i>.policy` in
+/// [`FOLDER`], and a rerun reads it back. Returns the snapshots, acting with `lambdas[0]`, and
+/// the final learning curve.
 ///
 /// # Errors
 /// As [`train_conditioned`], and [`Error::Usage`] naming `rl.snapshots` for `n < 2`.
@@ -85,8 +88,27 @@ pub fn train_snapshots(
     }
     let mut snapshots = Vec::with_capacity(n);
     let mut curve = LearningCurve::default();
+    let folder = spec.run_dir.join(FOLDER);
     for i in 0..n {
+        // An intermediate snapshot is kept as a file once its leg has ended: a rerun reads it
+        // back instead of resuming the shared checkpoint, which may already be past its budget.
+        // The last leg always resumes the checkpoint, which also holds the learning curve.
+        let file = folder.join(format!("snapshot{i}.policy"));
+        let intermediate = i > 0 && i + 1 < n;
+        if intermediate && file.exists() {
+            let c = conditioned_config(spec.kind, &spec.config.dcrl, lambdas)?;
+            let mut agent = new_dcrl(&c, layout, env.n_objectives(), spec.seed, spec.finetune)?;
+            agent.load(&file)?;
+            agent.set_lambda(&simplex::normalised_f32(&lambdas[0]))?;
+            snapshots.push(agent);
+            continue;
+        }
         let (agent, c) = train_share(spec, env, layout, max_steps, lambdas, (i, n - 1))?;
+        if intermediate {
+            std::fs::create_dir_all(&folder)
+                .map_err(|source| Error::Io { path: folder.clone(), source })?;
+            agent.save(&file)?;
+        }
         snapshots.push(agent);
         curve = c;
     }

@@ -274,6 +274,12 @@ fn snapshots_start_at_lambda_and_end_as_the_straight_agent() -> TestResult {
     let middle = answers(&mut snapshots[1], &probe, &lambdas);
     assert_ne!(middle, answers(&mut last, &probe, &lambdas));
     assert_ne!(middle, answers(&mut snapshots[0], &probe, &lambdas));
+    // A rerun in the same folder (a run killed after its training, say) gives the same
+    // snapshots: the middle one is read back, not taken from the checkpoint past its budget.
+    let (mut again, again_curve) = train_snapshots(&spec, &mut env, &layout, 4, &lambdas, 3)?;
+    assert_eq!(answers(&mut again[1], &probe, &lambdas), middle);
+    assert_eq!(answers(&mut again[2], &probe, &lambdas), answers(&mut last, &probe, &lambdas));
+    assert_eq!(bits(&again_curve), bits(&curve));
     let err = train_snapshots(&spec, &mut env, &layout, 4, &lambdas, 1).unwrap_err().to_string();
     assert!(err.contains("rl.snapshots"), "{err}");
     let _ = std::fs::remove_dir_all(&straight_dir);
