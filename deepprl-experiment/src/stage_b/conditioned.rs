@@ -96,8 +96,7 @@ pub fn train_snapshots(
         let file = folder.join(format!("snapshot{i}.policy"));
         let intermediate = i > 0 && i + 1 < n;
         if intermediate && file.exists() {
-            let c = conditioned_config(spec.kind, &spec.config.dcrl, lambdas)?;
-            let mut agent = new_dcrl(&c, layout, env.n_objectives(), spec.seed, spec.finetune)?;
+            let mut agent = fresh_agent(spec, env, layout, lambdas)?;
             agent.load(&file)?;
             agent.set_lambda(&simplex::normalised_f32(&lambdas[0]))?;
             snapshots.push(agent);
@@ -115,6 +114,17 @@ pub fn train_snapshots(
     Ok((snapshots, curve))
 }
 
+/// An untrained conditioned agent of `spec` for the grid `lambdas`.
+fn fresh_agent(
+    spec: &TrainSpec<'_>,
+    env: &dyn Environment,
+    layout: &StateLayout,
+    lambdas: &[Vec<f64>],
+) -> Result<Dcrl> {
+    let c = conditioned_config(spec.kind, &spec.config.dcrl, lambdas)?;
+    new_dcrl(&c, layout, env.n_objectives(), spec.seed, spec.finetune)
+}
+
 /// The conditioned agent trained on `share.0 / share.1` of its budget (none for `share.0` 0).
 fn train_share(
     spec: &TrainSpec<'_>,
@@ -124,7 +134,6 @@ fn train_share(
     lambdas: &[Vec<f64>],
     (part, parts): (usize, usize),
 ) -> Result<(Dcrl, LearningCurve)> {
-    let c = conditioned_config(spec.kind, &spec.config.dcrl, lambdas)?;
     let times = |key: &str, per_lambda: usize| {
         per_lambda.checked_mul(lambdas.len()).ok_or_else(|| {
             Error::Usage(format!(
@@ -140,7 +149,7 @@ fn train_share(
     let share = |budget: usize| budget / parts * part + budget % parts * part / parts;
     let (transitions, episodes) =
         if transitions > 0 { (share(transitions), episodes) } else { (0, share(episodes)) };
-    let mut agent = new_dcrl(&c, layout, env.n_objectives(), spec.seed, spec.finetune)?;
+    let mut agent = fresh_agent(spec, env, layout, lambdas)?;
     if part == 0 || transitions + episodes == 0 {
         agent.set_lambda(&simplex::normalised_f32(&lambdas[0]))?;
         return Ok((agent, LearningCurve::default()));

@@ -85,35 +85,29 @@ pub fn drive<E: StageEnv>(ctx: &RunContext<'_>, env: &mut E, rec: &mut RunRecord
         PolicyBuild::GridSegmentHour => {
             evals = segment_hour::drive_segment_hour(ctx, env, &lambdas, rec)?;
         }
-        PolicyBuild::Dcrl(c) if c.conditioned && rl.snapshots >= 2 => {
-            let layout = env.layout();
-            let (train_env, max_steps) = env.training();
-            let spec = TrainSpec::of(ctx);
-            let (mut snapshots, curve) =
-                train_snapshots(&spec, train_env, &layout, max_steps, &lambdas, rl.snapshots)?;
-            rec.curve = curve.returns;
-            for (j, lambda) in lambdas.iter().enumerate() {
-                let i = best_snapshot(env, &mut snapshots, lambda)?;
-                let fraction = i as f64 / (snapshots.len() - 1) as f64;
-                rec.metrics.insert(format!("snapshot.lambda{j}"), fraction);
-                evals.push(env.evaluate(&mut snapshots[i], lambda, j == 0)?);
-            }
-            let mut agent = snapshots.pop().expect("at least 2 snapshots");
-            secondary::held_out_agent(env, &mut agent, &lambdas, &rl.held_out_lambdas, rec)?;
-            if rl.matched_static {
-                secondary::matched_static(env, &mut agent, &lambdas, rec)?;
-            }
-        }
         PolicyBuild::Dcrl(c) if c.conditioned => {
             let layout = env.layout();
             let (train_env, max_steps) = env.training();
-            let (mut agent, curve) =
-                train_conditioned(&TrainSpec::of(ctx), train_env, &layout, max_steps, &lambdas)?;
+            let spec = TrainSpec::of(ctx);
+            // Without snapshots the final agent is the only one there is to evaluate.
+            let (mut agents, curve) = if rl.snapshots >= 2 {
+                train_snapshots(&spec, train_env, &layout, max_steps, &lambdas, rl.snapshots)?
+            } else {
+                let (agent, curve) =
+                    train_conditioned(&spec, train_env, &layout, max_steps, &lambdas)?;
+                (vec![agent], curve)
+            };
             rec.curve = curve.returns;
             for (j, lambda) in lambdas.iter().enumerate() {
-                agent.set_lambda(&simplex::normalised_f32(lambda))?;
-                evals.push(env.evaluate(&mut agent, lambda, j == 0)?);
+                let i = best_snapshot(env, &mut agents, lambda)?;
+                if agents.len() > 1 {
+                    let fraction = i as f64 / (agents.len() - 1) as f64;
+                    rec.metrics.insert(format!("snapshot.lambda{j}"), fraction);
+                }
+                agents[i].set_lambda(&simplex::normalised_f32(lambda))?;
+                evals.push(env.evaluate(&mut agents[i], lambda, j == 0)?);
             }
+            let mut agent = agents.pop().expect("at least the final agent");
             secondary::held_out_agent(env, &mut agent, &lambdas, &rl.held_out_lambdas, rec)?;
             if rl.matched_static {
                 secondary::matched_static(env, &mut agent, &lambdas, rec)?;
@@ -143,7 +137,7 @@ pub fn drive<E: StageEnv>(ctx: &RunContext<'_>, env: &mut E, rec: &mut RunRecord
 }
 
 /// The snapshot (acting for `lambda`) with the best `λ · score` on the selection episodes or
-/// requests, the first of equals.
+/// requests, the first of equals; a single agent is chosen without scoring it.
 ///
 /// # Errors
 /// If a snapshot cannot be scored.
