@@ -222,8 +222,9 @@ impl World {
     }
 
     /// [`World::advance`] given the expected outcomes of the slate's items in the current
-    /// state (`expected[i]` of `slate[i]`), as a caller that ranked by them already has.
-    fn advance_expected(
+    /// state (`expected[i]` of `slate[i]`), as a caller that ranked by them already has
+    /// ([`World::true_slate`]).
+    pub fn advance_expected(
         &self,
         ep: &mut Episode,
         slate: &[usize],
@@ -272,11 +273,29 @@ impl World {
         }
     }
 
-    /// Runs episode `key` to its end, ranking each request's candidates by `weights(episode)
-    /// · z(E[y])` with the world's true standardised expected outcomes and showing the top
-    /// `log.slate_size` (ties by position among the candidates; scores equal up to rounding
-    /// may order either way, as the ranking is computed without the constant of the
-    /// standardisation).
+    /// The slate of `ep`'s request under the true ranking with weights `w`: the candidates by
+    /// descending `w · z(E[y])` with the world's true standardised expected outcomes, the top
+    /// `log.slate_size` (ties by position among the candidates; scores equal up to rounding may
+    /// order either way, as the ranking is computed without the constant of the
+    /// standardisation). Fills `slate` with the items and `shown` with their expected outcomes,
+    /// for [`World::advance_expected`]; `expected`, `scores` and `order` are work space.
+    pub fn true_slate(&self, ep: &Episode, w: &[f64; K], buffers: &mut SlateBuffers) {
+        // `w · z(y) = Σ_k (w_k / std_k) y_k − const`: ranking by the scaled weights over raw
+        // expectations is the same ranking, without standardising every candidate.
+        let ws: [f64; K] = std::array::from_fn(|k| w[k] * self.inv_std[k]);
+        let SlateBuffers { expected, scores, order, slate, shown } = buffers;
+        self.expected_all(ep.key.user, ep.context(), &ep.candidates, expected);
+        scores.clear();
+        scores.extend(expected.iter().map(|y| (0..K).map(|k| ws[k] * y[k]).sum::<f64>()));
+        top_n_into(scores, self.cfg.log.slate_size, order);
+        slate.clear();
+        slate.extend(order.iter().map(|&j| ep.candidates[j]));
+        shown.clear();
+        shown.extend(order.iter().map(|&j| expected[j]));
+    }
+
+    /// Runs episode `key` to its end, showing at each request the [`World::true_slate`] of the
+    /// weights `weights(episode)`.
     pub fn run_episode(
         &self,
         key: EpisodeKey,
@@ -284,23 +303,11 @@ impl World {
     ) -> EpisodeTotals {
         let mut ep = self.begin(key);
         let mut totals = EpisodeTotals::default();
-        let n = self.cfg.log.slate_size;
-        let (mut expected, mut scores) = (Vec::new(), Vec::new());
-        let (mut order, mut slate, mut shown) = (Vec::new(), Vec::new(), Vec::new());
+        let mut buffers = SlateBuffers::default();
         while !ep.done {
             let w = weights(&ep);
-            // `w · z(y) = Σ_k (w_k / std_k) y_k − const`: ranking by the scaled weights over raw
-            // expectations is the same ranking, without standardising every candidate.
-            let ws: [f64; K] = std::array::from_fn(|k| w[k] * self.inv_std[k]);
-            self.expected_all(ep.key.user, ep.context(), &ep.candidates, &mut expected);
-            scores.clear();
-            scores.extend(expected.iter().map(|y| (0..K).map(|k| ws[k] * y[k]).sum::<f64>()));
-            top_n_into(&scores, n, &mut order);
-            slate.clear();
-            slate.extend(order.iter().map(|&j| ep.candidates[j]));
-            shown.clear();
-            shown.extend(order.iter().map(|&j| expected[j]));
-            let step = self.advance_expected(&mut ep, &slate, &shown);
+            self.true_slate(&ep, &w, &mut buffers);
+            let step = self.advance_expected(&mut ep, &buffers.slate, &buffers.shown);
             for k in 0..K {
                 totals.discounted[k] += step.discount * step.expected_reward[k];
                 totals.realised[k] += step.discount * step.reward[k];
@@ -310,4 +317,16 @@ impl World {
         totals.sessions = ep.sessions;
         totals
     }
+}
+
+/// The slate of [`World::true_slate`] and its work space, reused from request to request.
+#[derive(Debug, Clone, Default)]
+pub struct SlateBuffers {
+    expected: Vec<Outcome>,
+    scores: Vec<f64>,
+    order: Vec<usize>,
+    /// The slate's items, best first.
+    pub slate: Vec<usize>,
+    /// Their expected outcomes in the request's state.
+    pub shown: Vec<Outcome>,
 }

@@ -36,7 +36,7 @@ mod response;
 pub use config::WorldConfig;
 pub use draws::{Draws, Key, Purpose};
 pub use dynamics::{Step, UserState};
-pub use episode::{Episode, EpisodeKey, EpisodeStep, EpisodeTotals};
+pub use episode::{Episode, EpisodeKey, EpisodeStep, EpisodeTotals, SlateBuffers};
 pub use log::{GeneratedLog, LoggedImpression};
 pub use oracle::{BestWeights, FrontPoint, pareto_front_of};
 pub use params::{DynamicsParams, ItemParams, LogParams, ResponseParams};

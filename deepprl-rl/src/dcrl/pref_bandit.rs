@@ -40,7 +40,12 @@ impl Environment for PreferenceBandit {
         (0..2).map(|c| f32::from(u8::from(c == self.context))).collect()
     }
     fn step(&mut self, weights: &[f32], _rng: &mut DeepRng) -> Step {
-        Step { reward: self.reward(weights), next_state: vec![0.0; 2], done: true }
+        Step {
+            reward: self.reward(weights),
+            expected_reward: None,
+            next_state: vec![0.0; 2],
+            done: true,
+        }
     }
     fn oracle_value(&self, lambda: &[f32]) -> Option<f32> {
         let w = self.oracle_weights(lambda)?;

@@ -57,6 +57,7 @@ impl Environment for ContextBandit {
     fn step(&mut self, weights: &[f32], _rng: &mut DeepRng) -> Step {
         Step {
             reward: self.expected(self.context, weights),
+            expected_reward: None,
             next_state: vec![0.0; self.best.len()],
             done: true,
         }

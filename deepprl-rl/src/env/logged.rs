@@ -329,7 +329,12 @@ impl Environment for LoggedReranking {
                 let reward = self.reward(request, w);
                 let done = position + 1 == episode.len();
                 self.cursors[slot].1 = position + 1;
-                Step { next_state: self.observe(e, position + 1), reward, done }
+                Step {
+                    next_state: self.observe(e, position + 1),
+                    reward,
+                    expected_reward: None,
+                    done,
+                }
             })
             .collect()
     }

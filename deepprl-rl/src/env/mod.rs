@@ -35,6 +35,10 @@ use deepprl_core::rng::DeepRng;
 pub struct Step {
     /// Realised objective outcomes, `[K]`.
     pub reward: Vec<f32>,
+    /// The reward's conditional expectation given the state and the slate, `[K]`, where the
+    /// environment knows it (the simulator): evaluation scores with it, as the oracle ladder
+    /// does (the same expected return with less variance); training learns from `reward`.
+    pub expected_reward: Option<Vec<f64>>,
     /// The state after the step.
     pub next_state: Vec<f32>,
     /// Whether the episode ended.

@@ -138,6 +138,9 @@ pub struct LevelReport {
     /// The level's rule.
     #[serde(skip)]
     pub rule: Rule,
+    /// Each evaluation episode's outcome, in key order.
+    #[serde(skip)]
+    pub records: Vec<Record>,
 }
 
 /// The ladder at one λ.
@@ -166,17 +169,30 @@ fn mean(records: &[Record], lambda: &[f64; K]) -> f64 {
 }
 
 /// Searches every level at `lambda` (normalised) on selection episodes and scores them on
-/// evaluation episodes; `progress` receives one line per level.
+/// evaluation episodes ([`LadderConfig::evaluation_keys`]); `progress` receives one line per
+/// level.
 pub fn ladder(
     world: &World,
     lambda: [f64; K],
     cfg: &LadderConfig,
     progress: &mut dyn FnMut(&str),
 ) -> LadderReport {
+    ladder_on(world, lambda, cfg, &cfg.evaluation_keys(world), progress)
+}
+
+/// [`ladder`] scored on the evaluation episodes `eval_keys` (at least 2) instead of the
+/// config's: e.g. those of an experiment's methods ([`crate::env::Simulator::evaluation_keys`]),
+/// so that the levels pair with the methods' evaluations.
+pub fn ladder_on(
+    world: &World,
+    lambda: [f64; K],
+    cfg: &LadderConfig,
+    eval_keys: &[deepprl_data::world::EpisodeKey],
+    progress: &mut dyn FnMut(&str),
+) -> LadderReport {
     let total: f64 = lambda.iter().sum();
     let lambda = lambda.map(|l| l / total);
     let sel_keys = keys_per_user(world, cfg.selection_seed(), cfg.selection_per_user.max(1));
-    let eval_keys = cfg.evaluation_keys(world);
     let search = Selection {
         world,
         lambda,
@@ -218,7 +234,7 @@ pub fn ladder(
     let mut evals: Vec<Vec<Record>> = Vec::with_capacity(rules.len());
     for (i, (r, _)) in rules.iter().enumerate() {
         let same = i > 0 && rules[i - 1].0.lift(r.level, world) == *r;
-        let recs = if same { evals[i - 1].clone() } else { run_all(world, r, &eval_keys) };
+        let recs = if same { evals[i - 1].clone() } else { run_all(world, r, eval_keys) };
         evals.push(recs);
     }
     let best_static: Vec<f64> = evals[1].iter().map(|r| r.value(&lambda)).collect();
@@ -244,6 +260,7 @@ pub fn ladder(
                 selection_return,
                 selection_gap: selection_return - ret.mean,
                 rule,
+                records: recs.clone(),
             }
         })
         .collect();

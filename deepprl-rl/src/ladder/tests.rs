@@ -111,3 +111,50 @@ fn no_point_of_the_true_front_is_dominated_by_a_ladder_point() {
         }
     }
 }
+
+/// The simulator ranking by the truth with `w = λ` plays the ladder's `lambda` rule: on the
+/// simulator's evaluation episodes the two give the same per-objective discounted returns,
+/// episode by episode, bit for bit (λ exact in `f32`, as the policy's weights are `f32`).
+#[test]
+fn the_truth_ranked_simulator_with_w_equal_lambda_is_the_ladders_lambda_level() {
+    use crate::env::{Environment, Simulator, SimulatorConfig};
+    use crate::policies::StaticWeights;
+    let w = world(1.0, 1.0);
+    let lambda = [0.5, 0.25, 0.25];
+    let (seed, n) = (17, 40);
+    let mut sim = Simulator::new(w.clone(), SimulatorConfig::from_world(&w), Vec::new()).unwrap();
+    let mut policy = StaticWeights::new("static", &[0.5, 0.25, 0.25], sim.state_dim()).unwrap();
+    let max_steps = sim.config().max_steps;
+    let gamma = w.config().gamma_eval;
+    let lambda32 = lambda.map(|l| l as f32);
+    let eval = crate::rollout::evaluate(
+        &mut sim,
+        &mut policy,
+        n,
+        max_steps,
+        gamma,
+        &lambda32,
+        seed,
+        false,
+    )
+    .unwrap();
+    let keys = Simulator::evaluation_keys(&w, seed, n);
+    let records = run_all(&w, &Rule::lambda(lambda), &keys);
+    assert_eq!(eval.episode_objective_returns.len(), n);
+    for (e, (got, want)) in eval.episode_objective_returns.iter().zip(&records).enumerate() {
+        assert_eq!(got[..], want.discounted[..], "episode {e}");
+    }
+    // And the ladder scored on those episodes reports that level.
+    let cfg = LadderConfig { selection_per_user: 1, sweeps: 1, ..config() };
+    let report = ladder_on(&w, lambda, &cfg, &keys, &mut |_| {});
+    assert_eq!(report.level(Level::Lambda).records, records);
+    let mean: Vec<f64> =
+        (0..K).map(|k| records.iter().map(|r| r.discounted[k]).sum::<f64>() / n as f64).collect();
+    assert_eq!(eval.discounted_return, mean);
+    // A nearly equal weighting is another policy: the check can fail.
+    let mut other = StaticWeights::new("static", &[0.4, 0.35, 0.25], sim.state_dim()).unwrap();
+    let e2 =
+        crate::rollout::evaluate(&mut sim, &mut other, n, max_steps, gamma, &lambda32, seed, false)
+            .unwrap();
+    assert_ne!(e2.episode_objective_returns, eval.episode_objective_returns);
+}

@@ -1,4 +1,9 @@
 //! Greedy evaluation episodes of a policy or of the environment's Oracle.
+//!
+//! Returns are `Σ_t γᵗ r_t` with `γᵗ = gamma.powi(t)`, where `r_t` is the step's expected
+//! reward when the environment gives one ([`crate::env::Step::expected_reward`], the
+//! simulator: the oracle ladder's accounting, so a rule and a policy acting alike score
+//! alike bit for bit) and its realised reward otherwise.
 
 use super::HourlyWeights;
 use crate::env::Environment;
@@ -80,7 +85,8 @@ struct StepLog {
     weights: Vec<f32>,
     hour: Option<u8>,
     oracle: Option<f32>,
-    reward: Vec<f32>,
+    /// What the step scores: the expected reward where known, else the realised one.
+    reward: Vec<f64>,
 }
 
 /// One evaluation episode, step by step, and its return rate.
@@ -120,7 +126,10 @@ fn play(
         let mut still = Vec::with_capacity(active.len());
         for (((&slot, w), (hour, oracle)), step) in active.iter().zip(weights).zip(seen).zip(steps)
         {
-            logs[slot].steps.push(StepLog { weights: w, hour, oracle, reward: step.reward });
+            let reward = step
+                .expected_reward
+                .unwrap_or_else(|| step.reward.iter().map(|&r| f64::from(r)).collect());
+            logs[slot].steps.push(StepLog { weights: w, hour, oracle, reward });
             states[slot] = step.next_state;
             if !step.done {
                 still.push(slot);
@@ -162,6 +171,8 @@ pub struct Evaluation {
     /// The discounted λ-return `Σ_t γᵗ λ·r_t` of each episode, in episode order: two actors
     /// evaluated with one seed meet the same episodes, so these pair up for paired differences.
     pub episode_returns: Vec<f64>,
+    /// The discounted return per objective `Σ_t γᵗ r_t` of each episode, `[episodes][K]`.
+    pub episode_objective_returns: Vec<Vec<f64>>,
 }
 
 /// Runs `config.episodes` greedy episodes of `actor` on `env`.
@@ -187,28 +198,35 @@ pub fn evaluate_with(
     let (mut return_sum, mut return_episodes) = (0.0, 0usize);
     let mut hourly = HourlyWeights::default();
     let mut episode_returns = Vec::with_capacity(config.episodes);
+    let mut episode_objective_returns = Vec::with_capacity(config.episodes);
     let envs = config.envs.clamp(1, env.max_slots());
     for start in (0..config.episodes).step_by(envs) {
         let round = start..(start + envs).min(config.episodes);
         // Folded in episode order, step by step: the sums do not depend on `envs`.
         for log in play(env, &mut actor, config, round)? {
-            let (mut discount, mut episode_return) = (1.0, 0.0);
-            for s in log.steps {
+            let (mut episode_return, mut objective_returns) = (0.0, vec![0.0; k]);
+            for (t, s) in log.steps.into_iter().enumerate() {
+                let discount = config.gamma.powi(t as i32);
                 hourly.add(s.hour, &s.weights);
-                let r: f64 = s.reward.iter().zip(lambda).map(|(a, b)| f64::from(a * b)).sum();
+                let r: f64 = s.reward.iter().zip(lambda).map(|(a, &b)| a * f64::from(b)).sum();
                 reward += r;
                 episode_return += discount * r;
                 if let Some(o) = s.oracle {
                     oracle_gap += f64::from(o) - r;
                     oracle_steps += 1;
                 }
-                for ((acc, ret), &x) in per_objective.iter_mut().zip(&mut returns).zip(&s.reward) {
-                    *acc += f64::from(x);
-                    *ret += discount * f64::from(x);
+                for ((acc, ret), &x) in
+                    per_objective.iter_mut().zip(&mut objective_returns).zip(&s.reward)
+                {
+                    *acc += x;
+                    *ret += discount * x;
                 }
-                discount *= config.gamma;
                 steps += 1;
             }
+            for (total, &x) in returns.iter_mut().zip(&objective_returns) {
+                *total += x;
+            }
+            episode_objective_returns.push(objective_returns);
             if let Some(p) = log.return_rate {
                 return_sum += p;
                 return_episodes += 1;
@@ -227,6 +245,7 @@ pub fn evaluate_with(
         mean_weights: hourly.mean(),
         weights_by_hour: hourly.finish(),
         episode_returns,
+        episode_objective_returns,
     })
 }
 

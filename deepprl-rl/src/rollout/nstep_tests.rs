@@ -41,7 +41,12 @@ impl Environment for Chain {
     fn step(&mut self, _weights: &[f32], _rng: &mut DeepRng) -> Step {
         self.t += 1;
         let r = self.t as f32;
-        Step { reward: vec![r, 10.0 * r], next_state: vec![r], done: self.t == self.len }
+        Step {
+            reward: vec![r, 10.0 * r],
+            expected_reward: None,
+            next_state: vec![r],
+            done: self.t == self.len,
+        }
     }
     fn oracle_value(&self, _lambda: &[f32]) -> Option<f32> {
         None

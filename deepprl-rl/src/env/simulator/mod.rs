@@ -3,9 +3,10 @@
 //! An episode is one user's sessions over the world's `episode_days` days
 //! ([`deepprl_data::world::Episode`]). At each step the environment ranks the request's
 //! candidates by `Σ_k w_k ẑ_k` with the policy's weights `w` over standardised predicted
-//! outcomes `ẑ` from its [`SlateScorer`] — by default the [`TrueScorer`], the world's
-//! standardised expected outcomes, which isolates the weight policy from prediction error; a
-//! trained predictor makes prediction error count (see [`Simulator::with_scorer`]) — and shows
+//! outcomes `ẑ` — by default the world's true standardised expected outcomes, ranked by
+//! [`World::true_slate`] exactly as the oracle ladder ranks, which isolates the weight policy
+//! from prediction error; a trained predictor's [`SlateScorer`] makes prediction error count
+//! (see [`Simulator::with_scorer`]) — and shows
 //! the top `log.slate_size` items through [`World::advance`], which samples outcomes, moves the
 //! user's satisfaction and may end the session or the episode. The reward is the slate's mean
 //! outcome per objective scaled by the world's population standard deviation and **not
@@ -18,6 +19,8 @@
 //! random numbers); [`Environment::step`] draws nothing from its RNG.
 //!
 //! The oracle (value, weights) and the rewards always come from the truth, whatever the scorer.
+//! Each step also carries the slate's expected reward given the state
+//! ([`Step::expected_reward`]), which evaluation scores with, as the ladder does.
 //!
 //! Each episode starts from the user's last logged interactions ([`Simulator::with_histories`])
 //! and appends every shown item with its realised outcomes, so the scorer and the state follow
@@ -26,14 +29,14 @@
 //! history and the user embedding) and user features | step in session, day in episode]`
 //! (docs/DESIGN.md §3.4). Satisfaction itself is hidden, as in reality.
 
-use super::scorer::{Request, SlateScorer, TrueScorer};
+use super::scorer::{Request, SlateScorer};
 use super::state::{self, CALENDAR, Moment, PROGRESS};
 use super::{Environment, Step, UserEncoder, UserHistory};
 use crate::dcrl::StateLayout;
 use deepprl_core::rng::DeepRng;
 use deepprl_core::simplex;
 use deepprl_data::time::day_of_week;
-use deepprl_data::world::{Context, Episode, EpisodeKey, K, Outcome, World};
+use deepprl_data::world::{Context, Episode, EpisodeKey, K, Outcome, SlateBuffers, World};
 use ndarray_rand::rand::Rng;
 use std::sync::Arc;
 
@@ -61,7 +64,8 @@ impl SimulatorConfig {
 #[derive(Clone)]
 pub struct Simulator {
     world: Arc<World>,
-    scorer: Arc<dyn SlateScorer>,
+    /// The predictor's scorer; `None` ranks by the truth ([`World::true_slate`]).
+    scorer: Option<Arc<dyn SlateScorer>>,
     config: SimulatorConfig,
     user_features: Vec<Vec<f32>>,
     d_features: usize,
@@ -84,7 +88,7 @@ struct Slot {
 impl std::fmt::Debug for Simulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Simulator")
-            .field("scorer", &self.scorer.name())
+            .field("scorer", &self.scorer.as_ref().map_or("truth", |s| s.name()))
             .field("config", &self.config)
             .field("d_features", &self.d_features)
             .field("encoder_width", &self.encoder.as_ref().map(|e| e.width()))
@@ -95,6 +99,15 @@ impl std::fmt::Debug for Simulator {
     }
 }
 
+/// The mean of `outcomes` per objective (0 for none).
+fn mean_of(outcomes: &[Outcome]) -> Outcome {
+    let mut mean = [0.0; K];
+    for o in outcomes {
+        (0..K).for_each(|k| mean[k] += o[k] / outcomes.len() as f64);
+    }
+    mean
+}
+
 /// Candidate indices by descending `Σ_k w_k scores_k`, ties by index, the first `n` of them.
 fn top_slate(scores: &[Outcome], w: &[f64], n: usize) -> Vec<usize> {
     let u: Vec<f64> = scores.iter().map(|z| (0..K).map(|k| w[k] * z[k]).sum()).collect();
@@ -102,7 +115,7 @@ fn top_slate(scores: &[Outcome], w: &[f64], n: usize) -> Vec<usize> {
 }
 
 impl Simulator {
-    /// A simulator over `world` ranking with the [`TrueScorer`]; `user_features[u]` is world
+    /// A simulator over `world` ranking by the truth; `user_features[u]` is world
     /// user `u`'s feature vector (all of one width), or empty for a state without a user part.
     ///
     /// # Errors
@@ -133,7 +146,7 @@ impl Simulator {
         let episode = world.begin(EpisodeKey { seed: 0, user: 0, episode: 0 });
         let world = Arc::new(world);
         Ok(Self {
-            scorer: Arc::new(TrueScorer::new(world.clone())),
+            scorer: None,
             world,
             config,
             user_features,
@@ -184,7 +197,7 @@ impl Simulator {
     /// The same simulator ranking candidates by `scorer`'s predictions instead of the truth.
     /// Outcomes, rewards and the oracle stay those of the world.
     pub fn with_scorer(mut self, scorer: Arc<dyn SlateScorer>) -> Self {
-        self.scorer = scorer;
+        self.scorer = Some(scorer);
         self
     }
 
@@ -250,10 +263,6 @@ impl Simulator {
             .collect()
     }
 
-    fn to_f64(w: &[f32]) -> Vec<f64> {
-        w.iter().map(|&v| f64::from(v)).collect()
-    }
-
     /// Raw or scaled outcomes, as rewarded.
     fn scale(&self, outcome: &Outcome) -> Outcome {
         if self.config.scale_reward { self.world.scale(outcome) } else { *outcome }
@@ -290,6 +299,88 @@ impl Simulator {
             .collect();
         let (i, value) = simplex::argmax(&values).expect("a non-empty oracle grid");
         (&self.grid[i], value)
+    }
+}
+
+impl Simulator {
+    /// The key of an episode started from `rng` ([`Environment::reset_slot`]): a seed, then a
+    /// uniformly drawn user of `n_users`. Evaluation episode `e` under seed `s` is the key of
+    /// `worker_rng(s, e)`, so other code (the oracle ladder) can run the same episodes.
+    pub fn episode_key(rng: &mut DeepRng, n_users: usize) -> EpisodeKey {
+        let seed: u64 = rng.random();
+        let user = rng.random_range(0..n_users);
+        EpisodeKey { seed, user, episode: 0 }
+    }
+
+    /// The keys of the `n` episodes an evaluation with `seed` plays in `world`
+    /// (`rollout::evaluate`: episode `e` starts from `worker_rng(seed, e)`).
+    pub fn evaluation_keys(world: &World, seed: u64, n: usize) -> Vec<EpisodeKey> {
+        let users = world.users().len();
+        (0..n)
+            .map(|e| Self::episode_key(&mut deepprl_core::rng::worker_rng(seed, e), users))
+            .collect()
+    }
+
+    /// The slates of `slots` under the truth: [`World::true_slate`] of each weight vector.
+    fn true_slates(
+        &self,
+        slots: &[usize],
+        weights: &[[f64; K]],
+    ) -> Vec<(Vec<usize>, Vec<Outcome>)> {
+        let mut buffers = SlateBuffers::default();
+        slots
+            .iter()
+            .zip(weights)
+            .map(|(&s, w)| {
+                self.world.true_slate(&self.slots[s].episode, w, &mut buffers);
+                (buffers.slate.clone(), buffers.shown.clone())
+            })
+            .collect()
+    }
+
+    /// The slates of `slots` ranked by `scorer`'s predictions (one call for all of them), with
+    /// the items' true expected outcomes.
+    ///
+    /// # Panics
+    /// If the scorer answers with another number of predictions than candidates.
+    fn scored_slates(
+        &self,
+        scorer: &dyn SlateScorer,
+        slots: &[usize],
+        weights: &[[f64; K]],
+    ) -> Vec<(Vec<usize>, Vec<Outcome>)> {
+        let requests: Vec<Request<'_>> = slots
+            .iter()
+            .map(|&s| {
+                let Slot { episode, history } = &self.slots[s];
+                let (user, context, time) = (episode.user(), episode.context(), episode.time());
+                Request { user, context, time, history }
+            })
+            .collect();
+        let candidates: Vec<&[usize]> =
+            slots.iter().map(|&s| self.slots[s].episode.candidates()).collect();
+        let scores = scorer.score_batch(&requests, &candidates);
+        scores
+            .iter()
+            .zip(&candidates)
+            .zip(slots.iter().zip(weights))
+            .map(|((z, c), (&s, w))| {
+                assert_eq!(
+                    z.len(),
+                    c.len(),
+                    "Simulator::step: scorer `{}` answered {} predictions for {} candidates",
+                    scorer.name(),
+                    z.len(),
+                    c.len()
+                );
+                let slate: Vec<usize> =
+                    top_slate(z, w, self.slate_size()).iter().map(|&i| c[i]).collect();
+                let ep = &self.slots[s].episode;
+                let mut expected = Vec::with_capacity(slate.len());
+                self.world.expected_all(ep.user(), ep.context(), &slate, &mut expected);
+                (slate, expected)
+            })
+            .collect()
     }
 }
 
@@ -330,9 +421,9 @@ impl Environment for Simulator {
 
     /// As [`Environment::reset`], in `slot` (slots are added as they are first started).
     fn reset_slot(&mut self, slot: usize, rng: &mut DeepRng) -> Vec<f32> {
-        let seed: u64 = rng.random();
-        let user = rng.random_range(0..self.world.users().len());
-        let episode = self.world.begin(EpisodeKey { seed, user, episode: 0 });
+        let key = Self::episode_key(rng, self.world.users().len());
+        let user = key.user;
+        let episode = self.world.begin(key);
         let history = self.logged.get(user).cloned().unwrap_or_default();
         if slot >= self.slots.len() {
             self.slots.resize(slot + 1, self.slots[0].clone());
@@ -353,50 +444,37 @@ impl Environment for Simulator {
         weights: &[Vec<f32>],
         _rngs: &mut [DeepRng],
     ) -> Vec<Step> {
-        let requests: Vec<Request<'_>> = slots
-            .iter()
-            .map(|&s| {
-                let Slot { episode, history } = &self.slots[s];
-                let (user, context, time) = (episode.user(), episode.context(), episode.time());
-                Request { user, context, time, history }
-            })
-            .collect();
-        let candidates: Vec<&[usize]> =
-            slots.iter().map(|&s| self.slots[s].episode.candidates()).collect();
-        let scores = self.scorer.score_batch(&requests, &candidates);
-        let mut slates = Vec::with_capacity(slots.len());
-        for ((z, c), w) in scores.iter().zip(&candidates).zip(weights) {
-            assert_eq!(
-                z.len(),
-                c.len(),
-                "Simulator::step: scorer `{}` answered {} predictions for {} candidates",
-                self.scorer.name(),
-                z.len(),
-                c.len()
-            );
-            let chosen = top_slate(z, &Self::to_f64(w), self.slate_size());
-            slates.push(chosen.iter().map(|&i| c[i]).collect::<Vec<usize>>());
-        }
-        let mut out: Vec<(Vec<f32>, bool)> = Vec::with_capacity(slots.len());
-        for (&s, slate) in slots.iter().zip(&slates) {
+        let weights: Vec<[f64; K]> =
+            weights.iter().map(|w| std::array::from_fn(|k| f64::from(w[k]))).collect();
+        let shown = match &self.scorer {
+            Some(scorer) => self.scored_slates(scorer.as_ref(), slots, &weights),
+            None => self.true_slates(slots, &weights),
+        };
+        let mut out: Vec<(Vec<f32>, Vec<f64>, bool)> = Vec::with_capacity(slots.len());
+        for (&s, (slate, expected)) in slots.iter().zip(&shown) {
             let Slot { episode, history } = &mut self.slots[s];
             let time = episode.time();
-            let step = self.world.advance(episode, slate);
-            let mut mean = [0.0f64; K];
-            for o in &step.outcomes {
-                (0..K).for_each(|k| mean[k] += o[k] / step.outcomes.len() as f64);
-            }
+            let step = self.world.advance_expected(episode, slate, expected);
             // The log's item vocabulary is the world index + 1; the slate is shown at one time.
             for (&item, o) in slate.iter().zip(&step.outcomes) {
                 history.push(item + 1, &o.map(|v| v as f32), time);
             }
-            let reward = self.scale(&mean).map(|x| x as f32);
-            out.push((reward.to_vec(), step.done));
+            let (reward, expected) = if self.config.scale_reward {
+                (step.reward, step.expected_reward)
+            } else {
+                (mean_of(&step.outcomes), mean_of(expected))
+            };
+            out.push((reward.map(|x| x as f32).to_vec(), expected.to_vec(), step.done));
         }
         let states = self.observe(slots);
         out.into_iter()
             .zip(states)
-            .map(|((reward, done), next_state)| Step { reward, next_state, done })
+            .map(|((reward, expected, done), next_state)| Step {
+                reward,
+                expected_reward: Some(expected),
+                next_state,
+                done,
+            })
             .collect()
     }
 

@@ -2,6 +2,7 @@
 //! the pluggable scorer and the oracle.
 
 use super::*;
+use crate::env::TrueScorer;
 use deepprl_core::rng::seeded;
 use deepprl_data::world::WorldConfig;
 
@@ -241,7 +242,7 @@ fn the_oracle_weights_reach_the_oracle_value_on_the_reward_scale() {
         env.user(),
         env.context(),
         env.episode().candidates(),
-        &Simulator::to_f64(&w),
+        &w.iter().map(|&v| f64::from(v)).collect::<Vec<f64>>(),
         env.slate_size(),
     );
     let z = env.world.scale(&y);
