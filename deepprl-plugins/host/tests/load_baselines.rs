@@ -51,7 +51,7 @@ fn all_three_plugins_load_with_their_headers() {
     for (package, name, kind) in expected {
         let p = plugin(package);
         let info = p.info();
-        assert_eq!((info.name.as_str(), info.kind, info.abi), (name, kind, (1, 1)));
+        assert_eq!((info.name.as_str(), info.kind, info.abi), (name, kind, (1, 2)));
         assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
     }
     let report = discover(&PluginRegistry::new(), &[plugin_dir().to_path_buf()]);
