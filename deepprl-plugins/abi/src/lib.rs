@@ -47,7 +47,7 @@
 //! assert_eq!(vt.header.magic, deepprl_plugin_abi::DP_MAGIC);
 //! ```
 //!
-//! # The vtable, ABI 1.1
+//! # The vtable, ABI 1.2
 //!
 //! | field | kinds | what it does |
 //! | --- | --- | --- |
@@ -66,7 +66,7 @@
 //! | `update` | weight policy | one learning update on transitions with vector rewards → loss |
 //!
 //! Fields of the other kind are null (`None`); the host checks the ones its kind needs at load.
-//! New functions are appended (ABI 1.2+), never reordered or removed; the host reads an
+//! New functions are appended (ABI 1.3+), never reordered or removed; the host reads an
 //! appended field only when `header.vtable_size` covers it.
 //!
 //! # Versions
@@ -75,6 +75,7 @@
 //! | --- | --- |
 //! | 1.0 | the header and the vtable above |
 //! | 1.1 | the flat batch layout and the `[schema]` table a predictor receives ([`layout`]); the host refuses a predictor built for 1.0 |
+//! | 1.2 | the history columns of the flat batch when the schema's `history_len` is above 0 ([`layout`]); the host still accepts a predictor built for 1.1, for schemas without histories only |
 #![warn(missing_docs)]
 
 #[allow(unsafe_code)]
@@ -93,8 +94,8 @@ mod vtable;
 
 pub use guard::{ffi_guard, write_err};
 pub use layout::{
-    CAT_FIELD_KEYS, DP_LAYOUT_MINOR, FIELD_ROLES, FlatLayout, MAX_EXACT_ID, OBJECTIVE_KINDS,
-    SCHEMA_KEYS, SCHEMA_TABLE,
+    CAT_FIELD_KEYS, DP_FLAT_MINOR, DP_LAYOUT_MINOR, FIELD_ROLES, FlatLayout, MAX_EXACT_ID,
+    OBJECTIVE_KINDS, SCHEMA_KEYS, SCHEMA_TABLE,
 };
 pub use plugin::{
     MatMut, MatRef, Plugin, PluginError, PolicyPlugin, PredictorPlugin, TransitionsRef,
@@ -115,8 +116,9 @@ pub const DP_MAGIC: u64 = u64::from_le_bytes(*b"DPRLPLUG");
 pub const DP_ABI_MAJOR: u32 = 1;
 /// ABI minor version: a bump appends vtable fields (the host reads them only when
 /// [`DpHeader::vtable_size`] says they are there) or defines more of the contract.
-/// 1.1 added the flat batch layout and the `[schema]` table ([`layout`]).
-pub const DP_ABI_MINOR: u32 = 1;
+/// 1.1 added the flat batch layout and the `[schema]` table ([`layout`]); 1.2 added the
+/// history columns of that layout.
+pub const DP_ABI_MINOR: u32 = 2;
 /// The one exported symbol, versioned by ABI major: a plugin for another major exports another
 /// name, so an old host gets "symbol not found" rather than undefined behaviour.
 pub const ENTRY_SYMBOL: &core::ffi::CStr = c"deepprl_plugin_entry_v1";

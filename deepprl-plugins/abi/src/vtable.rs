@@ -71,7 +71,8 @@ pub type UpdateFn = unsafe extern "C" fn(
 
 /// The first field of every vtable; its layout never changes within major 1.
 /// The host checks, in order: `magic`, `abi_major`, `vtable_size`, the strings, `kind`, and
-/// for a predictor that `abi_minor` is at least [`DP_LAYOUT_MINOR`](crate::DP_LAYOUT_MINOR).
+/// for a predictor that `abi_minor` is at least [`DP_FLAT_MINOR`](crate::DP_FLAT_MINOR) (and,
+/// when the model is created for a schema with histories, [`DP_LAYOUT_MINOR`](crate::DP_LAYOUT_MINOR)).
 #[repr(C)]
 #[derive(Debug)]
 pub struct DpHeader {
@@ -121,7 +122,7 @@ pub struct DpModelVTable {
     pub act: Option<ActFn>,
     /// Weight policies: one learning update. See [`UpdateFn`].
     pub update: Option<UpdateFn>,
-    // ABI 1.2+: append new fields here, never reorder or remove.
+    // ABI 1.3+: append new fields here, never reorder or remove.
 }
 
 // SAFETY: a vtable is immutable after construction: function pointers and views of `'static`

@@ -84,8 +84,11 @@ pub enum LoadError {
         /// The kind code.
         kind: u32,
     },
-    /// A predictor plugin built for an ABI minor older than the flat batch layout and the
-    /// `[schema]` table ([`deepprl_plugin_abi::DP_LAYOUT_MINOR`]).
+    /// A predictor plugin built for an ABI minor older than the batch layout the host sends: at
+    /// load, older than the flat batch and the `[schema]` table
+    /// ([`deepprl_plugin_abi::DP_FLAT_MINOR`]); when a model is created for a schema with
+    /// histories, older than the history columns ([`deepprl_plugin_abi::DP_LAYOUT_MINOR`],
+    /// wrapped in [`Error::Load`]).
     #[error(
         "{path}: a predictor built for plugin ABI {}.{}, older than the batch layout of ABI {}.{} this host sends",
         plugin.0, plugin.1, need.0, need.1

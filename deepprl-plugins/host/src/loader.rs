@@ -6,8 +6,8 @@
 
 use crate::error::LoadError;
 use deepprl_plugin_abi::{
-    DP_ABI_MAJOR, DP_ABI_MINOR, DP_KIND_PREDICTOR, DP_KIND_WEIGHT_POLICY, DP_LAYOUT_MINOR,
-    DP_MAGIC, DpModelVTable, ENTRY_SYMBOL,
+    DP_ABI_MAJOR, DP_ABI_MINOR, DP_FLAT_MINOR, DP_KIND_PREDICTOR, DP_KIND_WEIGHT_POLICY, DP_MAGIC,
+    DpModelVTable, ENTRY_SYMBOL,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -101,8 +101,12 @@ unsafe fn check_header(path: &Path, vt: *const DpModelVTable) -> Result<(), Load
     Ok(())
 }
 
-/// Checks the strings, the kind, a predictor's ABI minor (at least [`DP_LAYOUT_MINOR`]) and the
+/// Checks the strings, the kind, a predictor's ABI minor (at least [`DP_FLAT_MINOR`]) and the
 /// functions the kind needs.
+///
+/// A predictor built for 1.1 is accepted here: for a schema without histories the 1.2 layout is
+/// the 1.1 layout. [`PluginPredictor::new`](crate::PluginPredictor::new) refuses it for a schema
+/// with histories ([`deepprl_plugin_abi::DP_LAYOUT_MINOR`]).
 pub(crate) fn check_vtable(path: &Path, vt: &DpModelVTable) -> Result<PluginInfo, LoadError> {
     let text = |s: &deepprl_plugin_abi::DpStr, what| {
         // SAFETY: a checked vtable's strings view `'static` literals of the plugin image, which
@@ -130,13 +134,13 @@ pub(crate) fn check_vtable(path: &Path, vt: &DpModelVTable) -> Result<PluginInfo
         kind => return Err(LoadError::UnknownKind { path: path.to_path_buf(), kind }),
     };
     let abi = (vt.header.abi_major, vt.header.abi_minor);
-    if kind == PluginKind::Predictor && abi.1 < DP_LAYOUT_MINOR {
+    if kind == PluginKind::Predictor && abi.1 < DP_FLAT_MINOR {
         // Built before the flat batch layout and the `[schema]` table were part of the ABI: it
         // may read the host's batches differently. Weight policies receive neither.
         return Err(LoadError::LayoutTooOld {
             path: path.to_path_buf(),
             plugin: abi,
-            need: (DP_ABI_MAJOR, DP_LAYOUT_MINOR),
+            need: (DP_ABI_MAJOR, DP_FLAT_MINOR),
         });
     }
     if let Some((function, _)) = needed.into_iter().find(|(_, present)| !present) {

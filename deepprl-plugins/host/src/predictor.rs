@@ -1,14 +1,18 @@
 //! [`PluginPredictor`]: a predictor plugin behind `deepprl_models::Predictor`, so experiment code
 //! cannot tell it from the MoH.
 //!
-//! Batches cross flattened ([`deepprl_plugin_support::flat`]): categorical ids as `f32`, then the
-//! numeric features; histories do not cross (the plugin baselines are feature-based).
+//! Batches cross flattened ([`deepprl_plugin_support::flat`]): categorical ids as `f32`, the
+//! numeric features, then, when the schema has histories, the history's items, outcomes,
+//! intervals and mask (ABI 1.2).
 //! The schema goes to the plugin as a `[schema]` table appended to its config text.
+//! A predictor built for ABI 1.1 knows no history columns: it is accepted for a schema without
+//! histories (whose layout is unchanged) and refused for one with histories.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, LoadError, Result};
 use crate::handle::ModelHandle;
 use crate::loader::{Plugin, PluginKind};
 use deepprl_models::{Batch, Predictor, Schema};
+use deepprl_plugin_abi::{DP_ABI_MAJOR, DP_LAYOUT_MINOR};
 use deepprl_plugin_support::{config, flat};
 use ndarray::Array2;
 use std::path::Path;
@@ -55,8 +59,10 @@ impl PluginPredictor {
     /// Creates the plugin's model for `schema` from its config text (the plugin's own keys).
     ///
     /// # Errors
-    /// [`Error::WrongKind`] for a weight policy, [`Error::Mismatch`] for ids too large for `f32`
-    /// or a model that does not fit the schema, [`Error::Call`] for a bad config.
+    /// [`Error::WrongKind`] for a weight policy, [`LoadError::LayoutTooOld`] for a predictor
+    /// built for ABI 1.1 and a schema with histories, [`Error::Mismatch`] for ids too large for
+    /// `f32`, histories without an item field or a model that does not fit the schema,
+    /// [`Error::Call`] for a bad config.
     pub fn new(
         plugin: &Arc<Plugin>,
         config_toml: &str,
@@ -64,6 +70,15 @@ impl PluginPredictor {
         options: CreateOptions,
     ) -> Result<Self> {
         expect_kind(plugin, PluginKind::Predictor)?;
+        let abi = plugin.info().abi;
+        if schema.history_len > 0 && abi.1 < DP_LAYOUT_MINOR {
+            return Err(LoadError::LayoutTooOld {
+                path: plugin.path().to_path_buf(),
+                plugin: abi,
+                need: (DP_ABI_MAJOR, DP_LAYOUT_MINOR),
+            }
+            .into());
+        }
         let mismatch =
             |reason: String| Error::Mismatch { plugin: plugin.info().name.clone(), reason };
         flat::check_schema(schema).map_err(mismatch)?;

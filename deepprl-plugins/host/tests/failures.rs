@@ -5,7 +5,7 @@ mod common;
 use anyhow::Result;
 use common::{fixture, fixture_dir, plugin, plugin_dir};
 use deepprl_models::testing::{random_batch, tiny_schema};
-use deepprl_models::{Predictor, Schema};
+use deepprl_models::{Batch, CatField, FieldRole, ObjectiveKind, Predictor, Schema};
 use deepprl_plugins::testing::library_file;
 use deepprl_plugins::{
     CallError, CreateOptions, Error, LoadError, ModelHandle, PluginPredictor, PluginRegistry,
@@ -67,8 +67,8 @@ fn a_wrong_magic_number_is_refused() {
 #[test]
 fn an_abi_major_mismatch_is_refused() {
     let err = PluginRegistry::new().load(&fixture("abi_major_2")).unwrap_err();
-    assert!(matches!(err, LoadError::AbiMismatch { plugin: (2, 1), host: (1, 1), .. }), "{err}");
-    assert!(err.to_string().contains("built for plugin ABI 2.1, this host speaks 1.1"), "{err}");
+    assert!(matches!(err, LoadError::AbiMismatch { plugin: (2, 2), host: (1, 2), .. }), "{err}");
+    assert!(err.to_string().contains("built for plugin ABI 2.2, this host speaks 1.2"), "{err}");
 }
 
 #[test]
@@ -83,6 +83,53 @@ fn a_predictor_older_than_the_batch_layout_is_refused_naming_the_file_and_both_v
     let text = err.to_string();
     assert!(text.contains(&path.file_name().unwrap().to_string_lossy().into_owned()), "{text}");
     assert!(text.contains("plugin ABI 1.0, older than the batch layout of ABI 1.1"), "{text}");
+}
+
+/// The schema the lookup fixture fits: one id column, one objective, histories of length `l`.
+fn lookup_schema(history_len: usize) -> Schema {
+    Schema {
+        cat_fields: vec![CatField { name: "item".into(), role: FieldRole::Item, cardinality: 4 }],
+        n_numeric: 0,
+        objectives: vec![("y".into(), ObjectiveKind::Continuous)],
+        history_len,
+    }
+}
+
+#[test]
+fn a_predictor_built_for_abi_1_1_serves_schemas_without_histories_only() -> Result<()> {
+    let path = fixture("abi_minor_1");
+    let old = PluginRegistry::global().load(&path)?;
+    assert_eq!(old.info().abi, (1, 1));
+    // Without histories the 1.2 layout is the 1.1 layout: the old predictor reads it right.
+    let schema = lookup_schema(0);
+    let model = PluginPredictor::new(&old, "", &schema, CreateOptions::default())?;
+    let batch = Batch {
+        cat: array![[3], [1]],
+        num: Array2::zeros((2, 0)),
+        history: None,
+        labels: Array2::zeros((2, 1)),
+    };
+    assert_eq!(model.predict(&batch)?, array![[3.0], [1.0]]);
+    // With histories it would misread `x`: refused before a model is created.
+    let err = PluginPredictor::new(&old, "", &lookup_schema(2), CreateOptions::default())
+        .expect_err("histories need ABI 1.2");
+    assert!(
+        matches!(&err, Error::Load(LoadError::LayoutTooOld { path: p, plugin: (1, 1), need: (1, 2) })
+            if p == &path),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("plugin ABI 1.1, older than the batch layout of ABI 1.2"), "{text}");
+    // The current fixture takes the same schema with histories (and then fails only on width).
+    let new = PluginRegistry::global().load(&fixture("lookup"))?;
+    let err = PluginPredictor::new(&new, "", &lookup_schema(2), CreateOptions::default())
+        .expect_err("the lookup fixture has one input column");
+    assert!(
+        matches!(&err, Error::Mismatch { reason, .. }
+            if reason == "model maps 1 inputs to 1 outputs, the schema needs 9 to 1"),
+        "{err}"
+    );
+    Ok(())
 }
 
 #[test]
@@ -181,13 +228,15 @@ fn discovery_lists_plugins_and_rejected_files_with_reasons() -> Result<()> {
     std::fs::write(dir.join("README.txt"), "ignored: not a plugin file name")?;
     let report = discover(&PluginRegistry::new(), &[dir.clone(), fixture_dir().to_path_buf()]);
     let found: Vec<&str> = report.found.iter().map(|f| f.info.name.as_str()).collect();
-    assert_eq!(found, ["mmoe", "morl", "lookup_fixture"], "{report}");
+    // The fixture built for ABI 1.1 is a predictor the host still accepts (for schemas without
+    // histories), found before the current one by file name.
+    assert_eq!(found, ["mmoe", "morl", "lookup_fixture", "lookup_fixture"], "{report}");
     assert_eq!(report.rejected.len(), 5, "{report}");
     let text = report.to_string();
     for reason in [
         "not a loadable library",
         "bad magic",
-        "built for plugin ABI 2.1",
+        "built for plugin ABI 2.2",
         "older than the batch layout of ABI 1.1",
         "no `deepprl_plugin_entry_v1` symbol",
     ] {

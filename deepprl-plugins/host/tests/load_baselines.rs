@@ -11,6 +11,8 @@ use deepprl_data::Slice;
 use deepprl_data::world::{World, WorldConfig};
 use deepprl_models::testing::{random_batch, tiny_schema};
 use deepprl_models::{Batch, Predictor, Schema, WeightPolicy};
+use deepprl_plugin_support::checks::{bits, repadded, two_histories};
+use deepprl_plugin_support::flat;
 use deepprl_plugin_support::tasks::{ConcaveBandit, train_on_bandit};
 use deepprl_plugins::{
     CreateOptions, PluginKind, PluginPredictor, PluginRegistry, PluginWeightPolicy, discover,
@@ -51,7 +53,7 @@ fn all_three_plugins_load_with_their_headers() {
     for (package, name, kind) in expected {
         let p = plugin(package);
         let info = p.info();
-        assert_eq!((info.name.as_str(), info.kind, info.abi), (name, kind, (1, 1)));
+        assert_eq!((info.name.as_str(), info.kind, info.abi), (name, kind, (1, 2)));
         assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
     }
     let report = discover(&PluginRegistry::new(), &[plugin_dir().to_path_buf()]);
@@ -66,6 +68,34 @@ fn predictor_plugins_memorise_random_batches() -> Result<()> {
     let schema = tiny_schema(3, 0);
     let batch = random_batch(&schema, 128, &mut seeded(0));
     for package in PREDICTORS {
+        let (before, after) = fit(package, "[optimizer]\nlr = 0.01", &schema, &batch, &batch, 60)?;
+        assert!(after < 0.8 * before, "{package}: loss {before} -> {after}");
+    }
+    Ok(())
+}
+
+#[test]
+fn histories_cross_to_the_predictor_plugins_and_change_their_predictions() -> Result<()> {
+    let schema = tiny_schema(2, 4);
+    let batch = random_batch(&schema, 128, &mut seeded(0));
+    let (a, b) = two_histories(&schema, 1);
+    for package in PREDICTORS {
+        let model = PluginPredictor::new(&plugin(package), "", &schema, CreateOptions::default())?;
+        // 4 ids, 2 numeric features, then 4 steps of item, 2 outcomes, δ and mask.
+        assert_eq!(model.handle().info().d_input, 4 + 2 + 4 * (1 + 2 + 1 + 1), "{package}");
+        assert_ne!(bits(&model.predict(&a)?), bits(&model.predict(&b)?), "{package}");
+        let p = model.predict(&batch)?;
+        assert_eq!(bits(&model.predict(&repadded(&schema, &batch))?), bits(&p), "{package}");
+        // A history column the plugin cannot read is an invalid input naming the row and step;
+        // the handle keeps working.
+        let mut x = flat::flatten(&batch);
+        x[[3, flat::layout(&schema).history_mask().start + 1]] = 0.5;
+        let Err(deepprl_plugins::Error::Call(err)) = model.handle().forward(x.view()) else {
+            panic!("{package}: a mask of 0.5 was accepted")
+        };
+        assert_eq!(err.status, deepprl_plugins::Status::InvalidInput, "{package}");
+        assert!(err.message.contains("row 3: history step 1 has mask 0.5"), "{}", err.message);
+        assert_eq!(bits(&model.predict(&batch)?), bits(&p), "{package}");
         let (before, after) = fit(package, "[optimizer]\nlr = 0.01", &schema, &batch, &batch, 60)?;
         assert!(after < 0.8 * before, "{package}: loss {before} -> {after}");
     }

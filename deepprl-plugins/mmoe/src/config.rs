@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MmoeConfig {
-    /// Width of every categorical field's embedding (default 8).
+    /// Width of every categorical field's embedding, and of the history items' (default 16, the
+    /// MoH's width, so a comparison with it is not one of embedding sizes).
     pub d_embed: usize,
     /// Number of experts E (default 4).
     pub n_experts: usize,
@@ -32,7 +33,7 @@ impl Default for MmoeConfig {
     fn default() -> Self {
         let t = Training::default();
         Self {
-            d_embed: 8,
+            d_embed: 16,
             n_experts: 4,
             d_expert: vec![64, 32],
             d_tower: vec![16],
@@ -74,5 +75,23 @@ impl NetConfig for MmoeConfig {
 
     fn build(&self, schema: &Schema, rng: &mut DeepRng) -> Result<Mmoe<f32>> {
         Mmoe::new(self, schema, rng)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_config_lists_the_defaults() {
+        let text = include_str!("../configs/mmoe.toml");
+        let parsed: MmoeConfig = deepprl_plugin_support::config::parse(text).unwrap();
+        assert_eq!(parsed, MmoeConfig::default());
+    }
+
+    #[test]
+    fn embeddings_are_as_wide_as_the_moh_s() {
+        let moh = deepprl_models::moh::MohConfig::default();
+        assert_eq!(MmoeConfig::default().d_embed, moh.d_embed);
     }
 }

@@ -2,8 +2,12 @@
 //! E experts read the shared input features, each objective mixes them with its own softmax
 //! gate, and a tower per objective reads its mixture.
 //!
-//! It is feature-based: it sees each example's categorical ids and numeric features, not the
-//! user's history (which the plugin boundary does not carry).
+//! It sees each example's categorical ids and numeric features and, when the schema has
+//! histories, a summary of the user's history (`deepprl_plugin_support::history`): the masked
+//! mean of the history items' embeddings, through the item field's table (shared with the
+//! candidate item, as in the MoH), the mean outcomes and interval, and the fill rate, which
+//! join the input of the experts and the gates. Without histories it is exactly the
+//! feature-based model.
 //! The gate distributions are exportable: [`MmoePredictor::inspect`] in-process, the `inspect`
 //! call through the plugin (`[batch, K · E]`, objective-major).
 //! The cdylib exports [`PredictorAdapter<MmoeConfig>`]; as an rlib, [`MmoePredictor`] is the

@@ -1,5 +1,7 @@
 //! The MMOE network (Ma et al., KDD 2018): experts `X_e = expert_e(x)`, one gate per objective
-//! `g_k = softmax(x G_k + c_k)`, mixtures `m_k = Σ_e g_ke X_e`, towers `o_k = tower_k(m_k)`.
+//! `g_k = softmax(x G_k + c_k)`, mixtures `m_k = Σ_e g_ke X_e`, towers `o_k = tower_k(m_k)`, on
+//! `x = [e_1; …; e_F; num; hist]`, where `hist` is the history's summary
+//! (`deepprl_plugin_support::history`), present only when the schema has histories.
 
 use crate::MmoeConfig;
 use deepprl_core::layers::{Activation, Layer, Linear, LinearConfig, Mlp, MlpCache, MlpConfig};
@@ -7,18 +9,19 @@ use deepprl_core::ops::dense::DenseCache;
 use deepprl_core::ops::expert_mix::{self, ExpertMixCache};
 use deepprl_core::ops::softmax;
 use deepprl_core::{Float, composite_params};
-use deepprl_models::network::{InputCache, InputLayer, MultiTaskNet};
+use deepprl_models::network::MultiTaskNet;
 use deepprl_models::{Batch, Result, Schema};
+use deepprl_plugin_support::history::{FeatureInput, FeatureInputCache};
 use ndarray::{Array2, ArrayView2, s};
 use ndarray_rand::rand::Rng;
 
 /// Experts shared by all objectives, mixed per objective by a softmax gate.
 /// Tensors: `input.<field>.table`, `experts.<e>.<layer>.w|b`, `gates.<k>.w|b`,
-/// `towers.<k>.<layer>.w|b`.
+/// `towers.<k>.<layer>.w|b`; the history's items are embedded with `input.<item field>.table`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mmoe<F: Float> {
-    /// Embeddings and numeric features.
-    pub input: InputLayer<F>,
+    /// Embeddings, numeric features and the history's summary.
+    pub input: FeatureInput<F>,
     /// The experts, ReLU after every layer.
     pub experts: Vec<Mlp<F>>,
     /// One `d_input → n_experts` gate per objective (softmax in the forward pass).
@@ -31,7 +34,7 @@ composite_params! {
     /// Gradients of an [`Mmoe`].
     Mmoe, MmoeGrads {
         /// Embedding tables (sparse rows).
-        input: InputLayer<F>,
+        input: FeatureInput<F>,
         /// The experts.
         experts: Vec<Mlp<F>>,
         /// The gates.
@@ -52,7 +55,7 @@ struct TaskCache<F> {
 
 /// What [`Mmoe::backward`](MultiTaskNet::backward) needs.
 pub struct MmoeCache<F> {
-    input: InputCache<F>,
+    input: FeatureInputCache<F>,
     experts: Vec<MlpCache<F>>,
     tasks: Vec<TaskCache<F>>,
 }
@@ -71,10 +74,11 @@ impl<F: Float> Mmoe<F> {
     /// A fresh network for `schema`.
     ///
     /// # Errors
-    /// If a width is zero, there is no expert or `d_expert` is empty.
+    /// If a width is zero, there is no expert, `d_expert` is empty, or the schema has histories
+    /// but no item field.
     pub fn new(config: &MmoeConfig, schema: &Schema, rng: &mut impl Rng) -> Result<Self> {
         config.validate()?;
-        let input = InputLayer::new(schema, config.d_embed, rng)?;
+        let input = FeatureInput::new(schema, config.d_embed, rng)?;
         let d_input = input.d_output();
         let (hidden, last) = config.d_expert.split_at(config.d_expert.len() - 1);
         let mut expert = MlpConfig::new(d_input, hidden, last[0]);
@@ -165,7 +169,10 @@ mod tests {
     use deepprl_models::testing::{random_batch, tiny_schema};
 
     fn tiny(rng: &mut deepprl_core::DeepRng) -> (Schema, Batch, Mmoe<f64>) {
-        let schema = tiny_schema(2, 0);
+        tiny_with(tiny_schema(2, 0), rng)
+    }
+
+    fn tiny_with(schema: Schema, rng: &mut deepprl_core::DeepRng) -> (Schema, Batch, Mmoe<f64>) {
         let batch = random_batch(&schema, 6, rng);
         let config = MmoeConfig {
             d_embed: 3,
@@ -178,21 +185,45 @@ mod tests {
         (schema, batch, model)
     }
 
-    #[test]
-    fn gradients_match_finite_differences_for_every_parameter() {
-        let (schema, batch, model) = tiny(&mut seeded(0));
+    /// Checks every parameter's gradient of `model` on `batch`; the number of tensors checked.
+    fn check_gradients(schema: &Schema, batch: &Batch, model: &Mmoe<f64>) -> usize {
         let (labels, kinds, w) = (batch.labels.mapv(f64::from), schema.kinds(), [0.7, 1.3]);
-        let (out, cache) = model.forward(&batch);
+        let (out, cache) = model.forward(batch);
         let (_, d) = loss::multitask(out.view(), labels.view(), &kinds, &w, 0.5);
         let mut g = model.zero_grads();
         model.backward(&cache, d.view(), &mut g);
         assert_eq!(zero_grads(&g), Vec::<String>::new());
         // `multitask` scales only the gradient, so the loss is scaled here to match.
         let loss = |m: &Mmoe<f64>| {
-            0.5 * loss::multitask(m.forward(&batch).0.view(), labels.view(), &kinds, &w, 1.0).0
+            0.5 * loss::multitask(m.forward(batch).0.view(), labels.view(), &kinds, &w, 1.0).0
         };
+        check_param_grads(model, &g, loss)
+    }
+
+    #[test]
+    fn gradients_match_finite_differences_for_every_parameter() {
+        let (schema, batch, model) = tiny(&mut seeded(0));
         // 4 tables, 3 one-layer experts, 2 gates, 2 two-layer towers; each layer has w and b.
-        assert_eq!(check_param_grads(&model, &g, loss), 4 + 3 * 2 + 2 * 2 + 2 * 2 * 2);
+        assert_eq!(check_gradients(&schema, &batch, &model), 4 + 3 * 2 + 2 * 2 + 2 * 2 * 2);
+    }
+
+    #[test]
+    fn gradients_match_finite_differences_with_histories() {
+        // The same tensors: the history's items go through the item table, and the experts' and
+        // gates' inputs are wider.
+        let (schema, batch, model) = tiny_with(tiny_schema(2, 3), &mut seeded(0));
+        assert_eq!(check_gradients(&schema, &batch, &model), 4 + 3 * 2 + 2 * 2 + 2 * 2 * 2);
+    }
+
+    #[test]
+    fn the_history_widens_only_the_experts_and_gates_input() {
+        let config = MmoeConfig::default();
+        let build = |l| Mmoe::<f32>::new(&config, &tiny_schema(2, l), &mut seeded(0));
+        let (without, with) = (build(0).unwrap(), build(3).unwrap());
+        // [ē; ō; δ̄; n / L]: d_embed + K + 2 more inputs to each expert's first layer and gate.
+        let d_extra = config.d_embed + 2 + 2;
+        let extra = d_extra * (config.n_experts * config.d_expert[0] + 2 * config.n_experts);
+        assert_eq!(with.num_params(), without.num_params() + extra);
     }
 
     #[test]

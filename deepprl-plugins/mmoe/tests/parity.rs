@@ -1,9 +1,12 @@
 //! The boundary changes nothing: MMOE trained through its plugin and in-process through
-//! its rlib, from the same seed, gives bit-identical losses and predictions.
+//! its rlib, from the same seed, gives bit-identical losses and predictions, with and without
+//! histories (which cross the boundary as flat columns, ABI 1.2).
 
 use deepprl_core::rng::seeded;
+use deepprl_models::Predictor;
 use deepprl_models::testing::{random_batch, tiny_schema};
 use deepprl_plugin_mmoe::MmoePredictor;
+use deepprl_plugin_support::checks::{bits, repadded, two_histories};
 use deepprl_plugins::testing::{assert_same_training, load_plugin};
 use deepprl_plugins::{CreateOptions, PluginPredictor};
 use std::path::Path;
@@ -31,5 +34,26 @@ fn the_gate_distributions_match_too() -> Result<(), Box<dyn std::error::Error>> 
         PluginPredictor::new(&plugin, "", &schema, CreateOptions { seed: 1, n_threads: 1 })?;
     let batch = random_batch(&schema, 9, &mut seeded(4));
     assert_eq!(Some(local.inspect(&batch)?), remote.inspect(&batch)?);
+    Ok(())
+}
+
+#[test]
+fn histories_cross_the_boundary_to_the_same_bits() -> Result<(), Box<dyn std::error::Error>> {
+    let plugin = load_plugin("deepprl-plugin-mmoe")?;
+    let schema = tiny_schema(2, 5);
+    let config = "d_embed = 4\nn_experts = 3\nd_expert = [16, 8]\n[optimizer]\nlr = 0.01";
+    let mut local = MmoePredictor::from_toml(config, Path::new("<inline>"), &schema, 7)?;
+    let options = CreateOptions { seed: 7, n_threads: 2 };
+    let mut remote = PluginPredictor::new(&plugin, config, &schema, options)?;
+    let rng = &mut seeded(3);
+    let batches: Vec<_> = (0..20).map(|_| random_batch(&schema, 64, rng)).collect();
+    let test = random_batch(&schema, 100, rng);
+    assert_same_training(&mut local, &mut remote, &batches, &test)?;
+    // Through the boundary the history matters as in-process, and its padding does not.
+    let (a, b) = two_histories(&schema, 1);
+    let (pa, pb) = (remote.predict(&a)?, remote.predict(&b)?);
+    assert_ne!(bits(&pa), bits(&pb), "two histories, one prediction through the plugin");
+    assert_eq!((bits(&pa), bits(&pb)), (bits(&local.predict(&a)?), bits(&local.predict(&b)?)));
+    assert_eq!(bits(&remote.predict(&repadded(&schema, &test))?), bits(&remote.predict(&test)?));
     Ok(())
 }

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SharedBottomConfig {
-    /// Width of every categorical field's embedding (default 8).
+    /// Width of every categorical field's embedding, and of the history items' (default 16, the
+    /// MoH's width, so a comparison with it is not one of embedding sizes).
     pub d_embed: usize,
     /// Widths of the shared bottom's layers, ReLU after each; at least one (default `[64, 32]`).
     pub d_bottom: Vec<usize>,
@@ -30,7 +31,7 @@ impl Default for SharedBottomConfig {
     fn default() -> Self {
         let t = Training::default();
         Self {
-            d_embed: 8,
+            d_embed: 16,
             d_bottom: vec![64, 32],
             d_tower: vec![16],
             optimizer: t.optimizer,
@@ -67,5 +68,23 @@ impl NetConfig for SharedBottomConfig {
 
     fn build(&self, schema: &Schema, rng: &mut DeepRng) -> Result<SharedBottom<f32>> {
         SharedBottom::new(self, schema, rng)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_config_lists_the_defaults() {
+        let text = include_str!("../configs/shared-bottom.toml");
+        let parsed: SharedBottomConfig = deepprl_plugin_support::config::parse(text).unwrap();
+        assert_eq!(parsed, SharedBottomConfig::default());
+    }
+
+    #[test]
+    fn embeddings_are_as_wide_as_the_moh_s() {
+        let moh = deepprl_models::moh::MohConfig::default();
+        assert_eq!(SharedBottomConfig::default().d_embed, moh.d_embed);
     }
 }

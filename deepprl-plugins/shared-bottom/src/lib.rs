@@ -2,8 +2,11 @@
 //! feed one shared MLP, and one tower per objective reads its output (Caruana 1997; the usual
 //! multi-task baseline of MMOE and PLE).
 //!
-//! It is feature-based: it sees each example's categorical ids and numeric features, not the
-//! user's history (which the plugin boundary does not carry).
+//! It sees each example's categorical ids and numeric features and, when the schema has
+//! histories, a summary of the user's history (`deepprl_plugin_support::history`): the masked
+//! mean of the history items' embeddings, through the item field's table (shared with the
+//! candidate item, as in the MoH), the mean outcomes and interval, and the fill rate, which
+//! join the bottom's input. Without histories it is exactly the feature-based model.
 //! The cdylib exports [`PredictorAdapter<SharedBottomConfig>`]; as an rlib,
 //! [`SharedBottomPredictor`] is the same model in-process, bit for bit.
 //!

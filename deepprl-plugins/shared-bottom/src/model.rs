@@ -1,19 +1,23 @@
-//! The Shared-Bottom network: `h = bottom([e_1; …; e_F; num])`, `o_k = tower_k(h)`.
+//! The Shared-Bottom network: `h = bottom([e_1; …; e_F; num; hist])`, `o_k = tower_k(h)`, where
+//! `hist` is the history's summary (`deepprl_plugin_support::history`), present only when the
+//! schema has histories.
 
 use crate::SharedBottomConfig;
 use deepprl_core::layers::{Activation, Layer, Mlp, MlpCache, MlpConfig};
 use deepprl_core::{Float, composite_params};
-use deepprl_models::network::{InputCache, InputLayer, MultiTaskNet};
+use deepprl_models::network::MultiTaskNet;
 use deepprl_models::{Batch, Result, Schema};
+use deepprl_plugin_support::history::{FeatureInput, FeatureInputCache};
 use ndarray::{Array2, ArrayView2, s};
 use ndarray_rand::rand::Rng;
 
-/// One shared MLP over the input features and one tower per objective.
-/// Tensors: `input.<field>.table`, `bottom.<layer>.w|b`, `towers.<k>.<layer>.w|b`.
+/// One shared MLP over the input features (and the history's summary) and one tower per
+/// objective. Tensors: `input.<field>.table`, `bottom.<layer>.w|b`, `towers.<k>.<layer>.w|b`;
+/// the history's items are embedded with `input.<item field>.table`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SharedBottom<F: Float> {
-    /// Embeddings and numeric features.
-    pub input: InputLayer<F>,
+    /// Embeddings, numeric features and the history's summary.
+    pub input: FeatureInput<F>,
     /// The shared MLP, ReLU after every layer.
     pub bottom: Mlp<F>,
     /// One MLP per objective with a single, linear output unit.
@@ -24,7 +28,7 @@ composite_params! {
     /// Gradients of a [`SharedBottom`].
     SharedBottom, SharedBottomGrads {
         /// Embedding tables (sparse rows).
-        input: InputLayer<F>,
+        input: FeatureInput<F>,
         /// The shared MLP.
         bottom: Mlp<F>,
         /// The towers.
@@ -34,7 +38,7 @@ composite_params! {
 
 /// What [`SharedBottom::backward`](MultiTaskNet::backward) needs.
 pub struct SharedBottomCache<F> {
-    input: InputCache<F>,
+    input: FeatureInputCache<F>,
     bottom: MlpCache<F>,
     towers: Vec<MlpCache<F>>,
 }
@@ -43,10 +47,10 @@ impl<F: Float> SharedBottom<F> {
     /// A fresh network for `schema`.
     ///
     /// # Errors
-    /// If a width is zero or `d_bottom` is empty.
+    /// If a width is zero, `d_bottom` is empty, or the schema has histories but no item field.
     pub fn new(config: &SharedBottomConfig, schema: &Schema, rng: &mut impl Rng) -> Result<Self> {
         config.validate()?;
-        let input = InputLayer::new(schema, config.d_embed, rng)?;
+        let input = FeatureInput::new(schema, config.d_embed, rng)?;
         let (hidden, last) = config.d_bottom.split_at(config.d_bottom.len() - 1);
         let mut bottom = MlpConfig::new(input.d_output(), hidden, last[0]);
         bottom.output_activation = Activation::Relu;
@@ -103,18 +107,17 @@ mod tests {
     use deepprl_models::network::loss;
     use deepprl_models::testing::{random_batch, tiny_schema};
 
-    #[test]
-    fn gradients_match_finite_differences_for_every_parameter() {
-        let schema = tiny_schema(2, 0);
+    /// Checks every parameter's gradient on a batch of `schema`; the number of tensors checked.
+    fn check_gradients(schema: &Schema) -> usize {
         let rng = &mut seeded(0);
-        let batch = random_batch(&schema, 6, rng);
+        let batch = random_batch(schema, 6, rng);
         let config = SharedBottomConfig {
             d_embed: 3,
             d_bottom: vec![5, 4],
             d_tower: vec![3],
             ..Default::default()
         };
-        let model = SharedBottom::<f64>::new(&config, &schema, rng).unwrap();
+        let model = SharedBottom::<f64>::new(&config, schema, rng).unwrap();
         let (labels, kinds, w) = (batch.labels.mapv(f64::from), schema.kinds(), [0.7, 1.3]);
         // `multitask` scales only the gradient, so the loss is scaled here to match.
         let loss = |m: &SharedBottom<f64>| {
@@ -125,7 +128,30 @@ mod tests {
         let mut g = model.zero_grads();
         model.backward(&cache, d.view(), &mut g);
         assert_eq!(zero_grads(&g), Vec::<String>::new());
+        check_param_grads(&model, &g, loss)
+    }
+
+    #[test]
+    fn gradients_match_finite_differences_for_every_parameter() {
         // 4 tables, 2 bottom layers and 2 layers in each of 2 towers, each with w and b.
-        assert_eq!(check_param_grads(&model, &g, loss), 4 + 2 * 2 + 2 * 2 * 2);
+        assert_eq!(check_gradients(&tiny_schema(2, 0)), 4 + 2 * 2 + 2 * 2 * 2);
+    }
+
+    #[test]
+    fn gradients_match_finite_differences_with_histories() {
+        // The same tensors: the history's items go through the item table, whose gradient now
+        // has the candidate's rows and the history's, and the bottom's first layer is wider.
+        assert_eq!(check_gradients(&tiny_schema(2, 3)), 4 + 2 * 2 + 2 * 2 * 2);
+    }
+
+    #[test]
+    fn the_history_widens_only_the_bottom_input() {
+        let config = SharedBottomConfig::default();
+        let build = |l| SharedBottom::<f32>::new(&config, &tiny_schema(2, l), &mut seeded(0));
+        let (without, with) = (build(0).unwrap(), build(3).unwrap());
+        // [ē; ō; δ̄; n / L]: d_embed + K + 2 more inputs to the bottom's first layer.
+        let extra = (config.d_embed + 2 + 2) * config.d_bottom[0];
+        assert_eq!(with.num_params(), without.num_params() + extra);
+        assert_eq!(with.input.d_output(), without.input.d_output() + config.d_embed + 4);
     }
 }

@@ -3,6 +3,9 @@
 //!
 //! - [`flat`]: the flat `f32` layout of a predictor batch at the boundary.
 //! - [`config`]: TOML parsing with the host's `[schema]` table.
+//! - [`history`]: what the feature-based baselines read of a history (a masked mean of its item
+//!   embeddings, outcomes and intervals, and its fill rate) and their input layer with it;
+//!   [`masked_mean`] is its op.
 //! - [`PredictorAdapter`], [`PolicyAdapter`]: the network predictor of `deepprl_models::network`
 //!   and any [`PluginPolicy`] behind the plugin ABI, in a private thread pool.
 //!
@@ -16,8 +19,12 @@
 #![warn(missing_docs)]
 
 mod adapter;
+#[cfg(any(test, feature = "testing"))]
+pub mod checks;
 pub mod config;
 pub mod flat;
+pub mod history;
+pub mod masked_mean;
 #[cfg(any(test, feature = "testing"))]
 pub mod tasks;
 

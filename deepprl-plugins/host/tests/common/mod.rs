@@ -24,11 +24,13 @@ pub fn plugin(package: &str) -> Arc<Plugin> {
     PluginRegistry::global().load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The fixture variants: the well-formed careless predictor and four broken builds.
-pub const FIXTURES: [(&str, &str); 5] = [
+/// The fixture variants: the well-formed careless predictor, the same built for ABI 1.1 (before
+/// the history columns) and four broken builds.
+pub const FIXTURES: [(&str, &str); 6] = [
     ("lookup", ""),
     ("abi_major_2", "abi-major-2"),
     ("abi_minor_0", "abi-minor-0"),
+    ("abi_minor_1", "abi-minor-1"),
     ("bad_magic", "bad-magic"),
     ("no_entry", "no-entry"),
 ];
