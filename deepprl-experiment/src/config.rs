@@ -80,7 +80,8 @@ pub struct RlSettings {
     pub eval_episodes: usize,
     /// Validation episodes per grid point when the grid policy picks its weights (default 100).
     pub grid_episodes: usize,
-    /// Divisions of the simplex grid of the grid policy (default 4: 15 points for 3 objectives).
+    /// Divisions of the simplex grid of the grid policy (default 10: 66 points for 3
+    /// objectives, plus each λ of the experiment that is not on it, such as ⅓).
     pub grid_divisions: usize,
     /// Simulator selection episodes of the `grid-segment-hour` table search, shared by its
     /// cells (default 200; a cell sees about the episodes of its segment that reach its hour
@@ -112,6 +113,11 @@ pub struct RlSettings {
     /// ones) is evaluated (metrics `snapshot.lambda<j>`: the chosen snapshot's fraction of the
     /// budget); 0 or 1 evaluate the final agent (default 0).
     pub snapshots: usize,
+    /// In the simulator, also run the oracle ladder once per world seed on the methods'
+    /// evaluation episodes: its levels and the uniform-random-weights policy become the
+    /// report's reference rows `ladder:<level>` and `ladder:random` (the hypervolume's
+    /// reference point, the true front, the headroom of the paired differences; default true).
+    pub ladder: bool,
 }
 
 impl Default for RlSettings {
@@ -123,7 +129,7 @@ impl Default for RlSettings {
             updates_per_step: 16,
             eval_episodes: 300,
             grid_episodes: 100,
-            grid_divisions: 4,
+            grid_divisions: 10,
             segment_hour_episodes: 200,
             top_n: 3,
             ndcg_k: 10,
@@ -131,6 +137,7 @@ impl Default for RlSettings {
             held_out_lambdas: Vec::new(),
             matched_static: false,
             snapshots: 0,
+            ladder: true,
         }
     }
 }

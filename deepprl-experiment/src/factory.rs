@@ -1,5 +1,6 @@
 //! The one predictor factory: a [`PredictorKind`] made into a fresh [`Predictor`], in-tree
-//! (MoH and its ablations, `lr`) or loaded as a plugin (Shared-Bottom, MMOE).
+//! (MoH and its ablations, `lr`) or loaded as a plugin (Shared-Bottom, MMOE). `truth` has no
+//! model: the simulator ranks by the world itself.
 
 use crate::bridge::schema_of;
 use crate::config::ExperimentConfig;
@@ -8,10 +9,8 @@ use crate::method::{PluginModel, PredictorBuild, PredictorKind};
 use crate::{Error, Result};
 use deepprl_models::linear::LinearPredictor;
 use deepprl_models::moh::{MohConfig, MohPredictor};
-use deepprl_models::{Batch, Predictor, Schema};
+use deepprl_models::{Predictor, Schema};
 use deepprl_plugins::{CreateOptions, PluginPredictor, find_plugin};
-use ndarray::Array2;
-use std::path::Path;
 
 /// A fresh predictor of `kind` for `data`.
 ///
@@ -37,12 +36,15 @@ pub fn make(
                 PluginModel::Mmoe => &config.plugins.mmoe,
             };
             let text = toml::to_string(table).map_err(|e| Error::encode("plugin config", e))?;
-            let flat = Schema { history_len: 0, ..schema.clone() };
+            // The plugins read the histories as the MoH does (the ABI 1.2 history columns).
             let p =
-                PluginPredictor::new(&plugin, &text, &flat, CreateOptions { seed, n_threads: 1 })
+                PluginPredictor::new(&plugin, &text, &schema, CreateOptions { seed, n_threads: 1 })
                     .map_err(|e| Error::plugin(format!("predictor `{kind}`"), e))?;
-            Ok(Box::new(WithoutHistory { inner: p, schema }))
+            Ok(Box::new(p))
         }
+        PredictorBuild::Truth => Err(Error::Usage(format!(
+            "predictor `{kind}` is the world's truth and has no model to build or load"
+        ))),
     }
 }
 
@@ -62,55 +64,6 @@ pub fn in_tree(
         PredictorBuild::Linear => {
             Some(Box::new(LinearPredictor::new(schema, moh.optimizer.clone(), seed)?))
         }
-        PredictorBuild::Plugin(_) => None,
+        PredictorBuild::Plugin(_) | PredictorBuild::Truth => None,
     })
-}
-
-/// A predictor without a sequence input (the Shared-Bottom and MMOE baselines read the user,
-/// item, side and context features only) fed batches of a dataset that has histories: they
-/// are dropped before each call.
-struct WithoutHistory<P> {
-    inner: P,
-    schema: Schema,
-}
-
-impl<P: Predictor> WithoutHistory<P> {
-    fn strip(batch: &Batch) -> Batch {
-        Batch {
-            cat: batch.cat.clone(),
-            num: batch.num.clone(),
-            history: None,
-            labels: batch.labels.clone(),
-        }
-    }
-}
-
-impl<P: Predictor> Predictor for WithoutHistory<P> {
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-    fn predict(&self, batch: &Batch) -> deepprl_models::Result<Array2<f32>> {
-        self.inner.predict(&Self::strip(batch))
-    }
-    fn train_step(&mut self, batch: &Batch) -> deepprl_models::Result<f64> {
-        self.inner.train_step(&Self::strip(batch))
-    }
-    fn eval_loss(&self, batch: &Batch) -> deepprl_models::Result<f64> {
-        self.inner.eval_loss(&Self::strip(batch))
-    }
-    fn set_lr(&mut self, lr: f64) {
-        self.inner.set_lr(lr);
-    }
-    fn num_params(&self) -> usize {
-        self.inner.num_params()
-    }
-    fn save(&self, path: &Path) -> deepprl_models::Result<()> {
-        self.inner.save(path)
-    }
-    fn load(&mut self, path: &Path) -> deepprl_models::Result<()> {
-        self.inner.load(path)
-    }
 }

@@ -22,6 +22,7 @@
 //! - [`predictors`]: stage A, one trained predictor per (dataset, predictor, seed).
 //! - [`scoring`]: a predictor as the ranking signal (simulator scorer, logged requests).
 //! - [`stage_b`]: stage B of one run, one driver over both environments.
+//! - [`ladder`]: the oracle ladder's reference rows in the simulator, once per world seed.
 //! - [`manifest`]: what produced a result.
 //! - [`schedule`]: planning, scheduling, skipping, the report.
 //! - [`supervised`]: the single supervised training run behind `deepprl train`.
@@ -34,6 +35,7 @@ pub mod data;
 pub mod discount;
 mod error;
 pub mod factory;
+pub mod ladder;
 pub mod manifest;
 pub mod method;
 pub mod overrides;

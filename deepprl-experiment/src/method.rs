@@ -119,6 +119,9 @@ named_kinds! {
         Sb = "sb": "Shared-Bottom (plugin)",
         /// MMOE, a plugin.
         Mmoe = "mmoe": "MMOE (plugin)",
+        /// The world's expected outcomes as the scores: no prediction error (simulator only).
+        Truth = "truth":
+            "the world's expected outcomes as scores: no prediction error (simulator only)",
     }
 }
 
@@ -169,6 +172,8 @@ pub enum PredictorBuild {
     Linear,
     /// A plugin baseline.
     Plugin(PluginModel),
+    /// No model: the simulator ranks by the world's truth.
+    Truth,
 }
 
 /// The predictors built as plugins.
@@ -203,6 +208,7 @@ impl PredictorKind {
             Self::Lr => return PredictorBuild::Linear,
             Self::Sb => return PredictorBuild::Plugin(PluginModel::SharedBottom),
             Self::Mmoe => return PredictorBuild::Plugin(PluginModel::Mmoe),
+            Self::Truth => return PredictorBuild::Truth,
         }
         PredictorBuild::Moh(c)
     }
@@ -211,8 +217,13 @@ impl PredictorKind {
     pub fn plugin_name(self) -> Option<&'static str> {
         match self.build(&MohConfig::default()) {
             PredictorBuild::Plugin(m) => Some(m.plugin_name()),
-            PredictorBuild::Moh(_) | PredictorBuild::Linear => None,
+            PredictorBuild::Moh(_) | PredictorBuild::Linear | PredictorBuild::Truth => None,
         }
+    }
+
+    /// Whether it exists only in the simulator.
+    pub fn needs_world(self) -> bool {
+        self == Self::Truth
     }
 }
 

@@ -51,6 +51,15 @@ pub fn train_predictor(
     dir: &Path,
     on_event: &mut dyn FnMut(&TrainEvent),
 ) -> Result<PredictorSummary> {
+    if kind == PredictorKind::Truth {
+        // Nothing to train: the simulator ranks by the world's expected outcomes.
+        return Ok(PredictorSummary {
+            metrics: BTreeMap::new(),
+            beta: None,
+            n_params: 0,
+            train_secs: 0.0,
+        });
+    }
     let summary_path = dir.join("predictor.json");
     if let Some(s) = read_summary(&summary_path) {
         return Ok(s);
@@ -81,7 +90,7 @@ pub fn train_predictor(
             p.load(&dir.join("best.ckpt"))?;
             mean_beta(&p, data)?
         }
-        PredictorBuild::Linear | PredictorBuild::Plugin(_) => None,
+        PredictorBuild::Linear | PredictorBuild::Plugin(_) | PredictorBuild::Truth => None,
     };
     let summary = PredictorSummary {
         metrics,

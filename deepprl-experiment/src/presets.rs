@@ -75,7 +75,8 @@ pub fn ablation_of(mut config: ExperimentConfig) -> ExperimentConfig {
 
 /// One method on one dataset and seed (`deepprl rl train`): an experiment of a single run, so
 /// it shares the runner's checkpoints, resumption, manifest and report; `sets` are
-/// `key=value` overrides of the experiment config.
+/// `key=value` overrides of the experiment config. The oracle ladder's reference rows are off
+/// (`rl.ladder=true` turns them on).
 ///
 /// # Errors
 /// For a bad override or an invalid result.
@@ -92,6 +93,7 @@ pub fn single_run(
         seeds: Seeds::List(vec![seed]),
         jobs: 1,
         highlight: method.name(),
+        rl: RlSettings { ladder: false, ..RlSettings::default() },
         ..ExperimentConfig::default()
     };
     let config = crate::overrides::set_keys(&base, sets)?;

@@ -7,6 +7,7 @@
 //! <out>/experiment.toml                       the config with every default filled in
 //! <out>/predictors/<dataset>/<predictor>/seed<N>/   stage A (see predictors.rs)
 //! <out>/runs/<dataset>/<method>/seed<N>/result.json, manifest.json, policy checkpoints
+//! <out>/runs/<dataset>/ladder/seed<N>/result.json    the ladder's reference rows (ladder.rs)
 //! <out>/results.csv, results.json, report.md, plots/*.svg
 //! ```
 //! Runs execute in parallel on a pool of `jobs` threads, which their own data-parallel ops share;
@@ -15,6 +16,7 @@
 
 use crate::config::{DatasetRef, ExperimentConfig};
 use crate::data::ExperimentData;
+use crate::ladder::{self, LADDER_JOB};
 use crate::manifest::{self, Manifest};
 use crate::method::{Method, PolicyKind, PredictorKind};
 use crate::predictors::{self, PredictorSummary};
@@ -129,7 +131,8 @@ pub fn run_dir(out: &Path, id: &RunId) -> PathBuf {
     out.join("runs").join(&id.dataset).join(&id.method).join(format!("seed{}", id.seed))
 }
 
-fn read_record(dir: &Path) -> Option<RunRecord> {
+/// A finished run's `result.json` (a record, or the ladder's list of records).
+fn read_json<T: serde::de::DeserializeOwned>(dir: &Path) -> Option<T> {
     serde_json::from_slice(&std::fs::read(dir.join("result.json")).ok()?).ok()
 }
 
@@ -148,7 +151,8 @@ pub fn run_experiment(
     let methods = config.parsed_methods()?;
     let refs = config.dataset_refs(base)?;
     for (r, m) in refs.iter().flat_map(|r| methods.iter().map(move |m| (r, m))) {
-        if m.policy == PolicyKind::Oracle && *r != DatasetRef::World {
+        if (m.policy == PolicyKind::Oracle || m.predictor.needs_world()) && *r != DatasetRef::World
+        {
             return Err(Error::Usage(format!(
                 "method `{}` needs the simulator (`world`), not a logged dataset",
                 m.name()
@@ -179,8 +183,24 @@ pub fn run_experiment(
             }
         }
     }
+    let ladders: Vec<(usize, RunId)> = if config.rl.ladder {
+        datasets
+            .iter()
+            .enumerate()
+            .filter(|(_, data)| data.world.is_some())
+            .flat_map(|(d, data)| {
+                seeds.iter().map(move |&seed| {
+                    (d, RunId { dataset: data.name.clone(), method: LADDER_JOB.into(), seed })
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let ladders_done: Vec<Option<Vec<RunRecord>>> =
+        ladders.iter().map(|(_, id)| read_json(&run_dir(out, id))).collect();
     let finished: Vec<Option<RunRecord>> =
-        planned.iter().map(|(_, _, id)| read_record(&run_dir(out, id))).collect();
+        planned.iter().map(|(_, _, id)| read_json(&run_dir(out, id))).collect();
     let todo: Vec<&(usize, Method, RunId)> =
         planned.iter().zip(&finished).filter(|(_, f)| f.is_none()).map(|(p, _)| p).collect();
     let mut needed: Vec<(usize, PredictorKind, u64)> =
@@ -193,9 +213,10 @@ pub fn run_experiment(
     );
     needed.sort();
     needed.dedup();
+    let ladders_todo = ladders_done.iter().filter(|l| l.is_none()).count();
     on_event(&Event::Planned {
-        runs: planned.len(),
-        done: planned.len() - todo.len(),
+        runs: planned.len() + ladders.len(),
+        done: planned.len() - todo.len() + ladders.len() - ladders_todo,
         predictors: needed.len(),
     });
     let jobs = if config.jobs == 0 { rayon::current_num_threads() } else { config.jobs };
@@ -313,6 +334,44 @@ pub fn run_experiment(
             .collect()
     });
 
+    // The oracle ladder's reference rows, once per world seed.
+    let ladder_rows: Vec<Vec<RunRecord>> = pool.install(|| {
+        ladders
+            .par_iter()
+            .zip(ladders_done)
+            .map(|((d, id), done)| {
+                if let Some(rows) = done {
+                    return rows;
+                }
+                let data = loaded.get(*d, id.seed);
+                on_event(&Event::RunStarted { id: id.clone() });
+                let t = Instant::now();
+                let progress =
+                    |fraction| on_event(&Event::RunProgress { id: id.clone(), fraction });
+                let result =
+                    ladder::ladder_records(config, data, id.seed, &progress).and_then(|rows| {
+                        let dir = run_dir(out, id);
+                        create_dir(&dir)?;
+                        manifest::write_json(&dir.join("result.json"), &rows)?;
+                        Ok(rows)
+                    });
+                match result {
+                    Ok(rows) => {
+                        let secs = t.elapsed().as_secs_f64();
+                        on_event(&Event::RunFinished { id: id.clone(), secs });
+                        rows
+                    }
+                    Err(e) => {
+                        let msg = e.to_string();
+                        on_event(&Event::RunFailed { id: id.clone(), error: msg.clone() });
+                        failures.lock().expect("no panic").push((id.clone(), msg));
+                        Vec::new()
+                    }
+                }
+            })
+            .collect()
+    });
+
     let mut new_iter = new_records.into_iter();
     let records: Vec<RunRecord> = finished
         .into_iter()
@@ -320,6 +379,7 @@ pub fn run_experiment(
             Some(r) => Some(r),
             None => new_iter.next().flatten(),
         })
+        .chain(ladder_rows.into_iter().flatten())
         .collect();
     let infos: Vec<DatasetInfo> = datasets.iter().map(|d| dataset_info(d)).collect();
     let report = deepprl_report::write_report(out, &infos, &records, Some(&config.highlight))?;
@@ -379,7 +439,8 @@ fn dataset_info(data: &ExperimentData) -> DatasetInfo {
         }),
         point_metric: if simulator {
             "discounted return per episode (sum over the episode's slates of gamma_eval^t times \
-             the slate's mean outcome, stored units)"
+             the slate's mean expected outcome, divided by the population standard deviation: \
+             the agents' and the ladder's units)"
                 .into()
         } else {
             "mean realised outcome in the re-ranked top N (stored units)".into()

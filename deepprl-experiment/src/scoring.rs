@@ -3,8 +3,8 @@
 //! training slice, so weights are comparable across objectives and predictors.
 //!
 //! - [`WorldScorer`] answers the simulator's slates (`deepprl_rl::env::SlateScorer`): a
-//!   candidate's features are those of the item in the world's log, the user's history is the
-//!   request's (the last logged interactions and the episode's slates so far, see
+//!   candidate's features are those of the item in the world's log, the user-level ones (the
+//!   world's `segment`) the requesting user's, the user's history is the request's (the last logged interactions and the episode's slates so far, see
 //!   [`logged_histories`]), the hour and weekday are the request's.
 //! - [`MohUserEncoder`] is the user part of a DCRL policy's state in the simulator: the frozen
 //!   MoH's SA-Time-LSTM over the request's history and the user embedding; [`user_features`]
@@ -86,6 +86,8 @@ pub struct WorldScorer {
     predictor: Mutex<Box<dyn Predictor>>,
     /// Model-batch row of each world item: categorical ids and numeric features.
     item_cat: Vec<Vec<usize>>,
+    /// The user-level categorical fields: the batch column and each world user's id.
+    user_cat: Vec<(usize, Vec<usize>)>,
     item_num: Vec<Vec<f32>>,
     /// Whether the predictor reads histories (the schema's L > 0).
     history: bool,
@@ -141,6 +143,7 @@ impl WorldScorer {
             predictor: Mutex::new(predictor),
             item_cat,
             item_num,
+            user_cat: user_fields(ds, world.users().len()),
             history: data.histories.is_some() && ds.meta.history_len > 0,
             user_col: 0,
             hour_col: context_col("hour_of_day"),
@@ -161,6 +164,9 @@ impl WorldScorer {
             num.row_mut(r).assign(&ndarray::ArrayView1::from(&self.item_num[i]));
             // The log's user vocabulary is the world index + 1 (the whole population known).
             cat[[r, self.user_col]] = user + 1;
+            for (c, ids) in &self.user_cat {
+                cat[[r, *c]] = ids[user];
+            }
             if let Some(c) = self.hour_col {
                 cat[[r, c]] = hour as usize + 1;
             }
@@ -181,6 +187,28 @@ impl WorldScorer {
         });
         Batch { cat, num, history, labels: Array2::zeros((n, K)) }
     }
+}
+
+/// The categorical fields that are constant per user but not per item (the world's `segment`),
+/// as (model-batch column, each of the `n_users` world users' id; 0 for a user never logged):
+/// a candidate row takes them from the requesting user, not from the item's first row.
+fn user_fields(ds: &Dataset, n_users: usize) -> Vec<(usize, Vec<usize>)> {
+    let constant = |key: &dyn Fn(usize) -> usize, j: usize, n: usize| {
+        let mut value = vec![None; n];
+        let ok = (0..ds.len()).all(|row| {
+            let v = ds.categorical[[row, j]] as usize;
+            *value[key(row)].get_or_insert(v) == v
+        });
+        ok.then(|| value.into_iter().map(|v| v.unwrap_or(0)).collect::<Vec<usize>>())
+    };
+    let n_items = ds.item.iter().max().map_or(0, |&m| m as usize + 1);
+    (0..ds.meta.categorical.len())
+        .filter(|&j| constant(&|row| ds.item[row] as usize, j, n_items).is_none())
+        .filter_map(|j| {
+            let ids = constant(&|row| ds.user_key[row] as usize, j, n_users.max(ds.n_user_keys()))?;
+            Some((2 + j, ids[..n_users].to_vec()))
+        })
+        .collect()
 }
 
 fn repeat_rows<T: Clone>(a: &Array2<T>, n: usize) -> Array2<T> {
@@ -486,6 +514,38 @@ mod tests {
         let before = crate::bridge::model_history(h.gather(&data.ds, &[(user, reqs[b].start)]));
         let want = encoder.encode(&[reqs[b].user as usize], &before);
         assert_eq!(enc[b], want.row(0).to_vec());
+    }
+
+    #[test]
+    fn a_candidate_row_of_the_scorer_is_the_logged_row_of_that_user_item_and_time() {
+        use deepprl_data::world::Context;
+        use deepprl_models::moh::{MohConfig, MohPredictor};
+        let data = world_data();
+        let (world, ds) = (data.world.as_ref().unwrap(), &data.ds);
+        let schema = crate::bridge::schema_of(&ds.meta);
+        let moh = MohPredictor::new(&MohConfig::default(), &schema, 0).unwrap();
+        let scorer = WorldScorer::new(Box::new(moh), world, &data).unwrap();
+        assert_eq!(scorer.user_cat.len(), 1, "the segment is the one user-level field");
+        let empty = UserHistory::new(0);
+        let mut users_differ = 0;
+        for row in (0..ds.len()).step_by(97) {
+            let (user, item, time) =
+                (ds.user_key[row] as usize, ds.item[row] as usize - 1, ds.time[row]);
+            let hour = deepprl_data::time::hour_of_day(time, 0);
+            let request = Request {
+                user,
+                context: Context { hour, satisfaction: 0.0 },
+                time,
+                history: &empty,
+            };
+            let got = scorer.batch(&request, &[item]);
+            let want = to_model_batch(deepprl_data::Batch::from_rows(ds, &[row], None), &ds.meta);
+            assert_eq!(got.cat.row(0), want.cat.row(0), "row {row}");
+            assert_eq!(got.num.row(0), want.num.row(0), "row {row}");
+            let first = scorer.item_cat[item][scorer.user_cat[0].0];
+            users_differ += usize::from(first != want.cat[[0, scorer.user_cat[0].0]]);
+        }
+        assert!(users_differ > 0, "the item's first row often belongs to another segment");
     }
 
     #[test]

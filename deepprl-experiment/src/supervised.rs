@@ -42,7 +42,7 @@ impl Default for SupervisedConfig {
 /// [`Error::Usage`] naming the override for a malformed one, an unknown key or a wrong type.
 pub fn apply_overrides(config: &SupervisedConfig, sets: &[String]) -> Result<SupervisedConfig> {
     let cfg = set_keys(config, sets)?;
-    if cfg.model.plugin_name().is_some() {
+    if cfg.model.plugin_name().is_some() || cfg.model.needs_world() {
         return Err(not_in_tree(cfg.model));
     }
     Ok(cfg)
@@ -89,9 +89,16 @@ pub fn make_predictor(
 fn not_in_tree(kind: PredictorKind) -> Error {
     let names: Vec<&str> = PredictorKind::ALL
         .iter()
-        .filter(|(k, _)| k.plugin_name().is_none())
+        .filter(|(k, _)| k.plugin_name().is_none() && !k.needs_world())
         .map(|(k, _)| k.name())
         .collect();
+    if kind.needs_world() {
+        return Error::Usage(format!(
+            "model `{kind}` is the world's truth: it has nothing to train (use it in `deepprl \
+             compare` on the simulator); the in-tree models are {}",
+            names.join(", ")
+        ));
+    }
     Error::Usage(format!(
         "model `{kind}` is a plugin baseline (run it with `deepprl compare`); the in-tree models \
          are {}",
@@ -243,6 +250,8 @@ mod tests {
         );
         let err = apply_overrides(&base, &["model=mmoe".into()]).unwrap_err().to_string();
         assert!(err.contains("plugin baseline") && err.ends_with("moh-noencoder, lr"), "{err}");
+        let err = apply_overrides(&base, &["model=truth".into()]).unwrap_err().to_string();
+        assert!(err.contains("nothing to train") && err.ends_with("moh-noencoder, lr"), "{err}");
         assert!(apply_overrides(&base, &["novalue".into()]).is_err());
         Ok(())
     }

@@ -68,6 +68,7 @@ pub mod paired;
 pub mod pareto;
 pub mod plots;
 mod record;
+pub mod reference;
 pub mod stats;
 pub mod table;
 pub mod utility;
@@ -151,7 +152,11 @@ pub fn write_report_with(
     extras: &ReportExtras<'_>,
 ) -> Result<ReportFiles> {
     let analysis = stats::analyse(datasets, records)?;
-    let paired = paired::paired_differences(records, extras.baselines, extras.headroom);
+    // The headroom given, else the ladder's reference rows' (`reference::ladder_headroom`).
+    let headroom = |d: &str, l: &[f64]| {
+        (extras.headroom)(d, l).or_else(|| reference::ladder_headroom(records, d, l))
+    };
+    let paired = paired::paired_differences(records, extras.baselines, &headroom);
     std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
     let plots = plots::write_plots(dir, datasets, records, &analysis)?;
     let files = ReportFiles {

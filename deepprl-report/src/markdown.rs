@@ -70,16 +70,31 @@ fn dataset_section(
     if let Some(note) = &info.note {
         let _ = writeln!(out, "> {}\n", note.replace('\n', " "));
     }
-    let reference: Vec<String> = info.reference_point.iter().map(|&x| fmt_num(x)).collect();
+    let methods = &summary.methods;
+    let random = methods.iter().any(|m| m.method == crate::reference::RANDOM);
+    let reference = if random {
+        format!("each seed's `{}` point (uniform random weights)", crate::reference::RANDOM)
+    } else {
+        let r: Vec<String> = info.reference_point.iter().map(|&x| fmt_num(x)).collect();
+        format!("({})", r.join(", "))
+    };
     let _ = writeln!(
         out,
-        "Objectives: {}. Points: {}. Hypervolume reference point: ({}). λ grid: {} preferences.\n",
+        "Objectives: {}. Points: {}. Hypervolume reference point: {}. λ grid: {} preferences.\n",
         info.objectives.join(", "),
         info.point_metric,
-        reference.join(", "),
+        reference,
         summary.lambda_grid.len()
     );
-    let methods = &summary.methods;
+    if methods.iter().any(|m| crate::reference::is_reference(&m.method)) {
+        let _ = writeln!(
+            out,
+            "Rows named `ladder:<level>` are references, not methods: the oracle ladder's levels \
+             (true ranking, searched on the ladder's own selection episodes) scored on the \
+             methods' evaluation episodes; `{}` is the true front.\n",
+            crate::reference::FRONT
+        );
+    }
     if methods.is_empty() {
         let _ = writeln!(out, "No runs.");
         return;
@@ -104,12 +119,13 @@ fn dataset_section(
     }
 
     let _ = writeln!(out, "### Hypervolume and expected utility\n");
+    let front = methods.iter().any(|m| m.front_fraction.is_some());
     let header: Vec<String> = [
         "method",
         "seeds",
         "hypervolume",
         "expected utility",
-        "hypervolume of seed-mean points",
+        if front { "hypervolume / true front's" } else { "hypervolume of seed-mean points" },
         "wall s (mean)",
     ]
     .map(String::from)
@@ -122,7 +138,11 @@ fn dataset_section(
                 m.seeds.len().to_string(),
                 fmt_estimate(&m.hypervolume),
                 m.expected_utility.as_ref().map_or("-".into(), fmt_estimate),
-                fmt_num(m.mean_points_hypervolume),
+                if front {
+                    m.front_fraction.as_ref().map_or("-".into(), fmt_estimate)
+                } else {
+                    fmt_num(m.mean_points_hypervolume)
+                },
                 // A bare mean: an interval on a wall time says nothing (see the module docs).
                 fmt_num(m.wall_secs.mean),
             ]

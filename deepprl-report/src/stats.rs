@@ -6,7 +6,10 @@
 //! `mean ± t(0.975, n − 1) · s / √n` with `s` the sample standard deviation of the `n` per-seed
 //! values; with one seed there is a mean and no interval.
 //! The hypervolume and expected utility are computed *per seed* from that seed's points and
-//! then summarised, so their intervals reflect the spread between seeds.
+//! then summarised, so their intervals reflect the spread between seeds. The hypervolume's
+//! reference point is the seed's `ladder:random` point where there is one, else the dataset's
+//! declared one; where the seed has the true front (`ladder:full_information`), the run's
+//! hypervolume is also given as a fraction of the front's ([`crate::reference`]).
 //!
 //! ```
 //! use deepprl_report::stats::Estimate;
@@ -17,6 +20,7 @@
 
 use crate::hypervolume::hypervolume;
 use crate::pareto::set_dominates;
+use crate::reference;
 use crate::utility::{expected_utility, lambda_grid};
 use crate::{DatasetInfo, Point, Result, RunRecord, validate::validate};
 use deepprl_models::metrics::mean_ci95;
@@ -63,8 +67,11 @@ impl Estimate {
 /// What the report computes from one run's points.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RunScores {
-    /// The hypervolume of the run's points with the dataset's reference point.
+    /// The hypervolume of the run's points with the seed's reference point.
     pub hypervolume: f64,
+    /// The hypervolume as a fraction of the true front's (same reference point), where the
+    /// seed has the true front and its hypervolume is above 0.
+    pub front_fraction: Option<f64>,
     /// The run's expected utility over the dataset's λ grid; `None` when the dataset has no
     /// λ grid (no point of any run carries a λ) or the run has no points.
     pub expected_utility: Option<f64>,
@@ -83,6 +90,8 @@ pub struct MethodSummary {
     pub hypervolume: Estimate,
     /// The per-seed expected utility, when defined.
     pub expected_utility: Option<Estimate>,
+    /// The per-seed hypervolume as a fraction of the true front's, when defined.
+    pub front_fraction: Option<Estimate>,
     /// The wall-clock seconds per run.
     pub wall_secs: Estimate,
     /// The seed-mean points: point `i` averages point `i` of every seed (same λ, checked).
@@ -132,9 +141,19 @@ pub fn analyse(datasets: &[DatasetInfo], records: &[RunRecord]) -> Result<Analys
         .iter()
         .map(|r| {
             let info = datasets.iter().find(|d| d.name == r.dataset).expect("validated");
-            let values: Vec<&[f64]> = r.points.iter().map(|p| p.value.as_slice()).collect();
+            let reference = reference::reference_point(records, &r.dataset, r.seed)
+                .unwrap_or_else(|| info.reference_point.clone());
+            let hv = |points: &[Point]| {
+                let values: Vec<&[f64]> = points.iter().map(|p| p.value.as_slice()).collect();
+                hypervolume(&values, &reference)
+            };
+            let hypervolume = hv(&r.points);
+            let front = reference::find(records, &r.dataset, reference::FRONT, r.seed)
+                .map(|f| hv(&f.points))
+                .filter(|&f| f > 0.0);
             RunScores {
-                hypervolume: hypervolume(&values, &info.reference_point),
+                hypervolume,
+                front_fraction: front.map(|f| hypervolume / f),
                 expected_utility: expected_utility(&r.points, &grids[r.dataset.as_str()]),
             }
         })
@@ -202,6 +221,7 @@ fn summarise_method(
         .collect();
     let hv: Vec<f64> = runs.iter().map(|(_, s)| s.hypervolume).collect();
     let eu: Vec<f64> = runs.iter().filter_map(|(_, s)| s.expected_utility).collect();
+    let fractions: Vec<f64> = runs.iter().filter_map(|(_, s)| s.front_fraction).collect();
     let wall: Vec<f64> = runs.iter().map(|(r, _)| r.wall_secs).collect();
     let first = runs[0].0;
     let mean_points: Vec<Point> = (0..first.points.len())
@@ -222,6 +242,7 @@ fn summarise_method(
         metrics,
         hypervolume: Estimate::from_values(&hv).expect("a method has at least one run"),
         expected_utility: Estimate::from_values(&eu),
+        front_fraction: Estimate::from_values(&fractions),
         wall_secs: Estimate::from_values(&wall).expect("a method has at least one run"),
         mean_points_hypervolume: hypervolume(&values, &info.reference_point),
         mean_points,

@@ -83,6 +83,13 @@ fn the_quick_preset_writes_every_report_file_and_a_row_per_run() -> Result<()> {
             }
         }
     }
+    // The simulator's reference rows, one per ladder level and the random weights.
+    let levels = ["lambda", "best_static", "per_hour", "per_segment_hour", "per_user_hour"];
+    for level in levels.iter().chain(&["full_information", "random"]) {
+        for s in ["0", "1"] {
+            want.push(("world".to_string(), format!("ladder:{level}"), s.to_string()));
+        }
+    }
     want.sort();
     ensure!(rows == want, "CSV rows {rows:?}\nwant {want:?}");
     // Every run has its manifest with the data hash and revision.
@@ -132,6 +139,8 @@ fn a_killed_experiment_resumes_without_redoing_finished_runs() -> Result<()> {
     config.datasets.truncate(1);
     config.methods = vec!["sb+static".into(), "moh+dcrl".into(), "mmoe+grid".into()];
     (config.rl.episodes, config.rl.transitions) = (200, 0);
+    // The runs alone: the ladder's reference rows resume like a run but are not counted here.
+    config.rl.ladder = false;
     let file = tmp.0.join("exp.toml");
     std::fs::write(&file, toml::to_string(&config)?)?;
     let out = tmp.0.join("out");
@@ -228,7 +237,13 @@ fn grid_segment_hour_runs_and_records_a_point_per_lambda() -> Result<()> {
     let out = tmp.0.join("out");
     let outcome = run_experiment(&config, &tmp.0, &out, &|_| {})?;
     ensure!(outcome.failures.is_empty(), "failures: {:?}", outcome.failures);
-    ensure!(outcome.records.len() == 2, "one run per dataset: {}", outcome.records.len());
+    // Besides the run of each dataset, the simulator's ladder gives 7 reference rows.
+    let (references, runs): (Vec<_>, Vec<_>) =
+        outcome.records.iter().partition(|r| r.method.starts_with("ladder:"));
+    ensure!(runs.len() == 2, "one run per dataset: {}", runs.len());
+    ensure!(references.len() == 7 && references.iter().all(|r| r.dataset == "world"));
+    let outcome =
+        deepprl::experiment::Outcome { records: runs.into_iter().cloned().collect(), ..outcome };
     let n_lambdas = config.rl.lambdas(3).len();
     for r in &outcome.records {
         ensure!(r.method == "lr+grid-segment-hour", "{}", r.method);

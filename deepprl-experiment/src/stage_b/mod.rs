@@ -26,14 +26,14 @@ pub mod simulator;
 
 pub use context::RunContext;
 
-use crate::Result;
 use crate::discount;
-use crate::method::{Method, PolicyBuild};
+use crate::method::{Method, PolicyBuild, PredictorKind};
 use crate::predictors;
 use crate::scoring::{
     MohUserEncoder, WorldScorer, logged_episodes, logged_histories, outcome_stats,
     prediction_stats, user_features,
 };
+use crate::{Error, Result};
 use deepprl_data::Slice;
 use deepprl_models::moh::{StateEncoder, StateInput};
 use deepprl_plugins::find_plugin;
@@ -67,13 +67,18 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
         progress: ctx.progress,
         finetune: encoder.as_ref().filter(|_| input == StateInput::Raw),
     };
-    let predictor = predictors::load_predictor(
-        ctx.method.predictor,
-        ctx.config,
-        ctx.data,
-        ctx.seed,
-        &ctx.predictor_dir,
-    )?;
+    // `truth` has no model: the simulator ranks by the world itself.
+    let predictor = if ctx.method.predictor == PredictorKind::Truth {
+        None
+    } else {
+        Some(predictors::load_predictor(
+            ctx.method.predictor,
+            ctx.config,
+            ctx.data,
+            ctx.seed,
+            &ctx.predictor_dir,
+        )?)
+    };
     let mut record = RunRecord {
         dataset: ctx.data.name.clone(),
         method: ctx.method.name(),
@@ -89,14 +94,15 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
     let rl = &ctx.config.rl;
     match &data.world {
         Some(world) => {
-            let scorer = WorldScorer::new(predictor, world, data)?;
             let mut env = Simulator::new(
                 world.clone(),
                 SimulatorConfig::from_world(world),
                 user_features(&data.ds),
             )?
-            .with_histories(logged_histories(world, data))?
-            .with_scorer(Arc::new(scorer));
+            .with_histories(logged_histories(world, data))?;
+            if let Some(predictor) = predictor {
+                env = env.with_scorer(Arc::new(WorldScorer::new(predictor, world, data)?));
+            }
             if let Some(encoder) = &encoder {
                 env = env.with_encoder(Arc::new(MohUserEncoder::new(encoder.clone(), input)?));
             }
@@ -104,7 +110,9 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
             driver::drive(ctx, &mut stage, &mut record)?;
         }
         None => {
-            let predictor = predictor.as_ref();
+            let predictor = predictor
+                .as_deref()
+                .ok_or_else(|| Error::Usage("predictor `truth` needs the simulator".into()))?;
             let stats = prediction_stats(predictor, data)?;
             let features = user_features(&data.ds);
             let rewards = outcome_stats(&data.ds);

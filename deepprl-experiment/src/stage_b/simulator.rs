@@ -2,9 +2,11 @@
 //! world, its policy chooses the weights, the world answers.
 //!
 //! Each method gives one point per λ of the grid: the discounted return per episode of every
-//! objective at the world's `gamma_eval`, in stored units (`Σ_t γ^t` of the slate's mean
-//! outcome), from the same evaluation episodes for every method (keyed by [`EVAL_SEED`]: common
-//! random numbers; the run's seed enters only through the policy). The grid policy picks its
+//! objective at the world's `gamma_eval` (`Σ_t γ^t` of the slate's mean expected outcome given
+//! the state, scaled by the world's population standard deviation: the units of the reward the
+//! agents learn from and of the oracle ladder), from the same evaluation episodes for every
+//! method (keyed by [`EVAL_SEED`]: common random numbers; the run's seed enters only through
+//! the policy). The λ-return is `λ ·` that point. The grid policy picks its
 //! weights on separate selection episodes ([`GRID_SEED`]), the `grid-segment-hour` table on
 //! others ([`SEGMENT_HOUR_SEED`]).
 
@@ -12,7 +14,6 @@ use crate::Result;
 use crate::config::RlSettings;
 use crate::stage_b::env::StageEnv;
 use deepprl_core::simplex;
-use deepprl_data::meta::FeatureStats;
 use deepprl_data::world::K;
 use deepprl_models::WeightPolicy;
 use deepprl_report::{Point, RunRecord};
@@ -45,11 +46,6 @@ impl<'a> SimulatorStage<'a> {
 
     fn max_steps(&self) -> usize {
         self.env.config().max_steps
-    }
-
-    /// Discounted returns in stored units from scaled ones: `Σγ^t y = s·Σγ^t (y / s)`.
-    fn point(norm: &[FeatureStats; K], e: &Evaluation) -> Vec<f64> {
-        (0..K).map(|k| norm[k].std * e.discounted_return[k]).collect()
     }
 
     fn gamma(&self) -> f64 {
@@ -113,7 +109,7 @@ impl StageEnv for SimulatorStage<'_> {
     }
 
     fn value(&self, lambda: &[f64], eval: &Evaluation) -> f64 {
-        simplex::dot(lambda, &Self::point(self.env.world().norm(), eval))
+        simplex::dot(lambda, &eval.discounted_return)
     }
 
     fn selection_episodes(&self) -> usize {
@@ -179,12 +175,11 @@ impl StageEnv for SimulatorStage<'_> {
     }
 
     fn record(&self, lambdas: &[Vec<f64>], evals: &[Evaluation], rec: &mut RunRecord) {
-        let norm = self.env.world().norm();
         for (lambda, e) in lambdas.iter().zip(evals) {
-            rec.points.push(Point { lambda: lambda.clone(), value: Self::point(norm, e) });
+            rec.points.push(Point { lambda: lambda.clone(), value: e.discounted_return.clone() });
         }
         let e = &evals[0];
-        for (name, v) in self.objectives.iter().zip(Self::point(norm, e)) {
+        for (name, &v) in self.objectives.iter().zip(&e.discounted_return) {
             rec.metrics.insert(format!("return.{name}"), v);
         }
         rec.metrics.insert("utility".into(), simplex::dot(&lambdas[0], &e.discounted_return));

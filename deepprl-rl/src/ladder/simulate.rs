@@ -50,3 +50,25 @@ pub fn keys_cycling(world: &World, seed: u64, n: usize) -> Vec<EpisodeKey> {
     let users = world.users().len();
     (0..n).map(|i| EpisodeKey { seed, user: i % users, episode: (i / users) as u64 }).collect()
 }
+
+/// Salt of the random-weights episodes' draws, apart from every world draw.
+const RANDOM_WEIGHTS_SALT: u64 = 0x52_414E_4457; // "RANDW"
+
+/// Runs episode `key` with weights drawn uniformly from the simplex at every request
+/// (Dirichlet(1)), from a stream of its own keyed by the episode: the uniform-random-weights
+/// policy, whose point is the hypervolume's reference point (docs/DESIGN.md §5).
+pub fn run_random(world: &World, key: EpisodeKey) -> Record {
+    use ndarray_rand::rand::Rng;
+    let stream = (key.user as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ key.episode;
+    let mut rng = deepprl_core::rng::worker_rng(key.seed ^ RANDOM_WEIGHTS_SALT, stream as usize);
+    Record::of(&world.run_episode(key, |_| {
+        let e: [f64; K] = std::array::from_fn(|_| -(1.0 - rng.random::<f64>()).ln());
+        let s: f64 = e.iter().sum();
+        e.map(|x| x / s)
+    }))
+}
+
+/// [`run_random`] of every key, in parallel, in key order.
+pub fn run_random_all(world: &World, keys: &[EpisodeKey]) -> Vec<Record> {
+    keys.par_iter().map(|&k| run_random(world, k)).collect()
+}

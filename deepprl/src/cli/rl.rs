@@ -77,12 +77,16 @@ pub fn evaluate(out: &Path) -> Result<()> {
     collect_results(&runs, &mut files);
     files.sort();
     for f in files {
-        let r: RunRecord = serde_json::from_slice(
-            &std::fs::read(&f).map_err(|source| Error::Io { path: f.clone(), source })?,
-        )
-        .map_err(|e| Error::Usage(format!("{}: {e}", f.display())))?;
-        print_record(&r);
-        found += 1;
+        let bytes = std::fs::read(&f).map_err(|source| Error::Io { path: f.clone(), source })?;
+        // A run's record, or the oracle ladder's list of reference rows.
+        let records: Vec<RunRecord> = serde_json::from_slice::<RunRecord>(&bytes)
+            .map(|r| vec![r])
+            .or_else(|_| serde_json::from_slice(&bytes))
+            .map_err(|e| Error::Usage(format!("{}: {e}", f.display())))?;
+        for r in &records {
+            print_record(r);
+        }
+        found += records.len();
     }
     if found == 0 {
         return Err(Error::Usage(format!(

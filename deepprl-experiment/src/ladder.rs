@@ -1,0 +1,126 @@
+//! The oracle ladder's reference rows in the simulator (docs/DESIGN.md §5): per world seed,
+//! every level of the ladder (`deepprl_rl::ladder`) searched at each λ of the experiment on the
+//! ladder's own selection episodes and scored on the methods' evaluation episodes
+//! ([`EVAL_SEED`], `[rl] eval_episodes`), so that each level pairs with every method episode by
+//! episode; and the uniform-random-weights policy on the same episodes, whose point is the
+//! hypervolume's reference point.
+//!
+//! They are records like a method's, named `ladder:<level>` and `ladder:random`
+//! ([`deepprl_report::reference`]), in the units of the simulator's points. With the `truth`
+//! predictor, `static` is `ladder:lambda` (bit for bit where λ is exact in `f32`, the policy's
+//! weight type).
+//!
+//! Folder: `<out>/runs/<dataset>/ladder/seed<N>/result.json`, a list of records, written
+//! atomically last.
+
+use crate::config::ExperimentConfig;
+use crate::data::ExperimentData;
+use crate::stage_b::simulator::EVAL_SEED;
+use crate::{Error, Result};
+use deepprl_data::world::{K, World};
+use deepprl_report::reference::{LADDER_PREFIX, RANDOM};
+use deepprl_report::{Point, RunRecord};
+use deepprl_rl::env::Simulator;
+use deepprl_rl::ladder::{self, LadderConfig, Level, Record};
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// The run id's method of a ladder job.
+pub const LADDER_JOB: &str = "ladder";
+
+/// The ladder's records of `data` (a world) for `seed`: one per level and `ladder:random`;
+/// `progress` gets the fraction of the λ grid done.
+///
+/// # Errors
+/// [`Error::Usage`] for a dataset that is not a world.
+pub fn ladder_records(
+    config: &ExperimentConfig,
+    data: &ExperimentData,
+    seed: u64,
+    progress: &dyn Fn(f64),
+) -> Result<Vec<RunRecord>> {
+    let world = data.world.as_ref().ok_or_else(|| {
+        Error::Usage(format!("the oracle ladder needs the simulator; `{}` is logged", data.name))
+    })?;
+    let t = Instant::now();
+    let lambdas = config.rl.lambdas(K);
+    let keys = Simulator::evaluation_keys(world, EVAL_SEED, config.rl.eval_episodes);
+    let cfg = LadderConfig::default();
+    let mut levels: Vec<Vec<(Vec<f64>, Vec<Record>)>> = vec![Vec::new(); Level::ALL.len()];
+    for (j, lambda) in lambdas.iter().enumerate() {
+        let l: [f64; K] = std::array::from_fn(|k| lambda[k]);
+        let report = ladder::ladder_on(world, l, &cfg, &keys, &mut |_| {});
+        for (i, level) in report.levels.into_iter().enumerate() {
+            levels[i].push((lambda.clone(), level.records));
+        }
+        progress((j + 1) as f64 / (lambdas.len() + 1) as f64);
+    }
+    let random = ladder::run_random_all(world, &keys);
+    let mut out: Vec<RunRecord> = Level::ALL
+        .iter()
+        .zip(levels)
+        .map(|(level, per_lambda)| {
+            let name = format!("{LADDER_PREFIX}{}", level.name());
+            record(data, world, &name, seed, &per_lambda)
+        })
+        .collect();
+    let per_lambda: Vec<(Vec<f64>, Vec<Record>)> =
+        lambdas.iter().map(|l| (l.clone(), random.clone())).collect();
+    out.push(record(data, world, RANDOM, seed, &per_lambda));
+    let secs = t.elapsed().as_secs_f64();
+    for r in &mut out {
+        r.wall_secs = secs;
+    }
+    progress(1.0);
+    Ok(out)
+}
+
+/// The mean per-objective discounted return of `records`, summed in episode order (as the
+/// simulator's evaluation sums).
+fn point(records: &[Record]) -> Vec<f64> {
+    let mut sum = [0.0; K];
+    for r in records {
+        (0..K).for_each(|k| sum[k] += r.discounted[k]);
+    }
+    sum.iter().map(|s| s / records.len().max(1) as f64).collect()
+}
+
+fn record(
+    data: &ExperimentData,
+    world: &World,
+    method: &str,
+    seed: u64,
+    per_lambda: &[(Vec<f64>, Vec<Record>)],
+) -> RunRecord {
+    let points: Vec<Point> =
+        per_lambda.iter().map(|(l, r)| Point { lambda: l.clone(), value: point(r) }).collect();
+    let mut metrics = BTreeMap::new();
+    if let (Some(first), Some((lambda, records))) = (points.first(), per_lambda.first()) {
+        for (name, v) in data.objectives().iter().zip(&first.value) {
+            metrics.insert(format!("return.{name}"), *v);
+        }
+        let n = records.len().max(1) as f64;
+        let utility: f64 = lambda.iter().zip(&first.value).map(|(a, b)| a * b).sum();
+        metrics.insert("utility".into(), utility);
+        metrics.insert(
+            "episode_length".into(),
+            records.iter().map(|r| r.steps as f64).sum::<f64>() / n,
+        );
+        let days = world.config().episode_days;
+        if days > 1 {
+            let rate = |r: &Record| (r.sessions - 1) as f64 / (days - 1) as f64;
+            metrics.insert("return_rate".into(), records.iter().map(rate).sum::<f64>() / n);
+        }
+    }
+    RunRecord {
+        dataset: data.name.clone(),
+        method: method.to_string(),
+        seed,
+        metrics,
+        points,
+        curve: Vec::new(),
+        weights_by_hour: Vec::new(),
+        beta: None,
+        wall_secs: 0.0,
+    }
+}

@@ -1,0 +1,167 @@
+//! Reference rows: records that are not methods but measure what there is to win, named
+//! `ladder:<level>` (the oracle ladder's levels on the methods' evaluation episodes) and
+//! `ladder:random` (uniform random weights at every request).
+//!
+//! From them the report takes, per dataset and seed:
+//! - the hypervolume's reference point: `ladder:random`'s point ([`reference_point`]); without
+//!   it, the dataset's declared one;
+//! - the true front: `ladder:full_information`'s points ([`FRONT`]), whose hypervolume a run's
+//!   is given as a fraction of (it can exceed 1: the front is a bound within the ladder's
+//!   policy family);
+//! - the headroom at λ, `λ · (full_information − best_static)` paired over seeds
+//!   ([`ladder_headroom`]), for the paired differences' headroom fractions.
+//!
+//! ```
+//! use deepprl_report::reference::{is_reference, RANDOM};
+//! assert!(is_reference(RANDOM) && is_reference("ladder:per_hour") && !is_reference("moh+grid"));
+//! ```
+
+use crate::RunRecord;
+use crate::paired::Headroom;
+use crate::stats::Estimate;
+use crate::utility::same_lambda;
+
+/// The prefix of every reference row.
+pub const LADDER_PREFIX: &str = "ladder:";
+/// The uniform-random-weights row, the hypervolume's reference point.
+pub const RANDOM: &str = "ladder:random";
+/// The true front: the ladder's full-information level.
+pub const FRONT: &str = "ladder:full_information";
+/// The ladder's best static weights.
+pub const BEST_STATIC: &str = "ladder:best_static";
+
+/// Whether `method` names a reference row rather than a method.
+pub fn is_reference(method: &str) -> bool {
+    method.starts_with(LADDER_PREFIX)
+}
+
+/// The first record of `method` on `dataset` for `seed`.
+pub fn find<'a>(
+    records: &'a [RunRecord],
+    dataset: &str,
+    method: &str,
+    seed: u64,
+) -> Option<&'a RunRecord> {
+    records.iter().find(|r| r.dataset == dataset && r.method == method && r.seed == seed)
+}
+
+/// `ladder:random`'s point on `dataset` for `seed`, if there is that row.
+pub fn reference_point(records: &[RunRecord], dataset: &str, seed: u64) -> Option<Vec<f64>> {
+    Some(find(records, dataset, RANDOM, seed)?.points.first()?.value.clone())
+}
+
+/// The λ-return of `record`'s point for `lambda`.
+fn at(record: &RunRecord, lambda: &[f64]) -> Option<f64> {
+    let p = record.points.iter().find(|p| same_lambda(&p.lambda, lambda))?;
+    Some(p.value.iter().zip(lambda).map(|(v, l)| v * l).sum())
+}
+
+/// The ladder's headroom at `lambda` on `dataset`: per seed with both rows,
+/// `λ · (full_information − best_static)`, then the mean and the lower end of its 95 %
+/// Student-t interval over those seeds (`None` with fewer than two).
+pub fn ladder_headroom(records: &[RunRecord], dataset: &str, lambda: &[f64]) -> Option<Headroom> {
+    let diffs: Vec<f64> = records
+        .iter()
+        .filter(|r| r.dataset == dataset && r.method == FRONT)
+        .filter_map(|front| {
+            let best = find(records, dataset, BEST_STATIC, front.seed)?;
+            Some(at(front, lambda)? - at(best, lambda)?)
+        })
+        .collect();
+    let e = Estimate::from_values(&diffs)?;
+    e.ci95?;
+    Some(Headroom { mean: e.mean, lower: e.lower() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Point;
+
+    fn row(method: &str, seed: u64, v: [f64; 2]) -> RunRecord {
+        RunRecord {
+            dataset: "w".into(),
+            method: method.into(),
+            seed,
+            metrics: Default::default(),
+            points: vec![Point { lambda: vec![0.5, 0.5], value: v.to_vec() }],
+            curve: vec![],
+            weights_by_hour: vec![],
+            beta: None,
+            wall_secs: 0.0,
+        }
+    }
+
+    #[test]
+    fn the_headroom_is_the_paired_ladder_gap_over_seeds() {
+        // Gaps 1, 2, 3 (λ = ½, ½): mean 2, s = 1, t(0.975, 2) = 4.303 (the table of
+        // `mean_ci95`), half-width 4.303 / √3 = 2.4843.
+        let mut records = Vec::new();
+        for (s, gap) in [(0, 1.0), (1, 2.0), (2, 3.0)] {
+            records.push(row(BEST_STATIC, s, [1.0, 1.0]));
+            records.push(row(FRONT, s, [1.0 + gap, 1.0 + gap]));
+        }
+        records.push(row(FRONT, 9, [50.0, 50.0])); // no best_static for seed 9: not paired
+        let h = ladder_headroom(&records, "w", &[0.5, 0.5]).unwrap();
+        assert!((h.mean - 2.0).abs() < 1e-12);
+        assert!((h.lower - (2.0 - 4.303 / 3f64.sqrt())).abs() < 1e-9, "{h:?}");
+        assert!(ladder_headroom(&records, "w", &[1.0, 0.0]).is_none(), "no point at that λ");
+        assert!(ladder_headroom(&records[..2], "w", &[0.5, 0.5]).is_none(), "one seed");
+    }
+
+    #[test]
+    fn the_reference_point_is_the_random_rows_point_of_the_seed() {
+        let records = vec![row(RANDOM, 0, [0.5, 0.25]), row(RANDOM, 1, [0.7, 0.1])];
+        assert_eq!(reference_point(&records, "w", 1), Some(vec![0.7, 0.1]));
+        assert_eq!(reference_point(&records, "w", 2), None);
+        assert_eq!(reference_point(&records, "x", 0), None);
+    }
+
+    #[test]
+    fn runs_are_measured_from_their_seeds_random_point_against_their_seeds_true_front() {
+        use crate::DatasetInfo;
+        let info = DatasetInfo {
+            name: "w".into(),
+            objectives: vec!["a".into(), "b".into()],
+            reference_point: vec![0.0, 0.0],
+            simulator: true,
+            note: None,
+            point_metric: "return".into(),
+        };
+        let mut records = Vec::new();
+        for seed in 0..2 {
+            let shift = seed as f64;
+            records.push(row("moh+grid", seed, [2.0 + shift, 3.0 + shift]));
+            records.push(row(RANDOM, seed, [1.0 + shift, 1.0 + shift]));
+            records.push(row(FRONT, seed, [3.0 + shift, 5.0 + shift]));
+        }
+        records.push(row("moh+grid", 7, [2.0, 3.0])); // seed 7 has no reference rows
+        let a = crate::stats::analyse(&[info], &records).unwrap();
+        // Seeds 0 and 1: (2−1)(3−1) = 2 against the front's (3−1)(5−1) = 8; seed 7 from (0, 0).
+        let hv: Vec<f64> = a.run_scores.iter().map(|s| s.hypervolume).collect();
+        assert_eq!(hv, [2.0, 0.0, 8.0, 2.0, 0.0, 8.0, 6.0]);
+        let fractions: Vec<Option<f64>> = a.run_scores.iter().map(|s| s.front_fraction).collect();
+        assert_eq!(fractions[0], Some(0.25));
+        assert_eq!(fractions[2], Some(1.0));
+        assert_eq!(fractions[6], None, "no front for seed 7");
+        let grid = &a.summaries[0].methods[0];
+        assert_eq!(grid.front_fraction.map(|e| (e.mean, e.n)), Some((0.25, 2)));
+    }
+
+    #[test]
+    fn the_paired_headroom_fraction_comes_from_the_ladder_rows() {
+        let mut records = Vec::new();
+        for (s, d) in [(0, 0.5), (1, 1.0), (2, 1.5), (3, 1.0), (4, 1.0)] {
+            records.push(row("moh+dcrl", s, [1.0 + d, 1.0 + d]));
+            records.push(row("moh+grid", s, [1.0, 1.0]));
+            records.push(row(BEST_STATIC, s, [10.0, 10.0]));
+            records.push(row(FRONT, s, [14.0 + s as f64 * 0.1, 14.0 + s as f64 * 0.1]));
+        }
+        let headroom = |d: &str, l: &[f64]| ladder_headroom(&records, d, l);
+        let rows = crate::paired::paired_differences(&records, &["grid"], &headroom);
+        assert_eq!(rows.len(), 1, "ladder rows are no methods: {rows:?}");
+        // Difference 1.0 on average, headroom 4.2 on average.
+        let f = rows[0].headroom_fraction.unwrap();
+        assert!((f - 1.0 / 4.2).abs() < 1e-12, "{f}");
+    }
+}
