@@ -118,6 +118,13 @@ pub struct RlSettings {
     /// report's reference rows `ladder:<level>` and `ladder:random` (the hypervolume's
     /// reference point, the true front, the headroom of the paired differences; default true).
     pub ladder: bool,
+    /// Logged re-ranking runs over the requests with at least this many candidates only
+    /// (default 10): with `top_n` 3, a request of 3 candidates shows them all whatever the
+    /// weights, so it cannot tell policies apart.
+    pub min_candidates: usize,
+    /// The fewest such requests in a logged dataset's test slice for its runs to go ahead
+    /// (default 100); with fewer, the report says how many qualified and no run is made there.
+    pub min_requests: usize,
 }
 
 impl Default for RlSettings {
@@ -138,6 +145,8 @@ impl Default for RlSettings {
             matched_static: false,
             snapshots: 0,
             ladder: true,
+            min_candidates: 10,
+            min_requests: 100,
         }
     }
 }
@@ -284,6 +293,9 @@ impl ExperimentConfig {
                 "rl",
                 "top_n, ndcg_k, grid_divisions and eval_episodes must be at least 1".into(),
             );
+        }
+        if self.rl.min_candidates == 0 {
+            return bad("rl.min_candidates", "must be at least 1".into());
         }
         if self.rl.transitions == 0 && self.rl.episodes == 0 {
             return bad(

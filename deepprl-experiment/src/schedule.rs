@@ -174,8 +174,13 @@ pub fn run_experiment(
             )));
         }
     }
+    let requests: Vec<Option<RequestCounts>> =
+        datasets.iter().map(|d| RequestCounts::of(d, &config.rl)).collect();
     let mut planned = Vec::new();
     for (d, data) in datasets.iter().enumerate() {
+        if requests[d].is_some_and(|r| r.too_few) {
+            continue;
+        }
         for m in &methods {
             for &seed in &seeds {
                 let id = RunId { dataset: data.name.clone(), method: m.name(), seed };
@@ -381,7 +386,8 @@ pub fn run_experiment(
         })
         .chain(ladder_rows.into_iter().flatten())
         .collect();
-    let infos: Vec<DatasetInfo> = datasets.iter().map(|d| dataset_info(d)).collect();
+    let infos: Vec<DatasetInfo> =
+        datasets.iter().zip(&requests).map(|(d, r)| dataset_info(d, r.as_ref())).collect();
     let report = deepprl_report::write_report(out, &infos, &records, Some(&config.highlight))?;
     on_event(&Event::ReportWritten { path: out.join("report.md") });
     Ok(Outcome { records, failures: failures.into_inner().expect("no panic"), report })
@@ -419,7 +425,54 @@ impl Datasets {
     }
 }
 
-fn dataset_info(data: &ExperimentData) -> DatasetInfo {
+/// How many of a logged dataset's test requests logged re-ranking runs over.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct RequestCounts {
+    /// Requests with at least `[rl] min_candidates` candidates.
+    qualifying: usize,
+    /// All requests.
+    all: usize,
+    /// `[rl] min_candidates`.
+    min_candidates: usize,
+    /// Whether fewer than `[rl] min_requests` qualify: then no run is made on the dataset.
+    too_few: bool,
+}
+
+impl RequestCounts {
+    /// The counts of a logged dataset with requests; `None` for the simulator and tabular data.
+    fn of(data: &ExperimentData, rl: &crate::config::RlSettings) -> Option<Self> {
+        if data.world.is_some() || data.ds.meta.kind == deepprl_data::meta::DatasetKind::Tabular {
+            return None;
+        }
+        let all = deepprl_data::requests(&data.ds, deepprl_data::Slice::Test).len();
+        let qualifying = crate::scoring::qualifying_requests(
+            &data.ds,
+            deepprl_data::Slice::Test,
+            rl.min_candidates,
+        )
+        .len();
+        let min_candidates = rl.min_candidates;
+        Some(Self { qualifying, all, min_candidates, too_few: qualifying < rl.min_requests })
+    }
+
+    /// The sentence of the report's dataset note.
+    fn sentence(&self) -> String {
+        let counted = format!(
+            "{} of the {} test requests have at least {} candidates (`[rl] min_candidates`)",
+            self.qualifying, self.all, self.min_candidates
+        );
+        if self.too_few {
+            format!(
+                "{counted}: too few to tell weightings apart (`[rl] min_requests`), so no run \
+                 was made on this dataset"
+            )
+        } else {
+            format!("{counted}; policies are trained, selected and evaluated on those only")
+        }
+    }
+}
+
+fn dataset_info(data: &ExperimentData, requests: Option<&RequestCounts>) -> DatasetInfo {
     let simulator = data.world.is_some();
     DatasetInfo {
         name: data.name.clone(),
@@ -432,10 +485,15 @@ fn dataset_info(data: &ExperimentData) -> DatasetInfo {
              outcomes and dynamics are the world's ground truth"
                 .into()
         } else {
-            "logged re-ranking: each logged request's impressions are re-ranked and the realised \
-             outcomes of the top N scored; transitions follow the log, so this measures \
-             short-term effects honestly and long-term effects only weakly"
-                .into()
+            let mut note = "logged re-ranking: each logged request's impressions are re-ranked \
+                            and the realised outcomes of the top N scored; transitions follow \
+                            the log, so this measures short-term effects honestly and \
+                            long-term effects only weakly"
+                .to_string();
+            if let Some(r) = requests {
+                note.push_str(&format!(". {}", r.sentence()));
+            }
+            note
         }),
         point_metric: if simulator {
             "discounted return per episode (sum over the episode's slates of gamma_eval^t times \

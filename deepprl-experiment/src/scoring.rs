@@ -361,8 +361,22 @@ pub fn user_features(ds: &Dataset) -> Vec<Vec<f32>> {
         .collect()
 }
 
-/// The requests of `slice` as logged re-ranking episodes (one per user, in time order), scored
-/// by `predictor` (standardised with `stats`); with `encoder`, each request carries the user's
+/// The requests of `slice` with at least `min_candidates` candidates: those logged re-ranking
+/// can tell weightings apart on (with top N of 3, a request of 3 candidates shows them all
+/// whatever the weights).
+pub fn qualifying_requests(
+    ds: &Dataset,
+    slice: Slice,
+    min_candidates: usize,
+) -> Vec<deepprl_data::Request> {
+    let mut reqs = requests(ds, slice);
+    reqs.retain(|r| r.rows.len() >= min_candidates);
+    reqs
+}
+
+/// The [`qualifying_requests`] of `slice` as logged re-ranking episodes (one per user, in time
+/// order), scored by `predictor` (standardised with `stats`); with `encoder`, each request
+/// carries the user's
 /// encoding over their logged history before it (the frozen MoH's `[s_hist | e_user]`, or its
 /// raw inputs for [`StateInput::Raw`]).
 ///
@@ -373,13 +387,14 @@ pub fn logged_episodes(
     stats: &[(f64, f64)],
     data: &ExperimentData,
     slice: Slice,
+    min_candidates: usize,
     encoder: Option<(&StateEncoder, StateInput)>,
 ) -> Result<Vec<Vec<LoggedRequest>>> {
     if let Some((state, input)) = encoder {
         check_raw(state, input)?;
     }
     let ds = &data.ds;
-    let reqs = requests(ds, slice);
+    let reqs = qualifying_requests(ds, slice, min_candidates);
     let rows: Vec<usize> = reqs.iter().flat_map(|r| r.rows.iter().copied()).collect();
     let pred = predict_rows(predictor, data, &rows)?;
     let encodings = request_encodings(encoder, data, &reqs);

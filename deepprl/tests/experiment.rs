@@ -47,6 +47,8 @@ fn tiny(dir: &Path) -> Result<ExperimentConfig> {
     c.dcrl.warmup = 64;
     c.dcrl.d_hidden = vec![16];
     c.jobs = 2;
+    // The tiny log has a few dozen test requests: let them all count.
+    c.rl.min_requests = 1;
     Ok(c)
 }
 
@@ -308,5 +310,43 @@ fn snapshots_are_chosen_per_lambda_and_recorded() -> Result<()> {
         let f = r.metrics.get(&format!("snapshot.lambda{j}")).context("a snapshot per λ")?;
         ensure!([0.0, 0.5, 1.0].contains(f), "snapshot fraction {f}");
     }
+    Ok(())
+}
+
+/// Logged re-ranking runs over the requests with at least `[rl] min_candidates` candidates,
+/// the report says how many of the test requests qualify, and with fewer than
+/// `[rl] min_requests` no run is made on the dataset.
+#[test]
+fn logged_reranking_keeps_requests_with_enough_candidates_and_says_how_many() -> Result<()> {
+    let tmp = TempDir::new("min-candidates");
+    let mut config = tiny(&tmp.0)?;
+    config.datasets.remove(0);
+    config.methods = vec!["lr+static".into()];
+    config.seeds = deepprl::experiment::config::Seeds::List(vec![0]);
+    let ds = deepprl::data::Dataset::from_config_file(Path::new(&config.datasets[0]))?;
+    let all = deepprl::data::requests(&ds, deepprl::data::Slice::Test);
+    // The largest requests only qualify.
+    let min = all.iter().map(|r| r.rows.len()).max().context("test requests")?;
+    let qualifying = all.iter().filter(|r| r.rows.len() >= min).count();
+    ensure!(qualifying > 0 && qualifying < all.len(), "{qualifying} of {}", all.len());
+    let kept =
+        deepprl::experiment::scoring::qualifying_requests(&ds, deepprl::data::Slice::Test, min);
+    ensure!(kept.len() == qualifying && kept.iter().all(|r| r.rows.len() >= min));
+    config.rl.min_candidates = min;
+    config.rl.min_requests = 1;
+    let out = tmp.0.join("out");
+    let outcome = run_experiment(&config, &tmp.0, &out, &|_| {})?;
+    ensure!(outcome.failures.is_empty() && outcome.records.len() == 1, "{:?}", outcome.failures);
+    let report = std::fs::read_to_string(out.join("report.md"))?;
+    let said =
+        format!("{qualifying} of the {} test requests have at least {min} candidates", all.len());
+    ensure!(report.contains(&said) && report.contains("evaluated on those only"), "{report}");
+    // Asking for more qualifying requests than there are: no run, and the report says why.
+    config.rl.min_requests = qualifying + 1;
+    let out = tmp.0.join("out-too-few");
+    let outcome = run_experiment(&config, &tmp.0, &out, &|_| {})?;
+    ensure!(outcome.records.is_empty(), "{} records", outcome.records.len());
+    let report = std::fs::read_to_string(out.join("report.md"))?;
+    ensure!(report.contains(&said) && report.contains("no run was made"), "{report}");
     Ok(())
 }

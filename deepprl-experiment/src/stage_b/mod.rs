@@ -118,7 +118,8 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
             let rewards = outcome_stats(&data.ds);
             let make_env = |slice| -> Result<LoggedReranking> {
                 let encoder = encoder.as_ref().map(|e| (e, input));
-                let episodes = logged_episodes(predictor, &stats, data, slice, encoder)?;
+                let episodes =
+                    logged_episodes(predictor, &stats, data, slice, rl.min_candidates, encoder)?;
                 Ok(LoggedReranking::new(episodes, features.clone(), rl.top_n, rewards.clone())?)
             };
             let (valid, test) = (make_env(Slice::Valid)?, make_env(Slice::Test)?);
