@@ -56,19 +56,34 @@ fn at(record: &RunRecord, lambda: &[f64]) -> Option<f64> {
     Some(p.value.iter().zip(lambda).map(|(v, l)| v * l).sum())
 }
 
+/// `λ · (a − b)` of two rows (methods or references) on `dataset`, per seed both have a point
+/// for `lambda`, then the mean and 95 % Student-t interval over those seeds; `None` for no seed.
+pub fn paired_rows(
+    records: &[RunRecord],
+    dataset: &str,
+    a: &str,
+    b: &str,
+    lambda: &[f64],
+) -> Option<Estimate> {
+    let mut seeds: Vec<u64> = Vec::new();
+    let diffs: Vec<f64> = records
+        .iter()
+        .filter(|r| r.dataset == dataset && r.method == a)
+        .filter(|r| {
+            let first = !seeds.contains(&r.seed);
+            seeds.push(r.seed);
+            first
+        })
+        .filter_map(|ra| Some(at(ra, lambda)? - at(find(records, dataset, b, ra.seed)?, lambda)?))
+        .collect();
+    Estimate::from_values(&diffs)
+}
+
 /// The ladder's headroom at `lambda` on `dataset`: per seed with both rows,
 /// `λ · (full_information − best_static)`, then the mean and the lower end of its 95 %
 /// Student-t interval over those seeds (`None` with fewer than two).
 pub fn ladder_headroom(records: &[RunRecord], dataset: &str, lambda: &[f64]) -> Option<Headroom> {
-    let diffs: Vec<f64> = records
-        .iter()
-        .filter(|r| r.dataset == dataset && r.method == FRONT)
-        .filter_map(|front| {
-            let best = find(records, dataset, BEST_STATIC, front.seed)?;
-            Some(at(front, lambda)? - at(best, lambda)?)
-        })
-        .collect();
-    let e = Estimate::from_values(&diffs)?;
+    let e = paired_rows(records, dataset, FRONT, BEST_STATIC, lambda)?;
     e.ci95?;
     Some(Headroom { mean: e.mean, lower: e.lower() })
 }
