@@ -351,12 +351,28 @@ pub fn run_experiment(
                 let data = loaded.get(*d, id.seed);
                 on_event(&Event::RunStarted { id: id.clone() });
                 let t = Instant::now();
+                let started = manifest::now_utc();
                 let progress =
                     |fraction| on_event(&Event::RunProgress { id: id.clone(), fraction });
                 let result =
                     ladder::ladder_records(config, data, id.seed, &progress).and_then(|rows| {
                         let dir = run_dir(out, id);
                         create_dir(&dir)?;
+                        let m = Manifest {
+                            dataset: id.dataset.clone(),
+                            method: id.method.clone(),
+                            seed: id.seed,
+                            config: full.clone(),
+                            git_revision: manifest::git_revision(),
+                            data_sha256: data.sha256.clone(),
+                            versions: manifest::crate_versions(),
+                            started,
+                            wall_secs: t.elapsed().as_secs_f64(),
+                            peak_rss_mb: manifest::peak_rss_mb(),
+                            jobs,
+                        };
+                        manifest::write_json(&dir.join("manifest.json"), &m)?;
+                        // The result last: its presence marks the ladder as done.
                         manifest::write_json(&dir.join("result.json"), &rows)?;
                         Ok(rows)
                     });

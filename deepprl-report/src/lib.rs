@@ -42,7 +42,10 @@
 //! - [`pareto`]: dominance between points and between methods;
 //! - [`hypervolume`]: the exact hypervolume indicator and its reference point;
 //! - [`utility`]: linear utility and expected utility over a λ grid;
-//! - [`stats`]: means and 95 % confidence intervals over seeds, per-dataset summaries;
+//! - [`estimate`]: a mean over seeds with its 95 % confidence interval;
+//! - [`stats`]: the per-run scores and per-dataset summaries;
+//! - [`reference`]: the reference rows (`ladder:<level>`, `ladder:random`): reference point,
+//!   true front, headroom;
 //! - [`paired`]: paired differences of a method to the baseline policies on the same
 //!   predictor, per seed and λ, with 95 % intervals, verdicts and the fraction of the oracle
 //!   ladder's headroom;
@@ -61,6 +64,7 @@
 pub mod answer;
 pub mod csv_json;
 mod error;
+pub mod estimate;
 pub mod family;
 pub mod hypervolume;
 pub mod markdown;

@@ -17,8 +17,8 @@
 //! ```
 
 use crate::RunRecord;
+use crate::estimate::Estimate;
 use crate::paired::Headroom;
-use crate::stats::Estimate;
 use crate::utility::same_lambda;
 
 /// The prefix of every reference row.
@@ -130,37 +130,6 @@ mod tests {
         assert_eq!(reference_point(&records, "w", 1), Some(vec![0.7, 0.1]));
         assert_eq!(reference_point(&records, "w", 2), None);
         assert_eq!(reference_point(&records, "x", 0), None);
-    }
-
-    #[test]
-    fn runs_are_measured_from_their_seeds_random_point_against_their_seeds_true_front() {
-        use crate::DatasetInfo;
-        let info = DatasetInfo {
-            name: "w".into(),
-            objectives: vec!["a".into(), "b".into()],
-            reference_point: vec![0.0, 0.0],
-            simulator: true,
-            note: None,
-            point_metric: "return".into(),
-        };
-        let mut records = Vec::new();
-        for seed in 0..2 {
-            let shift = seed as f64;
-            records.push(row("moh+grid", seed, [2.0 + shift, 3.0 + shift]));
-            records.push(row(RANDOM, seed, [1.0 + shift, 1.0 + shift]));
-            records.push(row(FRONT, seed, [3.0 + shift, 5.0 + shift]));
-        }
-        records.push(row("moh+grid", 7, [2.0, 3.0])); // seed 7 has no reference rows
-        let a = crate::stats::analyse(&[info], &records).unwrap();
-        // Seeds 0 and 1: (2−1)(3−1) = 2 against the front's (3−1)(5−1) = 8; seed 7 from (0, 0).
-        let hv: Vec<f64> = a.run_scores.iter().map(|s| s.hypervolume).collect();
-        assert_eq!(hv, [2.0, 0.0, 8.0, 2.0, 0.0, 8.0, 6.0]);
-        let fractions: Vec<Option<f64>> = a.run_scores.iter().map(|s| s.front_fraction).collect();
-        assert_eq!(fractions[0], Some(0.25));
-        assert_eq!(fractions[2], Some(1.0));
-        assert_eq!(fractions[6], None, "no front for seed 7");
-        let grid = &a.summaries[0].methods[0];
-        assert_eq!(grid.front_fraction.map(|e| (e.mean, e.n)), Some((0.25, 2)));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! metric, of the per-seed hypervolume and of the per-seed expected utility; the seed-mean
 //! points; and the dominance matrix between methods on those points.
 //!
-//! Confidence intervals are Student-t intervals over seeds ([`mean_ci95`]):
+//! Confidence intervals are Student-t intervals over seeds
+//! ([`mean_ci95`](deepprl_models::metrics::mean_ci95)):
 //! `mean ± t(0.975, n − 1) · s / √n` with `s` the sample standard deviation of the `n` per-seed
 //! values; with one seed there is a mean and no interval.
 //! The hypervolume and expected utility are computed *per seed* from that seed's points and
@@ -18,51 +19,14 @@
 //! assert!(e.lower() < 2.0 && e.upper() > 2.0);
 //! ```
 
+pub use crate::estimate::Estimate;
 use crate::hypervolume::hypervolume;
 use crate::pareto::set_dominates;
 use crate::reference;
 use crate::utility::{expected_utility, lambda_grid};
 use crate::{DatasetInfo, Point, Result, RunRecord, validate::validate};
-use deepprl_models::metrics::mean_ci95;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// A mean over seeds with its 95 % confidence interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Estimate {
-    /// The mean over seeds.
-    pub mean: f64,
-    /// The half-width of the 95 % Student-t interval; `None` with fewer than two seeds.
-    pub ci95: Option<f64>,
-    /// The number of seeds.
-    pub n: usize,
-}
-
-impl Estimate {
-    /// The mean and interval of `values` (one per seed); `None` for no values.
-    pub fn from_values(values: &[f64]) -> Option<Self> {
-        mean_ci95(values).map(|(mean, ci95)| Estimate { mean, ci95, n: values.len() })
-    }
-
-    /// The interval's lower end (the mean without an interval).
-    pub fn lower(&self) -> f64 {
-        self.mean - self.ci95.unwrap_or(0.0)
-    }
-
-    /// The interval's upper end (the mean without an interval).
-    pub fn upper(&self) -> f64 {
-        self.mean + self.ci95.unwrap_or(0.0)
-    }
-
-    /// Whether this interval lies strictly above `other`'s (`self.lower() > other.upper()`,
-    /// the intervals do not overlap); `None` when either has no interval.
-    pub fn strictly_above(&self, other: &Estimate) -> Option<bool> {
-        match (self.ci95, other.ci95) {
-            (Some(_), Some(_)) => Some(self.lower() > other.upper()),
-            _ => None,
-        }
-    }
-}
 
 /// What the report computes from one run's points.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -302,3 +302,48 @@ fn summaries_follow_the_rules() -> TestResult {
     assert!((fixed.mean - 0.31).abs() < 1e-12);
     Ok(())
 }
+
+/// A reference-rows test record: one point `v` at λ = (½, ½).
+fn reference_row(method: &str, seed: u64, v: [f64; 2]) -> RunRecord {
+    RunRecord {
+        dataset: "w".into(),
+        method: method.into(),
+        seed,
+        metrics: Default::default(),
+        points: vec![Point { lambda: vec![0.5, 0.5], value: v.to_vec() }],
+        curve: vec![],
+        weights_by_hour: vec![],
+        beta: None,
+        wall_secs: 0.0,
+    }
+}
+
+#[test]
+fn runs_are_measured_from_their_seeds_random_point_against_their_seeds_true_front() {
+    let info = DatasetInfo {
+        name: "w".into(),
+        objectives: vec!["a".into(), "b".into()],
+        reference_point: vec![0.0, 0.0],
+        simulator: true,
+        note: None,
+        point_metric: "return".into(),
+    };
+    let mut records = Vec::new();
+    for seed in 0..2 {
+        let shift = seed as f64;
+        records.push(reference_row("moh+grid", seed, [2.0 + shift, 3.0 + shift]));
+        records.push(reference_row(crate::reference::RANDOM, seed, [1.0 + shift, 1.0 + shift]));
+        records.push(reference_row(crate::reference::FRONT, seed, [3.0 + shift, 5.0 + shift]));
+    }
+    records.push(reference_row("moh+grid", 7, [2.0, 3.0])); // seed 7 has no reference rows
+    let a = crate::stats::analyse(&[info], &records).unwrap();
+    // Seeds 0 and 1: (2−1)(3−1) = 2 against the front's (3−1)(5−1) = 8; seed 7 from (0, 0).
+    let hv: Vec<f64> = a.run_scores.iter().map(|s| s.hypervolume).collect();
+    assert_eq!(hv, [2.0, 0.0, 8.0, 2.0, 0.0, 8.0, 6.0]);
+    let fractions: Vec<Option<f64>> = a.run_scores.iter().map(|s| s.front_fraction).collect();
+    assert_eq!(fractions[0], Some(0.25));
+    assert_eq!(fractions[2], Some(1.0));
+    assert_eq!(fractions[6], None, "no front for seed 7");
+    let grid = &a.summaries[0].methods[0];
+    assert_eq!(grid.front_fraction.map(|e| (e.mean, e.n)), Some((0.25, 2)));
+}

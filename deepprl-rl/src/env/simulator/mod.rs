@@ -7,7 +7,7 @@
 //! [`World::true_slate`] exactly as the oracle ladder ranks, which isolates the weight policy
 //! from prediction error; a trained predictor's [`SlateScorer`] makes prediction error count
 //! (see [`Simulator::with_scorer`]) — and shows
-//! the top `log.slate_size` items through [`World::advance`], which samples outcomes, moves the
+//! the top `log.slate_size` items through [`World::advance_expected`], which samples outcomes, moves the
 //! user's satisfaction and may end the session or the episode. The reward is the slate's mean
 //! outcome per objective scaled by the world's population standard deviation and **not
 //! centred** ([`World::scale`]), so that a step that does not happen is worth 0 and keeping
