@@ -120,6 +120,7 @@ fn record(
         points,
         curve: Vec::new(),
         weights_by_hour: Vec::new(),
+        weights_by_segment: Vec::new(),
         beta: None,
         wall_secs: 0.0,
     }

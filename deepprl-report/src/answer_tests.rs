@@ -50,6 +50,7 @@ fn run(method: &str, seed: u64, x: f64, metrics: BTreeMap<String, f64>) -> RunRe
         ],
         curve: vec![],
         weights_by_hour: vec![],
+        weights_by_segment: vec![],
         beta: None,
         wall_secs: 1.0,
     }
@@ -237,6 +238,7 @@ fn wide_run(method: &str, seed: u64) -> RunRecord {
         points: vec![Point { lambda: vec![0.25; k], value: vec![1.0 + 0.1 * seed as f64; k] }],
         curve: vec![],
         weights_by_hour: vec![],
+        weights_by_segment: vec![],
         beta: None,
         // 1 s and 100 s: the 95 % interval of the mean would reach far below 0.
         wall_secs: if seed == 0 { 1.0 } else { 100.0 },

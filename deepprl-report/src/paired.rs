@@ -13,6 +13,7 @@
 //!     points: vec![Point { lambda: vec![0.5, 0.5], value: vec![v, v] }],
 //!     curve: vec![],
 //!     weights_by_hour: vec![],
+//!     weights_by_segment: vec![],
 //!     beta: None,
 //!     wall_secs: 1.0,
 //! };

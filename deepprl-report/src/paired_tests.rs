@@ -35,6 +35,7 @@ fn run(method: &str, seed: u64, points: Vec<Point>) -> RunRecord {
         points,
         curve: vec![],
         weights_by_hour: vec![],
+        weights_by_segment: vec![],
         beta: None,
         wall_secs: 1.0,
     }

@@ -25,6 +25,11 @@ pub struct RunRecord {
     /// The mean weight vector the policy chose at each hour of day (24 entries, `None` for an
     /// hour without requests), or empty when the method has no such weights.
     pub weights_by_hour: Vec<Option<Vec<f64>>>,
+    /// The mean weight vector the policy chose for each user segment of the simulator's world
+    /// (segment `s` at index `s`, `None` for a segment without requests), at the first λ of the
+    /// grid; empty when the method has no such weights (logged data, reference rows).
+    #[serde(default)]
+    pub weights_by_segment: Vec<Option<Vec<f64>>>,
     /// The MoH mean mixture weights, `[K objectives][E experts]`, if the predictor is a MoH.
     pub beta: Option<Vec<Vec<f64>>>,
     /// Wall-clock time of the run in seconds.

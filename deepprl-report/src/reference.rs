@@ -102,6 +102,7 @@ mod tests {
             points: vec![Point { lambda: vec![0.5, 0.5], value: v.to_vec() }],
             curve: vec![],
             weights_by_hour: vec![],
+            weights_by_segment: vec![],
             beta: None,
             wall_secs: 0.0,
         }

@@ -75,6 +75,7 @@ fn record(dataset: &str, method: &str, seed: u64, scale: f64, k: usize) -> RunRe
         } else {
             vec![]
         },
+        weights_by_segment: vec![],
         beta: (simulated && method.starts_with("moh"))
             .then(|| (0..k).map(|o| vec![0.2 + 0.1 * o as f64, 0.8 - 0.1 * o as f64]).collect()),
         wall_secs: 1.5 + jitter,
@@ -313,6 +314,7 @@ fn reference_row(method: &str, seed: u64, v: [f64; 2]) -> RunRecord {
         points: vec![Point { lambda: vec![0.5, 0.5], value: v.to_vec() }],
         curve: vec![],
         weights_by_hour: vec![],
+        weights_by_segment: vec![],
         beta: None,
         wall_secs: 0.0,
     }

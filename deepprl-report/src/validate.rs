@@ -122,6 +122,19 @@ fn validate_record(info: &DatasetInfo, r: &RunRecord) -> Result<()> {
             format!("weights_by_hour has {} entries, not 24 or none", r.weights_by_hour.len()),
         ));
     }
+    for (segment, w) in r.weights_by_segment.iter().enumerate() {
+        if let Some(w) = w
+            && (w.len() != k || !w.iter().all(|x| x.is_finite()))
+        {
+            return Err(record_error(
+                r,
+                format!(
+                    "the weights of segment {segment} are {w:?}: not {k} finite values, one per \
+                     objective"
+                ),
+            ));
+        }
+    }
     for (hour, w) in r.weights_by_hour.iter().enumerate() {
         if let Some(w) = w {
             if w.len() != k {

@@ -87,6 +87,7 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
         points: Vec::new(),
         curve: Vec::new(),
         weights_by_hour: Vec::new(),
+        weights_by_segment: Vec::new(),
         beta: ctx.summary.beta.clone(),
         wall_secs: 0.0,
     };

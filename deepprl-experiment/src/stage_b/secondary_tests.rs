@@ -36,6 +36,7 @@ fn record() -> RunRecord {
         points: Vec::new(),
         curve: Vec::new(),
         weights_by_hour: Vec::new(),
+        weights_by_segment: Vec::new(),
         beta: None,
         wall_secs: 0.0,
     }

@@ -200,6 +200,7 @@ mod tests {
             points: vec![Point { lambda: vec![], value: vec![1.0, 1.0] }],
             curve: vec![3.0],
             weights_by_hour: weights,
+            weights_by_segment: vec![],
             beta: Some(vec![vec![1.0], vec![1.0]]),
             wall_secs: 0.0,
         };
