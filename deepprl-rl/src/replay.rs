@@ -185,13 +185,19 @@ impl ReplayBuffer {
     /// `n` transitions drawn uniformly with replacement, as a batch.
     ///
     /// # Panics
-    /// If the buffer is empty.
+    /// If the buffer is empty or the drawn transitions differ in a field's width.
     pub fn sample(&mut self, n: usize) -> Transitions {
         assert!(!self.is_empty(), "ReplayBuffer::sample: empty buffer");
         let idx: Vec<usize> = (0..n).map(|_| self.rng.random_range(0..self.items.len())).collect();
         let rows = |f: &dyn Fn(&Transition) -> &Vec<f32>| {
             let w = f(&self.items[idx[0]]).len();
-            Array2::from_shape_fn((n, w), |(b, j)| f(&self.items[idx[b]])[j])
+            let mut flat = Vec::with_capacity(n * w);
+            for &i in &idx {
+                let row = f(&self.items[i]);
+                assert_eq!(row.len(), w, "ReplayBuffer::sample: transitions of unequal width");
+                flat.extend_from_slice(row);
+            }
+            Array2::from_shape_vec((n, w), flat).expect("transitions of one width")
         };
         Transitions {
             states: rows(&|t| &t.state),

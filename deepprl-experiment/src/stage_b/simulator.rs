@@ -192,5 +192,9 @@ impl StageEnv for SimulatorStage<'_> {
             rec.metrics.insert("regret".into(), r);
         }
         rec.weights_by_hour = e.weights_by_hour.clone();
+        // Every segment of the world, also one no evaluation episode met.
+        let segments = self.env.world().config().segments.max(e.weights_by_segment.len());
+        rec.weights_by_segment = e.weights_by_segment.clone();
+        rec.weights_by_segment.resize(segments, None);
     }
 }

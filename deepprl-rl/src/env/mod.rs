@@ -107,6 +107,11 @@ pub trait Environment {
     fn hour(&self) -> Option<u8> {
         None
     }
+    /// The observable segment of the current episode's user, when the environment has
+    /// segments (the simulator's world).
+    fn segment(&self) -> Option<usize> {
+        None
+    }
     /// The return rate of the episode that just ended (the fraction of its later days on
     /// which the user came back), when the environment models returning (the simulator);
     /// asked once at the end of each episode.

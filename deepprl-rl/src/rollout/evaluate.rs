@@ -5,7 +5,7 @@
 //! simulator: the oracle ladder's accounting, so a rule and a policy acting alike score
 //! alike bit for bit) and its realised reward otherwise.
 
-use super::HourlyWeights;
+use super::BucketWeights;
 use crate::env::Environment;
 use deepprl_core::rng::worker_rng;
 use deepprl_models::WeightPolicy;
@@ -84,6 +84,7 @@ pub const EVAL_ENVS: usize = 64;
 struct StepLog {
     weights: Vec<f32>,
     hour: Option<u8>,
+    segment: Option<usize>,
     oracle: Option<f32>,
     /// What the step scores: the expected reward where known, else the realised one.
     reward: Vec<f64>,
@@ -120,16 +121,17 @@ fn play(
         for &slot in &active {
             env.focus(slot);
             let oracle = if config.regret { env.oracle_value(lambda) } else { None };
-            seen.push((env.hour(), oracle));
+            seen.push((env.hour(), env.segment(), oracle));
         }
         let steps = env.step_slots(&active, &weights, &mut rngs);
         let mut still = Vec::with_capacity(active.len());
-        for (((&slot, w), (hour, oracle)), step) in active.iter().zip(weights).zip(seen).zip(steps)
+        for (((&slot, w), (hour, segment, oracle)), step) in
+            active.iter().zip(weights).zip(seen).zip(steps)
         {
             let reward = step
                 .expected_reward
                 .unwrap_or_else(|| step.reward.iter().map(|&r| f64::from(r)).collect());
-            logs[slot].steps.push(StepLog { weights: w, hour, oracle, reward });
+            logs[slot].steps.push(StepLog { weights: w, hour, segment, oracle, reward });
             states[slot] = step.next_state;
             if !step.done {
                 still.push(slot);
@@ -165,6 +167,10 @@ pub struct Evaluation {
     /// Mean chosen weights per hour of day (24 entries; `None` for an hour without a step or an
     /// environment without hours).
     pub weights_by_hour: Vec<Option<Vec<f64>>>,
+    /// Mean chosen weights per user segment (segment `s` at index `s`, up to the largest
+    /// segment seen; `None` for a segment without a step), empty for an environment without
+    /// segments ([`Environment::segment`]).
+    pub weights_by_segment: Vec<Option<Vec<f64>>>,
     /// Mean chosen weights over every step of every episode (empty for an environment
     /// without hours).
     pub mean_weights: Vec<f64>,
@@ -196,7 +202,7 @@ pub fn evaluate_with(
     let (mut reward, mut steps, mut oracle_gap, mut oracle_steps) = (0.0, 0usize, 0.0, 0usize);
     let (mut per_objective, mut returns) = (vec![0.0; k], vec![0.0; k]);
     let (mut return_sum, mut return_episodes) = (0.0, 0usize);
-    let mut hourly = HourlyWeights::default();
+    let (mut hourly, mut by_segment) = (BucketWeights::default(), BucketWeights::default());
     let mut episode_returns = Vec::with_capacity(config.episodes);
     let mut episode_objective_returns = Vec::with_capacity(config.episodes);
     let envs = config.envs.clamp(1, env.max_slots());
@@ -207,7 +213,8 @@ pub fn evaluate_with(
             let (mut episode_return, mut objective_returns) = (0.0, vec![0.0; k]);
             for (t, s) in log.steps.into_iter().enumerate() {
                 let discount = config.gamma.powi(t as i32);
-                hourly.add(s.hour, &s.weights);
+                hourly.add_hour(s.hour, &s.weights);
+                by_segment.add(s.segment, &s.weights);
                 let r: f64 = s.reward.iter().zip(lambda).map(|(a, &b)| a * f64::from(b)).sum();
                 reward += r;
                 episode_return += discount * r;
@@ -243,7 +250,8 @@ pub fn evaluate_with(
         regret: (oracle_steps > 0).then(|| oracle_gap / oracle_steps as f64),
         return_rate: (return_episodes > 0).then(|| return_sum / return_episodes as f64),
         mean_weights: hourly.mean(),
-        weights_by_hour: hourly.finish(),
+        weights_by_hour: hourly.finish(24),
+        weights_by_segment: by_segment.finish(0),
         episode_returns,
         episode_objective_returns,
     })

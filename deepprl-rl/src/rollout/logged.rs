@@ -1,7 +1,7 @@
 //! Evaluation on logged data: every episode once, re-ranked by the policy's weights, with the
 //! ranking metrics of docs/DESIGN.md §5; and the grid choice of fixed weights on logged data.
 
-use super::HourlyWeights;
+use super::BucketWeights;
 use crate::env::{Environment, LoggedReranking};
 use deepprl_core::rng::seeded;
 use deepprl_core::simplex;
@@ -70,7 +70,7 @@ pub fn evaluate_logged(
     let (mut ndcg, mut ndcg_n) = (vec![0.0; n_obj], vec![0usize; n_obj]);
     let (mut top, mut reward) = (vec![0.0; n_obj], vec![0.0; n_obj]);
     let mut requests = 0usize;
-    let mut hourly = HourlyWeights::default();
+    let mut hourly = BucketWeights::default();
     let rng = &mut seeded(0);
     for e in 0..env.n_episodes() {
         let mut state = env.start_episode(e);
@@ -78,7 +78,7 @@ pub fn evaluate_logged(
             let s = Array2::from_shape_vec((1, state.len()), state).expect("one row");
             let w = policy.act(&s, false)?.row(0).to_vec();
             let request = env.request().expect("a request until the episode ends");
-            hourly.add(Some(request.hour), &w);
+            hourly.add_hour(Some(request.hour), &w);
             let u = request.utilities(&w);
             for j in 0..n_obj {
                 let gains: Vec<f64> = request.outcomes.iter().map(|y| f64::from(y[j])).collect();
@@ -107,7 +107,7 @@ pub fn evaluate_logged(
         top_k_mean: top.iter().map(|t| t / n).collect(),
         mean_reward: reward.iter().map(|r| r / n).collect(),
         mean_weights: hourly.mean(),
-        weights_by_hour: hourly.finish(),
+        weights_by_hour: hourly.finish(24),
         requests,
     })
 }

@@ -58,37 +58,46 @@ fn one() -> usize {
     1
 }
 
-/// Mean chosen weights per hour of day (24 entries, `None` for hours never seen).
+/// Mean chosen weights per bucket: per hour of day (24 buckets) or per user segment.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct HourlyWeights {
+pub(crate) struct BucketWeights {
     sum: Vec<Vec<f64>>,
     count: Vec<usize>,
 }
 
-impl HourlyWeights {
-    pub(crate) fn add(&mut self, hour: Option<u8>, weights: &[f32]) {
-        let Some(h) = hour.map(usize::from).filter(|&h| h < 24) else { return };
-        if self.sum.is_empty() {
-            self.sum = vec![vec![0.0; weights.len()]; 24];
-            self.count = vec![0; 24];
+impl BucketWeights {
+    /// Adds one step's weights to `bucket` (a step without a bucket is not counted).
+    pub(crate) fn add(&mut self, bucket: Option<usize>, weights: &[f32]) {
+        let Some(b) = bucket else { return };
+        if self.sum.len() <= b {
+            self.sum.resize(b + 1, vec![0.0; weights.len()]);
+            self.count.resize(b + 1, 0);
         }
-        self.sum[h].iter_mut().zip(weights).for_each(|(s, &w)| *s += f64::from(w));
-        self.count[h] += 1;
+        self.sum[b].iter_mut().zip(weights).for_each(|(s, &w)| *s += f64::from(w));
+        self.count[b] += 1;
     }
 
-    /// The step-weighted mean weights over every hour (empty without a step).
+    /// Adds one step's weights at `hour` (0..=23; others are not counted).
+    pub(crate) fn add_hour(&mut self, hour: Option<u8>, weights: &[f32]) {
+        self.add(hour.map(usize::from).filter(|&h| h < 24), weights);
+    }
+
+    /// The step-weighted mean weights over every bucket (empty without a step).
     pub(crate) fn mean(&self) -> Vec<f64> {
         let n: usize = self.count.iter().sum();
-        let width = self.sum.first().map_or(0, Vec::len);
+        let width = self.sum.iter().find(|s| !s.is_empty()).map_or(0, Vec::len);
         if n == 0 {
             return Vec::new();
         }
         (0..width).map(|k| self.sum.iter().map(|s| s[k]).sum::<f64>() / n as f64).collect()
     }
 
-    pub(crate) fn finish(self) -> Vec<Option<Vec<f64>>> {
-        if self.sum.is_empty() {
-            return vec![None; 24];
+    /// The mean weights of buckets `0..n` at least (more when a larger bucket was seen),
+    /// `None` for a bucket without a step.
+    pub(crate) fn finish(mut self, n: usize) -> Vec<Option<Vec<f64>>> {
+        if self.sum.len() < n {
+            self.sum.resize(n, Vec::new());
+            self.count.resize(n, 0);
         }
         self.sum
             .into_iter()

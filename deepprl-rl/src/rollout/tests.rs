@@ -350,12 +350,31 @@ fn the_oracle_has_no_regret_and_evaluations_report_hours_and_returns() -> TestRe
         oracle.weights_by_hour.iter().flatten().any(|w| (w[0] - 1.0 / 3.0).abs() > 0.05),
         "the oracle adapts"
     );
+    // Weights by segment: exactly the segments of the episodes' users, each weighted alike
+    // under uniform weights; the oracle's differ between segments (their tastes differ).
+    let world = env.world();
+    let mut met: Vec<usize> = Simulator::evaluation_keys(world, 21, 150)
+        .iter()
+        .map(|k| world.users()[k.user].segment)
+        .collect();
+    met.sort_unstable();
+    met.dedup();
+    let served = |e: &Evaluation| -> Vec<usize> {
+        (0..e.weights_by_segment.len()).filter(|&s| e.weights_by_segment[s].is_some()).collect()
+    };
+    assert!(met.len() > 1, "episodes of several segments: {met:?}");
+    assert_eq!((served(&fixed), served(&oracle)), (met.clone(), met));
+    let by_segment: Vec<&Vec<f64>> = fixed.weights_by_segment.iter().flatten().collect();
+    assert!(by_segment.iter().all(|w| w.iter().all(|&v| (v - 1.0 / 3.0).abs() < 1e-6)));
+    let oracle_w0: Vec<f64> = oracle.weights_by_segment.iter().flatten().map(|w| w[0]).collect();
+    assert!(oracle_w0.iter().any(|&w| (w - oracle_w0[0]).abs() > 0.01), "{oracle_w0:?}");
     // The bandit: the oracle is exact and there are neither hours nor returns.
     let mut bandit = ContextBandit::two_contexts();
     let config = EvalConfig { episodes: 50, max_steps: 1, lambda: vec![0.5, 0.5], ..config };
     let exact = evaluate_with(&mut bandit, Actor::Oracle, &config)?;
     assert_eq!((exact.regret, exact.mean_reward, exact.return_rate), (Some(0.0), 1.0, None));
     assert!(exact.weights_by_hour.iter().all(Option::is_none));
+    assert!(exact.weights_by_segment.is_empty(), "no segments");
     assert!(exact.mean_weights.is_empty(), "no hours, no mean");
     let short = EvalConfig { lambda: vec![1.0], ..config };
     assert!(matches!(
@@ -455,13 +474,28 @@ fn logged_evaluation_is_deterministic_and_the_oracle_is_refused() -> TestResult 
 
 #[test]
 fn mean_weights_weigh_every_step_not_every_hour() {
-    let mut h = HourlyWeights::default();
+    let mut h = BucketWeights::default();
     assert!(h.mean().is_empty());
-    h.add(Some(1), &[1.0, 0.0]);
-    h.add(Some(1), &[1.0, 0.0]);
-    h.add(Some(2), &[0.0, 1.0]);
-    h.add(None, &[0.5, 0.5]);
+    h.add_hour(Some(1), &[1.0, 0.0]);
+    h.add_hour(Some(1), &[1.0, 0.0]);
+    h.add_hour(Some(2), &[0.0, 1.0]);
+    h.add_hour(None, &[0.5, 0.5]);
+    h.add_hour(Some(24), &[0.5, 0.5]);
     let m = h.mean();
     approx::assert_relative_eq!(m[0], 2.0 / 3.0, epsilon = 1e-12);
     approx::assert_relative_eq!(m[1], 1.0 / 3.0, epsilon = 1e-12);
+    let by_hour = h.finish(24);
+    assert_eq!(by_hour.len(), 24);
+    assert_eq!(by_hour[1], Some(vec![1.0, 0.0]));
+    assert_eq!((by_hour[0].clone(), by_hour[23].clone()), (None, None));
+}
+
+#[test]
+fn weights_by_bucket_cover_every_bucket_asked_for_and_every_bucket_seen() {
+    let mut b = BucketWeights::default();
+    b.add(Some(3), &[0.25, 0.75]);
+    b.add(Some(3), &[0.75, 0.25]);
+    assert_eq!(b.clone().finish(2), vec![None, None, None, Some(vec![0.5, 0.5])]);
+    assert_eq!(b.finish(5).len(), 5);
+    assert!(BucketWeights::default().finish(4).iter().all(Option::is_none));
 }

@@ -492,6 +492,10 @@ impl Environment for Simulator {
         Some(self.context().hour as u8)
     }
 
+    fn segment(&self) -> Option<usize> {
+        Some(self.world.users()[self.user()].segment)
+    }
+
     /// The fraction of the days after the first on which the user of the episode started a
     /// session (so far, and in full once the episode is done).
     fn return_rate(&self) -> Option<f64> {
