@@ -243,6 +243,13 @@ fn inconsistent_input_is_named() {
     assert!(record_error(&datasets, &bad).contains("weights_by_hour has 23 entries"));
 
     let mut bad = records();
+    bad[0].weights_by_segment = vec![None, Some(vec![0.5])];
+    assert!(record_error(&datasets, &bad).contains("the weights of segment 1 have 1 values"));
+    let k = bad[0].points[0].value.len();
+    bad[0].weights_by_segment = vec![Some(vec![f64::NAN; k])];
+    assert!(record_error(&datasets, &bad).contains("the weights of segment 0 are not finite"));
+
+    let mut bad = records();
     bad[0].metrics.insert("click.auc".into(), f64::NAN);
     assert!(record_error(&datasets, &bad).contains("metric `click.auc` is not finite"));
 

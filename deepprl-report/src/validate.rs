@@ -122,32 +122,17 @@ fn validate_record(info: &DatasetInfo, r: &RunRecord) -> Result<()> {
             format!("weights_by_hour has {} entries, not 24 or none", r.weights_by_hour.len()),
         ));
     }
-    for (segment, w) in r.weights_by_segment.iter().enumerate() {
-        if let Some(w) = w
-            && (w.len() != k || !w.iter().all(|x| x.is_finite()))
-        {
-            return Err(record_error(
-                r,
-                format!(
-                    "the weights of segment {segment} are {w:?}: not {k} finite values, one per \
-                     objective"
-                ),
-            ));
-        }
-    }
-    for (hour, w) in r.weights_by_hour.iter().enumerate() {
-        if let Some(w) = w {
+    for (what, list) in [("hour", &r.weights_by_hour), ("segment", &r.weights_by_segment)] {
+        for (i, w) in list.iter().enumerate() {
+            let Some(w) = w else { continue };
             if w.len() != k {
                 return Err(record_error(
                     r,
-                    format!(
-                        "the weights of hour {hour} have {} values for {k} objectives",
-                        w.len()
-                    ),
+                    format!("the weights of {what} {i} have {} values for {k} objectives", w.len()),
                 ));
             }
             if !w.iter().all(|x| x.is_finite()) {
-                return Err(record_error(r, format!("the weights of hour {hour} are not finite")));
+                return Err(record_error(r, format!("the weights of {what} {i} are not finite")));
             }
         }
     }

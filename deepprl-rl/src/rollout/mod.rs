@@ -85,7 +85,7 @@ impl BucketWeights {
     /// The step-weighted mean weights over every bucket (empty without a step).
     pub(crate) fn mean(&self) -> Vec<f64> {
         let n: usize = self.count.iter().sum();
-        let width = self.sum.iter().find(|s| !s.is_empty()).map_or(0, Vec::len);
+        let width = self.sum.first().map_or(0, Vec::len);
         if n == 0 {
             return Vec::new();
         }
