@@ -104,7 +104,9 @@ pub struct RlSettings {
     pub held_out_lambdas: Vec<Vec<f64>>,
     /// Also evaluate, for a conditioned DCRL agent, the matched-average static policy: at each
     /// λ of the grid, the agent's mean weights over the selection episodes or requests applied
-    /// to everyone (metrics `matched_static.lambda<j>`: λ · point; default false).
+    /// to everyone (metrics `matched_static.lambda<j>`: λ · point, and its point); the
+    /// highlighted method's become the report's `<predictor>+matched` rows
+    /// ([`crate::matched`]). Default true.
     pub matched_static: bool,
     /// Snapshots of a conditioned DCRL agent's training to select from: with n ≥ 2 the agent
     /// is kept at n evenly spaced points of its transition budget, the untrained agent (the
@@ -142,7 +144,7 @@ impl Default for RlSettings {
             ndcg_k: 10,
             lambda_grid: Vec::new(),
             held_out_lambdas: Vec::new(),
-            matched_static: false,
+            matched_static: true,
             snapshots: 0,
             ladder: true,
             min_candidates: 10,

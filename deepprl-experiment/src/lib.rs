@@ -23,6 +23,7 @@
 //! - [`scoring`]: a predictor as the ranking signal (simulator scorer, logged requests).
 //! - [`stage_b`]: stage B of one run, one driver over both environments.
 //! - [`ladder`]: the oracle ladder's reference rows in the simulator, once per world seed.
+//! - [`matched`]: the matched-average static rows, from the highlighted method's runs.
 //! - [`manifest`]: what produced a result.
 //! - [`schedule`]: planning, scheduling, skipping, the report.
 //! - [`supervised`]: the single supervised training run behind `deepprl train`.
@@ -37,6 +38,7 @@ mod error;
 pub mod factory;
 pub mod ladder;
 pub mod manifest;
+pub mod matched;
 pub mod method;
 pub mod overrides;
 pub mod predictors;

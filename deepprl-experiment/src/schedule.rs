@@ -18,6 +18,7 @@ use crate::config::{DatasetRef, ExperimentConfig};
 use crate::data::ExperimentData;
 use crate::ladder::{self, LADDER_JOB};
 use crate::manifest::{self, Manifest};
+use crate::matched;
 use crate::method::{Method, PolicyKind, PredictorKind};
 use crate::predictors::{self, PredictorSummary};
 use crate::stage_b::{self, RunContext};
@@ -216,6 +217,17 @@ pub fn run_experiment(
             .filter(|(_, m, _)| m.policy.reads_state())
             .map(|(d, _, id)| (*d, PredictorKind::Moh, id.seed)),
     );
+    // The ladder's rows through each predictor's ranking need that predictor.
+    let ranking: Vec<PredictorKind> = {
+        let mut kinds: Vec<PredictorKind> =
+            methods.iter().map(|m| m.predictor).filter(|p| !p.needs_world()).collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    };
+    for ((d, id), _) in ladders.iter().zip(&ladders_done).filter(|(_, done)| done.is_none()) {
+        needed.extend(ranking.iter().map(|&kind| (*d, kind, id.seed)));
+    }
     needed.sort();
     needed.dedup();
     let ladders_todo = ladders_done.iter().filter(|l| l.is_none()).count();
@@ -354,8 +366,21 @@ pub fn run_experiment(
                 let started = manifest::now_utc();
                 let progress =
                     |fraction| on_event(&Event::RunProgress { id: id.clone(), fraction });
-                let result =
-                    ladder::ladder_records(config, data, id.seed, &progress).and_then(|rows| {
+                // Predictors whose training failed have failed runs already; the ladder
+                // goes on without their rows.
+                let trained = ranking
+                    .iter()
+                    .filter(|kind| summary_of(*d, kind, id.seed).is_ok())
+                    .map(|&kind| {
+                        let dir = predictors::predictor_dir(out, &data.name, kind, id.seed);
+                        Ok((kind, predictors::load_predictor(kind, config, data, id.seed, &dir)?))
+                    })
+                    .collect::<Result<Vec<_>>>();
+                let result = trained
+                    .and_then(|trained| {
+                        ladder::ladder_records(config, data, id.seed, trained, &progress)
+                    })
+                    .and_then(|rows| {
                         let dir = run_dir(out, id);
                         create_dir(&dir)?;
                         let m = Manifest {
@@ -402,6 +427,8 @@ pub fn run_experiment(
         })
         .chain(ladder_rows.into_iter().flatten())
         .collect();
+    let matched = matched::matched_records(&records, &config.highlight);
+    let records = [records, matched].concat();
     let infos: Vec<DatasetInfo> =
         datasets.iter().zip(&requests).map(|(d, r)| dataset_info(d, r.as_ref())).collect();
     let report = deepprl_report::write_report(out, &infos, &records, Some(&config.highlight))?;

@@ -144,6 +144,10 @@ pub fn paired_differences(
         let runs: Vec<&RunRecord> = records.iter().filter(|r| r.dataset == dataset).collect();
         let grid = lambda_grid(runs.iter().flat_map(|r| &r.points));
         for method in first_seen(runs.iter().map(|r| r.method.as_str())) {
+            // Reference rows are what there is to win, not methods.
+            if crate::reference::is_reference(method) {
+                continue;
+            }
             let Some((predictor, policy)) = method.split_once('+') else { continue };
             let mine = of_method(&runs, method);
             // A baseline is compared with the baselines listed before it only, so no pair

@@ -1,6 +1,8 @@
 //! Reference rows: records that are not methods but measure what there is to win, named
 //! `ladder:<level>` (the oracle ladder's levels on the methods' evaluation episodes) and
-//! `ladder:random` (uniform random weights at every request).
+//! `ladder:random` (uniform random weights at every request), all ranking by the truth; and
+//! `<predictor>+ladder:<level>`, `<predictor>+ladder:random`: the same rules with that
+//! predictor's scores ranking ([`through`]).
 //!
 //! From them the report takes, per dataset and seed:
 //! - the hypervolume's reference point: `ladder:random`'s point ([`reference_point`]); without
@@ -12,8 +14,9 @@
 //!   ([`ladder_headroom`]), for the paired differences' headroom fractions.
 //!
 //! ```
-//! use deepprl_report::reference::{is_reference, RANDOM};
+//! use deepprl_report::reference::{RANDOM, is_reference};
 //! assert!(is_reference(RANDOM) && is_reference("ladder:per_hour") && !is_reference("moh+grid"));
+//! assert!(is_reference(&deepprl_report::reference::through("moh", RANDOM)));
 //! ```
 
 use crate::RunRecord;
@@ -32,7 +35,13 @@ pub const BEST_STATIC: &str = "ladder:best_static";
 
 /// Whether `method` names a reference row rather than a method.
 pub fn is_reference(method: &str) -> bool {
-    method.starts_with(LADDER_PREFIX)
+    method.starts_with(LADDER_PREFIX) || method.contains(&format!("+{LADDER_PREFIX}"))
+}
+
+/// The reference row `row` (e.g. [`RANDOM`]) through `predictor`'s ranking, e.g.
+/// `moh+ladder:random`.
+pub fn through(predictor: &str, row: &str) -> String {
+    format!("{predictor}+{row}")
 }
 
 /// The first record of `method` on `dataset` for `seed`.

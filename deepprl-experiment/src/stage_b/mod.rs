@@ -26,6 +26,7 @@ pub mod simulator;
 
 pub use context::RunContext;
 
+use crate::data::ExperimentData;
 use crate::discount;
 use crate::method::{Method, PolicyBuild, PredictorKind};
 use crate::predictors;
@@ -35,7 +36,9 @@ use crate::scoring::{
 };
 use crate::{Error, Result};
 use deepprl_data::Slice;
+use deepprl_data::world::World;
 use deepprl_models::moh::{StateEncoder, StateInput};
+use deepprl_models::predictor::Predictor;
 use deepprl_plugins::find_plugin;
 use deepprl_report::RunRecord;
 use deepprl_rl::env::{LoggedReranking, Simulator, SimulatorConfig};
@@ -95,15 +98,7 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
     let rl = &ctx.config.rl;
     match &data.world {
         Some(world) => {
-            let mut env = Simulator::new(
-                world.clone(),
-                SimulatorConfig::from_world(world),
-                user_features(&data.ds),
-            )?
-            .with_histories(logged_histories(world, data))?;
-            if let Some(predictor) = predictor {
-                env = env.with_scorer(Arc::new(WorldScorer::new(predictor, world, data)?));
-            }
+            let mut env = simulator(world, data, predictor)?;
             if let Some(encoder) = &encoder {
                 env = env.with_encoder(Arc::new(MohUserEncoder::new(encoder.clone(), input)?));
             }
@@ -133,6 +128,26 @@ pub fn run(ctx: &RunContext<'_>) -> Result<RunRecord> {
     record.metrics.retain(|_, v| v.is_finite());
     (ctx.progress)(1.0);
     Ok(record)
+}
+
+/// The simulator over `world` (the world of `data`) for a run: the users' features and last
+/// logged interactions, the candidates ranked by `predictor`'s scores, or by the truth when
+/// `None`.
+///
+/// # Errors
+/// If the features, histories or the scorer do not fit the world.
+pub fn simulator(
+    world: &World,
+    data: &ExperimentData,
+    predictor: Option<Box<dyn Predictor>>,
+) -> Result<Simulator> {
+    let env =
+        Simulator::new(world.clone(), SimulatorConfig::from_world(world), user_features(&data.ds))?
+            .with_histories(logged_histories(world, data))?;
+    Ok(match predictor {
+        Some(p) => env.with_scorer(Arc::new(WorldScorer::new(p, world, data)?)),
+        None => env,
+    })
 }
 
 /// The frozen state encoder of the run's MoH when the method's policy reads the state.

@@ -6,9 +6,11 @@
 //! - **matched-average static** (`[rl] matched_static`, metrics `matched_static.lambda<j>`):
 //!   at each λ of the grid, the agent's mean weights over the *selection* episodes or requests
 //!   (every step counted once) applied to everyone, with the same predictor. DCRL minus it is
-//!   what the agent's contextual choices add over their own average.
+//!   what the agent's contextual choices add over their own average. The point at each λ
+//!   goes into metrics `matched_static.lambda<j>.point<k>`, from which the runner makes the
+//!   `<predictor>+matched` rows ([`crate::matched`]).
 //!
-//! Each metric is `λ · point` in stored units ([`StageEnv::value`]), on the evaluation episodes
+//! Each metric is `λ · point` in the units of the run's points ([`StageEnv::value`]), on the evaluation episodes
 //! or requests every method meets.
 
 use super::env::StageEnv;
@@ -26,6 +28,12 @@ pub fn held_out_key(j: usize) -> String {
 /// The metric key of the matched-average static policy at the `j`-th λ of the grid.
 pub fn matched_key(j: usize) -> String {
     format!("matched_static.lambda{j}")
+}
+
+/// The metric key of objective `k` of the matched-average static policy's point at the `j`-th
+/// λ of the grid (the units of the run's points).
+pub fn matched_point_key(j: usize, k: usize) -> String {
+    format!("matched_static.lambda{j}.point{k}")
 }
 
 /// `agent` at each of `held_out` (then back at `lambdas[0]`), into `rec`.
@@ -78,6 +86,7 @@ pub fn matched_static<E: StageEnv>(
     lambdas: &[Vec<f64>],
     rec: &mut RunRecord,
 ) -> Result<()> {
+    let mut evals = Vec::with_capacity(lambdas.len());
     for (j, lambda) in lambdas.iter().enumerate() {
         agent.set_lambda(&simplex::normalised_f32(lambda))?;
         let mean = env.selection_weights(agent, lambda)?;
@@ -87,6 +96,15 @@ pub fn matched_static<E: StageEnv>(
         rec.metrics.insert(matched_key(j), env.value(lambda, &e));
         for (k, v) in mean.iter().enumerate() {
             rec.metrics.insert(format!("matched_static.lambda{j}.w{k}"), *v);
+        }
+        evals.push(e);
+    }
+    // Its points as the environment records them, for the report's `matched` rows.
+    let mut points = RunRecord { points: Vec::new(), ..rec.clone() };
+    env.record(lambdas, &evals, &mut points);
+    for (j, p) in points.points.iter().enumerate() {
+        for (k, v) in p.value.iter().enumerate() {
+            rec.metrics.insert(matched_point_key(j, k), *v);
         }
     }
     agent.set_lambda(&simplex::normalised_f32(&lambdas[0]))?;

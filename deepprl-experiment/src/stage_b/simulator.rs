@@ -14,13 +14,13 @@ use crate::Result;
 use crate::config::RlSettings;
 use crate::stage_b::env::StageEnv;
 use deepprl_core::simplex;
-use deepprl_data::world::K;
+use deepprl_data::world::{Episode, K};
 use deepprl_models::WeightPolicy;
 use deepprl_report::{Point, RunRecord};
 use deepprl_rl::Error as RlError;
 use deepprl_rl::dcrl::StateLayout;
 use deepprl_rl::env::{Environment, Simulator};
-use deepprl_rl::rollout::{self, Evaluation};
+use deepprl_rl::rollout::{self, Actor, EVAL_ENVS, EvalConfig, Evaluation};
 use std::ops::Range;
 
 /// Seed of the evaluation episodes (the same for every method and run seed).
@@ -42,6 +42,29 @@ impl<'a> SimulatorStage<'a> {
     /// Stage B over `env` with the experiment's settings `rl`.
     pub fn new(env: Simulator, rl: &'a RlSettings, objectives: Vec<String>) -> Self {
         Self { env, rl, objectives }
+    }
+
+    /// `rule`'s evaluation at `lambda` on the evaluation episodes every method meets
+    /// ([`EVAL_SEED`], `[rl] eval_episodes`): a level of the oracle ladder acting through this
+    /// simulator's ranking.
+    ///
+    /// # Errors
+    /// If λ does not have one entry per objective.
+    pub fn evaluate_rule(
+        &mut self,
+        rule: &mut (dyn FnMut(&Episode) -> [f64; K] + Send),
+        lambda: &[f64],
+    ) -> Result<Evaluation> {
+        let config = EvalConfig {
+            episodes: self.rl.eval_episodes,
+            max_steps: self.max_steps(),
+            gamma: self.gamma(),
+            lambda: simplex::normalised_f32(lambda),
+            seed: EVAL_SEED,
+            regret: false,
+            envs: EVAL_ENVS,
+        };
+        Ok(rollout::evaluate_with(&mut self.env, Actor::Rule(rule), &config)?)
     }
 
     fn max_steps(&self) -> usize {

@@ -112,6 +112,11 @@ pub trait Environment {
     fn segment(&self) -> Option<usize> {
         None
     }
+    /// The world's episode in progress (its hidden state included), when the environment is
+    /// the simulator: what a rule of the oracle ladder reads ([`crate::rollout::Actor::Rule`]).
+    fn episode(&self) -> Option<&deepprl_data::world::Episode> {
+        None
+    }
     /// The return rate of the episode that just ended (the fraction of its later days on
     /// which the user came back), when the environment models returning (the simulator);
     /// asked once at the end of each episode.

@@ -45,7 +45,9 @@ pub use rule::{
     ALPHAS, HOUR_BUCKETS, Level, Rule, SATISFACTION_BUCKETS, SATISFACTION_EDGES, hour_bucket,
     satisfaction_bucket,
 };
-pub use simulate::{Record, keys_cycling, keys_per_user, run, run_all, run_random, run_random_all};
+pub use simulate::{
+    Record, keys_cycling, keys_per_user, random_rule, run, run_all, run_random, run_random_all,
+};
 
 use deepprl_core::simplex;
 use deepprl_data::world::{K, World};

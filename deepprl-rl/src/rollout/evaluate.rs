@@ -8,6 +8,7 @@
 use super::BucketWeights;
 use crate::env::Environment;
 use deepprl_core::rng::worker_rng;
+use deepprl_data::world::{Episode, K};
 use deepprl_models::WeightPolicy;
 use ndarray::Array2;
 use serde::Serialize;
@@ -19,6 +20,10 @@ pub enum Actor<'a> {
     /// The environment's own best weights per state ([`Environment::oracle_weights`] for the
     /// evaluation λ); an error where the environment has no oracle.
     Oracle,
+    /// A rule of the world's episode ([`Environment::episode`]): e.g. a level of the oracle
+    /// ladder ([`crate::ladder::Rule::weights`]) acting through whatever ranks the candidates;
+    /// an error where the environment is not the simulator.
+    Rule(&'a mut (dyn FnMut(&Episode) -> [f64; K] + Send)),
 }
 
 impl Actor<'_> {
@@ -42,6 +47,16 @@ impl Actor<'_> {
                     .map_err(|e| crate::Error::Shape(format!("states of unequal width: {e}")))?;
                 Ok(p.act(&s, false)?.rows().into_iter().map(|r| r.to_vec()).collect())
             }
+            Actor::Rule(rule) => slots
+                .iter()
+                .map(|&slot| {
+                    env.focus(slot);
+                    let ep = env.episode().ok_or_else(|| {
+                        crate::Error::Unsupported("this environment has no world episode".into())
+                    })?;
+                    Ok(rule(ep).iter().map(|&w| w as f32).collect())
+                })
+                .collect(),
             Actor::Oracle => slots
                 .iter()
                 .map(|&slot| {

@@ -17,7 +17,9 @@ mod nstep;
 mod train;
 
 pub use curve::LearningCurve;
-pub use evaluate::{Actor, EvalConfig, Evaluation, evaluate, evaluate_oracle, evaluate_with};
+pub use evaluate::{
+    Actor, EVAL_ENVS, EvalConfig, Evaluation, evaluate, evaluate_oracle, evaluate_with,
+};
 pub use logged::{LoggedEvaluation, best_static_logged, evaluate_logged};
 pub use train::{RlEvent, TrainOptions, train, train_with};
 

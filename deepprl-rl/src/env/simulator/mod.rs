@@ -496,6 +496,10 @@ impl Environment for Simulator {
         Some(self.world.users()[self.user()].segment)
     }
 
+    fn episode(&self) -> Option<&Episode> {
+        Some(Simulator::episode(self))
+    }
+
     /// The fraction of the days after the first on which the user of the episode started a
     /// session (so far, and in full once the episode is done).
     fn return_rate(&self) -> Option<f64> {
