@@ -92,6 +92,25 @@ fn the_quick_preset_writes_every_report_file_and_a_row_per_run() -> Result<()> {
             want.push(("world".to_string(), format!("ladder:{level}"), s.to_string()));
         }
     }
+    // The truth's best static and full-information rules and random weights through each
+    // trained predictor's ranking, in the simulator.
+    let mut predictors: Vec<&str> =
+        presets::COMPARISON.iter().filter_map(|m| m.split_once('+')).map(|(p, _)| p).collect();
+    predictors.sort();
+    predictors.dedup();
+    for p in predictors {
+        for level in ["best_static", "full_information", "random"] {
+            for s in ["0", "1"] {
+                want.push(("world".to_string(), format!("{p}+ladder:{level}"), s.to_string()));
+            }
+        }
+    }
+    // The highlighted method's matched-average static, on every dataset.
+    for d in ["world", "world-log"] {
+        for s in ["0", "1"] {
+            want.push((d.to_string(), "moh+matched".to_string(), s.to_string()));
+        }
+    }
     want.sort();
     ensure!(rows == want, "CSV rows {rows:?}\nwant {want:?}");
     // Every run has its manifest with the data hash and revision.
@@ -188,8 +207,10 @@ fn a_killed_experiment_resumes_without_redoing_finished_runs() -> Result<()> {
         ensure!(&std::fs::read(p)? == bytes, "{} was redone", p.display());
     }
     ensure!(results(&out).len() == 6, "every run has its result");
+    // A header, the 6 runs and moh+dcrl's matched-average static for each of its 2 seeds.
     let csv = std::fs::read_to_string(out.join("results.csv"))?;
-    ensure!(csv.lines().count() == 7, "{csv}");
+    ensure!(csv.lines().count() == 1 + 6 + 2, "{csv}");
+    ensure!(csv.lines().filter(|l| l.contains(",moh+matched,")).count() == 2, "{csv}");
     Ok(())
 }
 
@@ -239,11 +260,13 @@ fn grid_segment_hour_runs_and_records_a_point_per_lambda() -> Result<()> {
     let out = tmp.0.join("out");
     let outcome = run_experiment(&config, &tmp.0, &out, &|_| {})?;
     ensure!(outcome.failures.is_empty(), "failures: {:?}", outcome.failures);
-    // Besides the run of each dataset, the simulator's ladder gives 7 reference rows.
+    // Besides the run of each dataset, the simulator's ladder gives 7 reference rows ranking
+    // by the truth and 3 ranking by the run's predictor.
     let (references, runs): (Vec<_>, Vec<_>) =
-        outcome.records.iter().partition(|r| r.method.starts_with("ladder:"));
+        outcome.records.iter().partition(|r| deepprl::report::reference::is_reference(&r.method));
     ensure!(runs.len() == 2, "one run per dataset: {}", runs.len());
-    ensure!(references.len() == 7 && references.iter().all(|r| r.dataset == "world"));
+    ensure!(references.len() == 7 + 3 && references.iter().all(|r| r.dataset == "world"));
+    ensure!(references.iter().filter(|r| r.method.starts_with("lr+ladder:")).count() == 3);
     let outcome =
         deepprl::experiment::Outcome { records: runs.into_iter().cloned().collect(), ..outcome };
     let n_lambdas = config.rl.lambdas(3).len();
