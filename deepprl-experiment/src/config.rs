@@ -20,22 +20,36 @@ use deepprl_models::moh::MohConfig;
 use deepprl_models::train::TrainConfig;
 use deepprl_rl::dcrl::DcrlConfig;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// DeepPRL against the baselines: MoH + DCRL; with the same predictor MORL (a non-contextual,
-/// non-personalised RL policy), the best static weights (`grid`, the primary comparison
-/// `moh+dcrl − moh+grid`) and `w = λ` (`static`); Shared-Bottom and MMOE with grid-selected
-/// weights and `w = λ`.
+/// DeepPRL against the baselines, every predictor with every policy (issue #14, point 5): MoH,
+/// Shared-Bottom and MMOE, each with DCRL, MORL (a non-contextual, non-personalised RL
+/// policy), the best static weights (`grid`; the primary comparison is `moh+dcrl − moh+grid`)
+/// and `w = λ` (`static`), so a policy's gain and a predictor's gain are told apart.
 pub const COMPARISON: &[&str] = &[
     "moh+dcrl",
     "moh+morl",
     "moh+grid",
     "moh+static",
+    "sb+dcrl",
+    "sb+morl",
     "sb+grid",
     "sb+static",
+    "mmoe+dcrl",
+    "mmoe+morl",
     "mmoe+grid",
     "mmoe+static",
 ];
+
+/// The sanity world of the default suite: the testbed at `heterogeneity = 0`, where every
+/// user's taste is uniform and one static weighting is (nearly) optimal, so a contextual
+/// policy that beats the best static there does so through satisfaction or the horizon.
+pub const SANITY_WORLD: &str = "world.heterogeneity=0";
+
+/// What the default suite runs on [`SANITY_WORLD`] besides the ladder: DeepPRL, the best
+/// static and `w = λ` with the MoH, the comparison the sanity world exists for.
+pub const SANITY: &[&str] = &["moh+dcrl", "moh+grid", "moh+static"];
 
 /// Seeds: a count (`5` means 0, 1, 2, 3, 4) or an explicit list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -195,7 +209,11 @@ pub struct ExperimentConfig {
     /// `predictor+policy` names (default: the comparison of docs/DESIGN.md §5, see
     /// [`COMPARISON`]).
     pub methods: Vec<String>,
-    /// Seeds (default 3).
+    /// Per dataset entry, the methods run there instead of `methods` (default: none, every
+    /// dataset runs `methods`), e.g. a cheaper suite on a sanity world.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub dataset_methods: BTreeMap<String, Vec<String>>,
+    /// Seeds (default 5).
     pub seeds: Seeds,
     /// Runs in parallel; 0 means one per core (default 0).
     pub jobs: usize,
@@ -221,6 +239,7 @@ impl Default for ExperimentConfig {
             name: "experiment".into(),
             datasets: vec!["world".into()],
             methods: COMPARISON.iter().map(|s| s.to_string()).collect(),
+            dataset_methods: BTreeMap::new(),
             seeds: Seeds::Count(5),
             jobs: 0,
             highlight: "moh+dcrl".into(),
@@ -323,6 +342,18 @@ impl ExperimentConfig {
         self.methods.iter().map(|m| Method::parse(m)).collect()
     }
 
+    /// The methods run on the dataset entry `dataset`: its `dataset_methods` list, else
+    /// `methods`.
+    ///
+    /// # Errors
+    /// For an unknown method name.
+    pub fn methods_of(&self, dataset: &str) -> Result<Vec<Method>> {
+        match self.dataset_methods.get(dataset) {
+            Some(list) => list.iter().map(|m| Method::parse(m)).collect(),
+            None => self.parsed_methods(),
+        }
+    }
+
     /// Checks names and ranges.
     ///
     /// # Errors
@@ -340,6 +371,16 @@ impl ExperimentConfig {
             return bad("methods", "needs at least one method".into());
         }
         self.parsed_methods().map_err(|e| Error::Usage(format!("key `methods`: {e}")))?;
+        for (d, list) in &self.dataset_methods {
+            let key = format!("dataset_methods.\"{d}\"");
+            if !self.datasets.contains(d) {
+                return bad(&key, format!("`{d}` is not one of `datasets` {:?}", self.datasets));
+            }
+            if list.is_empty() {
+                return bad(&key, "needs at least one method".into());
+            }
+            self.methods_of(d).map_err(|e| Error::Usage(format!("key `{key}`: {e}")))?;
+        }
         if self.seeds.list().is_empty() {
             return bad("seeds", "needs at least one seed".into());
         }
@@ -446,6 +487,30 @@ mod tests {
         let w = world_config(&c.datasets[1], &c.world).unwrap().unwrap();
         assert_eq!((w.heterogeneity, w.long_term), (0.0, 0.5));
         assert_eq!(world_config("kuairand.toml", &c.world).unwrap(), None);
+    }
+
+    #[test]
+    fn a_dataset_can_run_its_own_methods() {
+        let c = parse(
+            "datasets = [\"world\", \"world.heterogeneity=0\"]\nmethods = [\"moh+dcrl\", \"sb+grid\"]\n\
+             [dataset_methods]\n\"world.heterogeneity=0\" = [\"moh+static\"]\n",
+        )
+        .unwrap();
+        c.validate().unwrap();
+        let names = |d: &str| -> Vec<String> {
+            c.methods_of(d).unwrap().iter().map(|m| m.name()).collect()
+        };
+        assert_eq!(names("world"), ["moh+dcrl", "sb+grid"]);
+        assert_eq!(names("world.heterogeneity=0"), ["moh+static"]);
+        for (table, says) in [
+            ("\"world.long_term=0\" = [\"moh+static\"]", "is not one of `datasets`"),
+            ("world = []", "needs at least one method"),
+            ("world = [\"moh+nonsense\"]", "nonsense"),
+        ] {
+            let text = format!("datasets = [\"world\"]\n[dataset_methods]\n{table}\n");
+            let e = parse(&text).and_then(|c| c.validate()).unwrap_err().to_string();
+            assert!(e.contains("dataset_methods") && e.contains(says), "{table}: {e}");
+        }
     }
 
     #[test]

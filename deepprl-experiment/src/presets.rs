@@ -2,17 +2,34 @@
 //! docs/DESIGN.md §5 (`deepprl compare` and `cargo xtask bench`), its quick smoke preset, the
 //! ablation grid (`deepprl ablate`), and the single run of `deepprl rl train`.
 
-use crate::config::{ExperimentConfig, RlSettings, Seeds, world_overrides};
+use crate::config::{ExperimentConfig, RlSettings, Seeds, WORLD, world_overrides};
 use crate::method::{Method, ablation_grid};
 use deepprl_data::world::WorldConfig;
 use deepprl_models::train::TrainConfig;
+use std::collections::BTreeMap;
 
-pub use crate::config::COMPARISON;
+pub use crate::config::{COMPARISON, SANITY, SANITY_WORLD};
 
-/// The default comparison on `datasets` (`world` and dataset config paths), 5 seeds (the evidence
-/// standard: a claim rests on at least 5 seeds, each another world in the simulator).
+/// The default comparison on `datasets` (world entries and dataset config paths), 5 seeds (the
+/// evidence standard: a claim rests on at least 5 seeds, each another world in the
+/// simulator): [`COMPARISON`] on each, except [`SANITY`] on the [`SANITY_WORLD`].
 pub fn comparison(datasets: Vec<String>) -> ExperimentConfig {
-    ExperimentConfig { name: "comparison".into(), datasets, ..ExperimentConfig::default() }
+    let mut dataset_methods = BTreeMap::new();
+    if datasets.iter().any(|d| d == SANITY_WORLD) {
+        dataset_methods
+            .insert(SANITY_WORLD.to_string(), SANITY.iter().map(|m| m.to_string()).collect());
+    }
+    ExperimentConfig {
+        name: "comparison".into(),
+        datasets,
+        dataset_methods,
+        ..ExperimentConfig::default()
+    }
+}
+
+/// The datasets of the default comparison: the testbed at its defaults and the sanity world.
+pub fn default_datasets() -> Vec<String> {
+    vec![WORLD.to_string(), SANITY_WORLD.to_string()]
 }
 
 /// The ablation grid of docs/DESIGN.md §4 on `datasets` (with the Oracle on the simulator).
@@ -30,7 +47,6 @@ pub fn ablation(datasets: Vec<String>) -> ExperimentConfig {
 pub fn quick(datasets: Vec<String>) -> ExperimentConfig {
     ExperimentConfig {
         name: "comparison (quick)".into(),
-        datasets,
         seeds: Seeds::Count(2),
         world: WorldConfig::small(),
         train: TrainConfig { epochs: 2, ..TrainConfig::default() },
@@ -42,14 +58,19 @@ pub fn quick(datasets: Vec<String>) -> ExperimentConfig {
             grid_divisions: 2,
             ..RlSettings::default()
         },
-        ..ExperimentConfig::default()
+        ..comparison(datasets)
     }
 }
 
 /// The experiment of `deepprl compare` / `deepprl ablate` without a file: the comparison,
-/// the ablation grid, or either one's quick smoke version, on `datasets` (default `world`).
+/// the ablation grid, or either one's quick smoke version, on `datasets` (default: the
+/// comparison's [`default_datasets`], the ablation's `world`).
 pub fn shipped(datasets: Vec<String>, ablate: bool, quick: bool) -> ExperimentConfig {
-    let datasets = if datasets.is_empty() { vec!["world".to_string()] } else { datasets };
+    let datasets = match (datasets.is_empty(), ablate) {
+        (false, _) => datasets,
+        (true, false) => default_datasets(),
+        (true, true) => vec![WORLD.to_string()],
+    };
     match (ablate, quick) {
         (false, false) => comparison(datasets),
         (false, true) => self::quick(datasets),

@@ -149,9 +149,10 @@ pub fn run_experiment(
     on_event: &(dyn Fn(&Event) + Sync),
 ) -> Result<Outcome> {
     config.validate()?;
-    let methods = config.parsed_methods()?;
     let refs = config.dataset_refs(base)?;
-    for (r, m) in refs.iter().flat_map(|r| methods.iter().map(move |m| (r, m))) {
+    let methods: Vec<Vec<Method>> =
+        config.datasets.iter().map(|d| config.methods_of(d)).collect::<Result<_>>()?;
+    for (r, m) in refs.iter().zip(&methods).flat_map(|(r, ms)| ms.iter().map(move |m| (r, m))) {
         if (m.policy == PolicyKind::Oracle || m.predictor.needs_world())
             && !matches!(r, DatasetRef::World(_))
         {
@@ -183,7 +184,7 @@ pub fn run_experiment(
         if requests[d].is_some_and(|r| r.too_few) {
             continue;
         }
-        for m in &methods {
+        for m in &methods[d] {
             for &seed in &seeds {
                 let id = RunId { dataset: data.name.clone(), method: m.name(), seed };
                 planned.push((d, *m, id));
@@ -219,15 +220,8 @@ pub fn run_experiment(
             .map(|(d, _, id)| (*d, PredictorKind::Moh, id.seed)),
     );
     // The ladder's rows through each predictor's ranking need that predictor.
-    let ranking: Vec<PredictorKind> = {
-        let mut kinds: Vec<PredictorKind> =
-            methods.iter().map(|m| m.predictor).filter(|p| !p.needs_world()).collect();
-        kinds.sort();
-        kinds.dedup();
-        kinds
-    };
     for ((d, id), _) in ladders.iter().zip(&ladders_done).filter(|(_, done)| done.is_none()) {
-        needed.extend(ranking.iter().map(|&kind| (*d, kind, id.seed)));
+        needed.extend(ranking_predictors(&methods[*d]).into_iter().map(|kind| (*d, kind, id.seed)));
     }
     needed.sort();
     needed.dedup();
@@ -369,7 +363,7 @@ pub fn run_experiment(
                     |fraction| on_event(&Event::RunProgress { id: id.clone(), fraction });
                 // Predictors whose training failed have failed runs already; the ladder
                 // goes on without their rows.
-                let trained = ranking
+                let trained = ranking_predictors(&methods[*d])
                     .iter()
                     .filter(|kind| summary_of(*d, kind, id.seed).is_ok())
                     .map(|&kind| {
@@ -467,6 +461,16 @@ impl Datasets {
         }
         &all[self.seeds.iter().position(|&s| s == seed).expect("a planned seed")]
     }
+}
+
+/// The trained predictors among `methods`' (each once, in order): the ladder's rows through
+/// a predictor's ranking are made for these.
+fn ranking_predictors(methods: &[Method]) -> Vec<PredictorKind> {
+    let mut kinds: Vec<PredictorKind> =
+        methods.iter().map(|m| m.predictor).filter(|p| !p.needs_world()).collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
 }
 
 /// How many of a logged dataset's test requests logged re-ranking runs over.

@@ -289,6 +289,45 @@ fn grid_segment_hour_runs_and_records_a_point_per_lambda() -> Result<()> {
     Ok(())
 }
 
+/// The default comparison's datasets: the testbed and its sanity world at heterogeneity 0,
+/// which runs its own shorter list of methods; both get the ladder.
+#[test]
+fn the_sanity_world_runs_its_own_methods_and_ladder() -> Result<()> {
+    let tmp = TempDir::new("sanity");
+    let mut config = tiny(&tmp.0)?;
+    let quick = presets::quick(presets::default_datasets());
+    (config.datasets, config.dataset_methods) = (quick.datasets, quick.dataset_methods);
+    config.methods = vec!["sb+static".into()];
+    config.seeds = deepprl::experiment::config::Seeds::List(vec![0]);
+    let out = tmp.0.join("out");
+    let outcome = run_experiment(&config, &tmp.0, &out, &|_| {})?;
+    ensure!(outcome.failures.is_empty(), "failures: {:?}", outcome.failures);
+    let runs = |d: &str| -> Vec<&str> {
+        let mut v: Vec<&str> = outcome
+            .records
+            .iter()
+            .filter(|r| r.dataset == d && !deepprl::report::reference::is_reference(&r.method))
+            .map(|r| r.method.as_str())
+            .collect();
+        v.sort();
+        v
+    };
+    ensure!(runs("world") == ["sb+static"], "{:?}", runs("world"));
+    let mut sanity: Vec<&str> = presets::SANITY.to_vec();
+    sanity.push("moh+matched");
+    sanity.sort();
+    ensure!(runs(presets::SANITY_WORLD) == sanity, "{:?}", runs(presets::SANITY_WORLD));
+    for d in ["world", presets::SANITY_WORLD] {
+        ensure!(
+            outcome.records.iter().any(|r| r.dataset == d && r.method == "ladder:full_information"),
+            "{d} has its ladder"
+        );
+    }
+    let report = std::fs::read_to_string(out.join("report.md"))?;
+    ensure!(report.contains(&format!("## {}", presets::SANITY_WORLD)), "{report}");
+    Ok(())
+}
+
 /// `static` plays `w = λ` at each λ of the grid, `uniform` the same uniform weights at every λ;
 /// at the uniform λ (the grid's first) the two are the same policy on the same episodes.
 #[test]

@@ -2,7 +2,8 @@
 //!
 //! Builds the `deepprl` program and the baseline plugins in release, then runs
 //! `deepprl compare` (the comparison preset: DeepPRL against every baseline, 5 seeds) on the
-//! simulator and, when the data root holds it, on the KuaiRand-27K subset, into
+//! simulator (the testbed and its sanity world at heterogeneity 0) and, when the data root
+//! holds it, on the KuaiRand-27K subset, into
 //! `reports/<timestamp>/`.
 
 use crate::{cmd, tasks::PLUGIN_PACKAGES, usage_error};
@@ -29,7 +30,9 @@ pub fn run(quick: bool, data_root: Option<&str>, out: Option<&str>) -> Result<u8
             kuairand.display()
         )));
     }
-    let mut datasets = vec!["world".to_string()];
+    // The simulator's entries of the comparison preset (`presets::default_datasets` in
+    // deepprl-experiment): the testbed at its defaults and the sanity world.
+    let mut datasets = vec!["world".to_string(), "world.heterogeneity=0".to_string()];
     if quick {
         eprintln!("bench: quick preset, simulator only");
     } else if kuairand.is_file() {
