@@ -22,7 +22,7 @@
 use crate::RunRecord;
 use crate::estimate::Estimate;
 use crate::paired::Headroom;
-use crate::utility::same_lambda;
+use crate::utility::lambda_return;
 
 /// The prefix of every reference row.
 pub const LADDER_PREFIX: &str = "ladder:";
@@ -30,6 +30,8 @@ pub const LADDER_PREFIX: &str = "ladder:";
 pub const RANDOM: &str = "ladder:random";
 /// The true front: the ladder's full-information level.
 pub const FRONT: &str = "ladder:full_information";
+/// The ladder's `w = λ` level: the truth's ranking with static weights λ (`truth+static`).
+pub const LAMBDA: &str = "ladder:lambda";
 /// The ladder's best static weights.
 pub const BEST_STATIC: &str = "ladder:best_static";
 
@@ -59,14 +61,15 @@ pub fn reference_point(records: &[RunRecord], dataset: &str, seed: u64) -> Optio
     Some(find(records, dataset, RANDOM, seed)?.points.first()?.value.clone())
 }
 
-/// The λ-return of `record`'s point for `lambda`.
+/// The λ-return of `record` at `lambda` ([`lambda_return`]).
 fn at(record: &RunRecord, lambda: &[f64]) -> Option<f64> {
-    let p = record.points.iter().find(|p| same_lambda(&p.lambda, lambda))?;
-    Some(p.value.iter().zip(lambda).map(|(v, l)| v * l).sum())
+    lambda_return(&record.points, lambda)
 }
 
-/// `λ · (a − b)` of two rows (methods or references) on `dataset`, per seed both have a point
-/// for `lambda`, then the mean and 95 % Student-t interval over those seeds; `None` for no seed.
+/// `λ · (a − b)` of two rows (methods or references) on `dataset`, per seed both have a
+/// λ-return at `lambda` ([`lambda_return`]: the point for `lambda`, or the best point of a
+/// method without a knob), then the mean and 95 % Student-t interval over those seeds; `None`
+/// for no seed.
 pub fn paired_rows(
     records: &[RunRecord],
     dataset: &str,
