@@ -45,8 +45,8 @@
 //! - [`utility`]: linear utility and expected utility over a λ grid;
 //! - [`estimate`]: a mean over seeds with its 95 % confidence interval;
 //! - [`stats`]: the per-run scores and per-dataset summaries;
-//! - [`reference`]: the reference rows (`ladder:<level>`, `ladder:random`): reference point,
-//!   true front, headroom;
+//! - [`reference`](mod@reference): the reference rows (`ladder:<level>`, `ladder:random` and
+//!   `<predictor>+ladder:*`): reference points, true front, headroom;
 //! - [`paired`]: paired differences of a method to the baseline policies on the same
 //!   predictor, per seed and λ, with 95 % intervals, verdicts and the fraction of the oracle
 //!   ladder's headroom;

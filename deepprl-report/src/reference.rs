@@ -7,6 +7,10 @@
 //! From them the report takes, per dataset and seed:
 //! - the hypervolume's reference point: `ladder:random`'s point ([`reference_point`]); without
 //!   it, the dataset's declared one;
+//! - the reference point through a method's own predictor `P`: `P+ladder:random`'s point
+//!   ([`own_random`]; `ladder:random` for the truth's rows and `truth+<policy>`), against which
+//!   learned methods get a hypervolume above 0 where the truth's random weights already beat
+//!   every point their predictor's ranking reaches;
 //! - the true front: `ladder:full_information`'s points ([`FRONT`]), whose hypervolume a run's
 //!   is given as a fraction of (it can exceed 1: the front is a bound within the ladder's
 //!   policy family);
@@ -35,6 +39,10 @@ pub const LAMBDA: &str = "ladder:lambda";
 /// The ladder's best static weights.
 pub const BEST_STATIC: &str = "ladder:best_static";
 
+/// The predictor that ranks by the world's expected outcomes; its reference rows are the
+/// `ladder:*` rows themselves.
+pub const TRUTH: &str = "truth";
+
 /// Whether `method` names a reference row rather than a method.
 pub fn is_reference(method: &str) -> bool {
     method.starts_with(LADDER_PREFIX) || method.contains(&format!("+{LADDER_PREFIX}"))
@@ -44,6 +52,32 @@ pub fn is_reference(method: &str) -> bool {
 /// `moh+ladder:random`.
 pub fn through(predictor: &str, row: &str) -> String {
     format!("{predictor}+{row}")
+}
+
+/// The predictor whose scores rank in `method`: `P` of `P+<policy>` and of `P+ladder:<level>`,
+/// [`TRUTH`] for the truth's `ladder:<level>` rows; `None` for a name without a predictor.
+///
+/// ```
+/// use deepprl_report::reference::{TRUTH, predictor_of};
+/// assert_eq!(predictor_of("moh+ladder:random"), Some("moh"));
+/// assert_eq!(predictor_of("ladder:best_static"), Some(TRUTH));
+/// assert_eq!(predictor_of("sb+grid"), Some("sb"));
+/// assert_eq!(predictor_of("alone"), None);
+/// ```
+pub fn predictor_of(method: &str) -> Option<&str> {
+    if method.starts_with(LADDER_PREFIX) {
+        return Some(TRUTH);
+    }
+    method.split_once('+').map(|(p, _)| p)
+}
+
+/// The random-weights row ranked by `method`'s own predictor ([`predictor_of`]):
+/// `P+ladder:random`, or [`RANDOM`] for the truth's rows and methods.
+pub fn own_random(method: &str) -> Option<String> {
+    match predictor_of(method)? {
+        TRUTH => Some(RANDOM.to_string()),
+        p => Some(through(p, RANDOM)),
+    }
 }
 
 /// The first record of `method` on `dataset` for `seed`.
@@ -58,7 +92,18 @@ pub fn find<'a>(
 
 /// `ladder:random`'s point on `dataset` for `seed`, if there is that row.
 pub fn reference_point(records: &[RunRecord], dataset: &str, seed: u64) -> Option<Vec<f64>> {
-    Some(find(records, dataset, RANDOM, seed)?.points.first()?.value.clone())
+    random_point(records, dataset, RANDOM, seed)
+}
+
+/// The point of the random-weights row `row` ([`RANDOM`] or `P+ladder:random`) on `dataset`
+/// for `seed`: its first (the rows have the same point at every λ).
+pub fn random_point(
+    records: &[RunRecord],
+    dataset: &str,
+    row: &str,
+    seed: u64,
+) -> Option<Vec<f64>> {
+    Some(find(records, dataset, row, seed)?.points.first()?.value.clone())
 }
 
 /// The λ-return of `record` at `lambda` ([`lambda_return`]).
@@ -143,6 +188,13 @@ mod tests {
         assert_eq!(reference_point(&records, "w", 1), Some(vec![0.7, 0.1]));
         assert_eq!(reference_point(&records, "w", 2), None);
         assert_eq!(reference_point(&records, "x", 0), None);
+        let records = vec![row(&through("moh", RANDOM), 3, [0.1, 0.2]), row(RANDOM, 3, [5.0, 5.0])];
+        assert_eq!(random_point(&records, "w", "moh+ladder:random", 3), Some(vec![0.1, 0.2]));
+        assert_eq!(own_random("moh+dcrl").as_deref(), Some("moh+ladder:random"));
+        assert_eq!(own_random("moh+ladder:full_information").as_deref(), Some("moh+ladder:random"));
+        assert_eq!(own_random("truth+static").as_deref(), Some(RANDOM));
+        assert_eq!(own_random(crate::reference::FRONT).as_deref(), Some(RANDOM));
+        assert_eq!(own_random("alone"), None);
     }
 
     #[test]
