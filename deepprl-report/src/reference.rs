@@ -71,6 +71,13 @@ pub fn predictor_of(method: &str) -> Option<&str> {
     method.split_once('+').map(|(p, _)| p)
 }
 
+/// For a row through a predictor, `P+ladder:<level>`, the truth's row of that level,
+/// `ladder:<level>`; `None` for any other name.
+pub fn truth_row(method: &str) -> Option<&str> {
+    let (_, row) = method.split_once('+')?;
+    row.starts_with(LADDER_PREFIX).then_some(row)
+}
+
 /// The random-weights row ranked by `method`'s own predictor ([`predictor_of`]):
 /// `P+ladder:random`, or [`RANDOM`] for the truth's rows and methods.
 pub fn own_random(method: &str) -> Option<String> {
@@ -195,6 +202,9 @@ mod tests {
         assert_eq!(own_random("truth+static").as_deref(), Some(RANDOM));
         assert_eq!(own_random(crate::reference::FRONT).as_deref(), Some(RANDOM));
         assert_eq!(own_random("alone"), None);
+        assert_eq!(truth_row("moh+ladder:random"), Some(RANDOM));
+        assert_eq!(truth_row(RANDOM), None);
+        assert_eq!(truth_row("moh+grid"), None);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 mod hypervolume;
+mod ladder;
 
 /// The Markdown report of `records`. `highlight` names the method whose claims the Answer
 /// judges, whose dominance and hypervolume are stated against every other method of each
@@ -46,7 +47,7 @@ pub fn report_markdown(
     out.push_str("\n## Rules\n");
     out.push_str(RULES);
     for (info, summary) in datasets.iter().zip(&analysis.summaries) {
-        dataset_section(&mut out, info, summary, paired, plots, highlight);
+        dataset_section(&mut out, info, summary, records, paired, plots, highlight);
     }
     out
 }
@@ -66,6 +67,7 @@ fn dataset_section(
     out: &mut String,
     info: &DatasetInfo,
     summary: &DatasetSummary,
+    records: &[RunRecord],
     paired: &[Paired],
     plots: &[PlotFile],
     highlight: Option<&str>,
@@ -93,9 +95,12 @@ fn dataset_section(
     if methods.iter().any(|m| crate::reference::is_reference(&m.method)) {
         let _ = writeln!(
             out,
-            "Rows named `ladder:<level>` are references, not methods: the oracle ladder's levels \
-             (true ranking, searched on the ladder's own selection episodes) scored on the \
-             methods' evaluation episodes; `{}` is the true front.\n",
+            "Rows named `ladder:<level>` and `<predictor>+ladder:<level>` are references, not \
+             methods: the oracle ladder's levels (true ranking, searched on the ladder's own \
+             selection episodes) scored on the methods' evaluation episodes, and the truth's \
+             rules of those levels (and random weights) applied while a predictor's scores rank; \
+             `{}` is the true front. They are listed under *Oracle ladder* and left out of the \
+             paired differences.\n",
             crate::reference::FRONT
         );
     }
@@ -123,6 +128,7 @@ fn dataset_section(
     }
 
     out.push_str(&hypervolume::hypervolume_section(methods));
+    out.push_str(&ladder::ladder_section(summary, records));
 
     if !policy.is_empty() {
         let _ = writeln!(out, "\n### Policy metrics\n");
