@@ -11,13 +11,19 @@
 //! - `<dataset>-beta.svg`: per MoH method, the seed-mean mixture weights β as a
 //!   K objectives × E experts heat map with the values written in the cells.
 //!
+//! Every plot's legend has a column of its own right of the panels (`frame.rs`), so no legend
+//! covers data.
+//!
 //! Text is emitted as SVG `<text>` and laid out by `plotters`' built-in estimate (the crate is
 //! built without its `ttf` feature), so drawing needs no system fonts.
 
 mod beta;
 mod curves;
+mod frame;
 mod pareto;
 mod weights;
+
+pub(crate) use frame::{LegendEntry, Mark, render};
 
 use crate::stats::Analysis;
 use crate::validate::file_stem;
@@ -32,7 +38,6 @@ pub(crate) type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>
 /// An SVG, or why it could not be drawn.
 pub(crate) type Svg = std::result::Result<String, Box<dyn std::error::Error>>;
 
-const PANEL: (u32, u32) = (440, 340);
 pub(crate) const FONT: &str = "sans-serif";
 
 /// Which plot a file holds.
@@ -119,27 +124,6 @@ pub fn write_plots(
     Ok(files)
 }
 
-/// Renders `draw` onto an SVG of `panels` equal panels (at most three per row).
-pub(crate) fn render(
-    title: &str,
-    panels: usize,
-    draw: impl FnOnce(Vec<DrawingArea<SVGBackend<'_>, plotters::coord::Shift>>) -> DrawResult,
-) -> Svg {
-    let cols = panels.clamp(1, 3);
-    let rows = panels.div_ceil(cols).max(1);
-    let size = (PANEL.0 * cols as u32, PANEL.1 * rows as u32 + 40);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        root.fill(&WHITE)?;
-        let root = root.titled(title, (FONT, 22))?;
-        let areas = root.split_evenly((rows, cols));
-        draw(areas.into_iter().take(panels).collect())?;
-        root.present()?;
-    }
-    Ok(svg)
-}
-
 /// `[min, max]` of `values` padded by 5 % (a unit span around a single value).
 pub(crate) fn padded_range(values: impl IntoIterator<Item = f64>) -> Range<f64> {
     let (lo, hi) = values
@@ -150,22 +134,6 @@ pub(crate) fn padded_range(values: impl IntoIterator<Item = f64>) -> Range<f64> 
     }
     let pad = if hi > lo { 0.05 * (hi - lo) } else { 0.5 };
     (lo - pad)..(hi + pad)
-}
-
-/// Draws the series legend of `chart` in the house style.
-pub(crate) fn legend<'a, DB, CT>(chart: &mut ChartContext<'a, DB, CT>) -> DrawResult
-where
-    DB: DrawingBackend + 'a,
-    DB::ErrorType: 'static,
-    CT: plotters::coord::CoordTranslate,
-{
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, 13))
-        .draw()?;
-    Ok(())
 }
 
 /// The colour of series `index`.

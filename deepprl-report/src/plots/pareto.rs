@@ -1,6 +1,6 @@
 //! The Pareto fronts: seed-mean points, one panel per pair of objectives.
 
-use super::{FONT, PlotKind, Svg, colour, legend, padded_range, render};
+use super::{FONT, LegendEntry, Mark, PlotKind, Svg, colour, padded_range, render};
 use crate::DatasetInfo;
 use crate::stats::MethodSummary;
 use plotters::prelude::*;
@@ -13,8 +13,13 @@ pub(super) fn draw(info: &DatasetInfo, methods: &[MethodSummary]) -> Option<Svg>
     }
     let pairs: Vec<(usize, usize)> = (0..k).flat_map(|i| (i + 1..k).map(move |j| (i, j))).collect();
     let title = format!("{}: {} — {}", info.name, PlotKind::Pareto.title(), info.point_metric);
-    Some(render(&title, pairs.len(), |areas| {
-        for (panel, (area, &(i, j))) in areas.iter().zip(&pairs).enumerate() {
+    let legend: Vec<LegendEntry> = methods
+        .iter()
+        .enumerate()
+        .map(|(m, method)| LegendEntry::new(method.method.as_str(), colour(m), Mark::Dot))
+        .collect();
+    Some(render(&title, pairs.len(), &legend, |areas| {
+        for (area, &(i, j)) in areas.iter().zip(&pairs) {
             let all = methods.iter().flat_map(|m| &m.mean_points);
             let x_range = padded_range(all.clone().map(|p| p.value[i]));
             let y_range = padded_range(all.map(|p| p.value[j]));
@@ -35,15 +40,7 @@ pub(super) fn draw(info: &DatasetInfo, methods: &[MethodSummary]) -> Option<Svg>
                     .mean_points
                     .iter()
                     .map(move |p| Circle::new((p.value[i], p.value[j]), 4, c.filled()));
-                let series = chart.draw_series(points)?;
-                if panel == 0 {
-                    series
-                        .label(method.method.as_str())
-                        .legend(move |(x, y)| Circle::new((x, y), 4, c.filled()));
-                }
-            }
-            if panel == 0 {
-                legend(&mut chart)?;
+                chart.draw_series(points)?;
             }
         }
         Ok(())

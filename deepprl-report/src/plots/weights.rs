@@ -1,6 +1,6 @@
 //! Chosen weights by hour of day: per method, one line per objective weight.
 
-use super::{FONT, PlotKind, Svg, colour, legend, padded_range, render};
+use super::{FONT, LegendEntry, Mark, PlotKind, Svg, colour, padded_range, render};
 use crate::stats::MethodSummary;
 use crate::{DatasetInfo, RunRecord};
 use plotters::prelude::*;
@@ -39,7 +39,14 @@ pub(super) fn draw(
         return None;
     }
     let title = format!("{}: {}", info.name, PlotKind::WeightsByHour.title());
-    Some(render(&title, with.len(), |areas| {
+    // One colour per objective in every panel: one legend for all.
+    let legend: Vec<LegendEntry> = info
+        .objectives
+        .iter()
+        .enumerate()
+        .map(|(o, name)| LegendEntry::new(name.as_str(), colour(o), Mark::LineDot))
+        .collect();
+    Some(render(&title, with.len(), &legend, |areas| {
         let all = with.iter().flat_map(|(_, w)| w.iter().flatten().flatten().copied());
         let y_range = padded_range(all.chain([0.0]));
         for (area, (method, hours)) in areas.iter().zip(&with) {
@@ -57,7 +64,7 @@ pub(super) fn draw(
                 .x_label_formatter(&|x| format!("{x:.0}"))
                 .label_style((FONT, 13))
                 .draw()?;
-            for (o, objective) in info.objectives.iter().enumerate() {
+            for o in 0..info.objectives.len() {
                 let c = colour(o);
                 // One line per run of consecutive served hours.
                 let mut segment: Vec<(f64, f64)> = Vec::new();
@@ -72,14 +79,10 @@ pub(super) fn draw(
                 for s in segments.iter().filter(|s| !s.is_empty()) {
                     chart.draw_series(LineSeries::new(s.iter().copied(), c.stroke_width(2)))?;
                 }
-                chart
-                    .draw_series(segments.iter().flatten().map(|&p| Circle::new(p, 3, c.filled())))?
-                    .label(objective.as_str())
-                    .legend(move |(x, y)| {
-                        PathElement::new([(x, y), (x + 16, y)], c.stroke_width(2))
-                    });
+                chart.draw_series(
+                    segments.iter().flatten().map(|&p| Circle::new(p, 3, c.filled())),
+                )?;
             }
-            legend(&mut chart)?;
         }
         Ok(())
     }))
