@@ -30,6 +30,8 @@ pub(crate) enum Mark {
     Dot,
     /// A line with a circle, for a line through points.
     LineDot,
+    /// A cross, for a single marked point.
+    Cross,
 }
 
 /// One entry of a plot's legend.
@@ -112,6 +114,7 @@ fn draw_legend(area: &DrawingArea<SVGBackend<'_>, Shift>, legend: &[LegendEntry]
                 &(at + PathElement::new([(0, 0), (24, 0)], c.stroke_width(2))
                     + Circle::new((12, 0), 4, c.filled())),
             )?,
+            Mark::Cross => area.draw(&(at + Cross::new((12, 0), 5, c.stroke_width(2))))?,
         }
         area.draw(&Text::new(entry.label.clone(), (8 + SWATCH as i32 - 10, y), style.clone()))?;
     }

@@ -3,7 +3,8 @@
 //! Per dataset, each plot only when some record has its data:
 //! - `<dataset>-pareto.svg`: the seed-mean points of every method in objective space, one
 //!   panel per pair of objectives (2-D projections), one colour per method (needs ≥ 2
-//!   objectives);
+//!   objectives); of the reference rows only the true front (`ladder:full_information`, a
+//!   black line with markers) and `ladder:random` (a grey cross);
 //! - `<dataset>-curves.svg`: learning curves, per method the mean over seeds, truncated to the
 //!   shortest seed's curve so that every plotted step averages all seeds;
 //! - `<dataset>-weights-by-hour.svg`: per method with hourly weights, one line per objective
