@@ -32,6 +32,8 @@ pub(crate) enum Mark {
     LineDot,
     /// A cross, for a single marked point.
     Cross,
+    /// A filled box, for bars.
+    Bar,
 }
 
 /// One entry of a plot's legend.
@@ -115,6 +117,7 @@ fn draw_legend(area: &DrawingArea<SVGBackend<'_>, Shift>, legend: &[LegendEntry]
                     + Circle::new((12, 0), 4, c.filled())),
             )?,
             Mark::Cross => area.draw(&(at + Cross::new((12, 0), 5, c.stroke_width(2))))?,
+            Mark::Bar => area.draw(&(at + Rectangle::new([(4, -5), (20, 5)], c.filled())))?,
         }
         area.draw(&Text::new(entry.label.clone(), (8 + SWATCH as i32 - 10, y), style.clone()))?;
     }

@@ -10,7 +10,11 @@
 //! - `<dataset>-weights-by-hour.svg`: per method with hourly weights, one line per objective
 //!   weight over hours 0–23 (mean over the seeds that served that hour; gaps where none did);
 //! - `<dataset>-beta.svg`: per MoH method, the seed-mean mixture weights β as a
-//!   K objectives × E experts heat map with the values written in the cells.
+//!   K objectives × E experts heat map with the values written in the cells;
+//! - `<dataset>-ladder.svg`, where there are reference rows: per row the mean λ-return at the
+//!   dataset's first λ as a bar with its 95 % interval as a whisker, the truth's ladder levels
+//!   first, then each predictor's `P+ladder:<level>` rows, then the methods
+//!   ([`crate::ladder::groups`]).
 //!
 //! Every plot's legend has a column of its own right of the panels (`frame.rs`), so no legend
 //! covers data.
@@ -21,10 +25,11 @@
 mod beta;
 mod curves;
 mod frame;
+mod ladder;
 mod pareto;
 mod weights;
 
-pub(crate) use frame::{LegendEntry, Mark, render};
+pub(crate) use frame::{LegendEntry, Mark, PANEL, render, render_sized};
 
 use crate::stats::Analysis;
 use crate::validate::file_stem;
@@ -52,6 +57,8 @@ pub enum PlotKind {
     WeightsByHour,
     /// MoH mixture weights β.
     Beta,
+    /// The oracle ladder's rows and the methods: λ-return bars with 95 % whiskers.
+    Ladder,
 }
 
 impl PlotKind {
@@ -62,6 +69,7 @@ impl PlotKind {
             PlotKind::Curves => "curves",
             PlotKind::WeightsByHour => "weights-by-hour",
             PlotKind::Beta => "beta",
+            PlotKind::Ladder => "ladder",
         }
     }
 
@@ -72,6 +80,7 @@ impl PlotKind {
             PlotKind::Curves => "Learning curves (mean over seeds)",
             PlotKind::WeightsByHour => "Chosen weights by hour of day",
             PlotKind::Beta => "MoH mixture weights β",
+            PlotKind::Ladder => "Oracle ladder and methods: λ-return at the first λ",
         }
     }
 }
@@ -121,6 +130,7 @@ pub fn write_plots(
         emit(PlotKind::Curves, curves::draw(info, methods, &runs))?;
         emit(PlotKind::WeightsByHour, weights::draw(info, methods, &runs))?;
         emit(PlotKind::Beta, beta::draw(info, methods, &runs))?;
+        emit(PlotKind::Ladder, ladder::draw(info, summary, records))?;
     }
     Ok(files)
 }
@@ -148,7 +158,8 @@ mod tests {
     use super::*;
     use crate::{Point, stats::analyse};
 
-    /// One objective pair, one expert, a one-step curve, one served hour: the smallest plots.
+    /// One objective pair, one expert, a one-step curve, one served hour, one reference row:
+    /// the smallest plots.
     #[test]
     fn smallest_inputs_still_draw() -> std::result::Result<(), Box<dyn std::error::Error>> {
         let info = DatasetInfo {
@@ -173,14 +184,28 @@ mod tests {
             beta: Some(vec![vec![1.0], vec![1.0]]),
             wall_secs: 0.0,
         };
-        let records = [record];
+        // One reference row with one λ: the ladder plot has two bars.
+        let random = RunRecord {
+            method: crate::reference::RANDOM.into(),
+            points: vec![Point { lambda: vec![0.5, 0.5], value: vec![0.5, 0.5] }],
+            curve: vec![],
+            weights_by_hour: vec![],
+            beta: None,
+            ..record.clone()
+        };
+        let records = [record, random];
         let analysis = analyse(std::slice::from_ref(&info), &records)?;
         let dir = std::env::temp_dir().join(format!("deepprl-report-plots-{}", std::process::id()));
         let files = write_plots(&dir, std::slice::from_ref(&info), &records, &analysis)?;
-        assert_eq!(files.len(), 4);
+        let kinds: Vec<PlotKind> = files.iter().map(|f| f.kind).collect();
+        use PlotKind::*;
+        assert_eq!(kinds, [Pareto, Curves, WeightsByHour, Beta, Ladder]);
         assert_eq!(files[0].relative_path, PathBuf::from("plots/tiny-set-1-pareto.svg"));
+        assert_eq!(files[4].relative_path, PathBuf::from("plots/tiny-set-1-ladder.svg"));
         let beta = std::fs::read_to_string(dir.join(&files[3].relative_path))?;
         assert_eq!(beta.matches("1.000").count(), 2, "one cell per objective");
+        let ladder = std::fs::read_to_string(dir.join(&files[4].relative_path))?;
+        assert!(ladder.contains("<svg") && ladder.contains("ladder:random"));
         std::fs::remove_dir_all(&dir)?;
         Ok(())
     }
