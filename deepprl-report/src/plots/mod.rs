@@ -9,6 +9,8 @@
 //!   shortest seed's curve so that every plotted step averages all seeds;
 //! - `<dataset>-weights-by-hour.svg`: per method with hourly weights, one line per objective
 //!   weight over hours 0–23 (mean over the seeds that served that hour; gaps where none did);
+//! - `<dataset>-weights-by-segment.svg`: the same over the world's user segments
+//!   (`weights_by_segment`, at the grid's first λ);
 //! - `<dataset>-beta.svg`: per MoH method, the seed-mean mixture weights β as a
 //!   K objectives × E experts heat map with the values written in the cells;
 //! - `<dataset>-ladder.svg`, where there are reference rows: per row the mean λ-return at the
@@ -30,6 +32,7 @@ mod pareto;
 mod weights;
 
 pub(crate) use frame::{LegendEntry, Mark, PANEL, render, render_sized};
+use weights::Over;
 
 use crate::stats::Analysis;
 use crate::validate::file_stem;
@@ -55,6 +58,8 @@ pub enum PlotKind {
     Curves,
     /// Chosen weights by hour of day.
     WeightsByHour,
+    /// Chosen weights by user segment.
+    WeightsBySegment,
     /// MoH mixture weights β.
     Beta,
     /// The oracle ladder's rows and the methods: λ-return bars with 95 % whiskers.
@@ -68,6 +73,7 @@ impl PlotKind {
             PlotKind::Pareto => "pareto",
             PlotKind::Curves => "curves",
             PlotKind::WeightsByHour => "weights-by-hour",
+            PlotKind::WeightsBySegment => "weights-by-segment",
             PlotKind::Beta => "beta",
             PlotKind::Ladder => "ladder",
         }
@@ -79,6 +85,7 @@ impl PlotKind {
             PlotKind::Pareto => "Pareto fronts (seed-mean points)",
             PlotKind::Curves => "Learning curves (mean over seeds)",
             PlotKind::WeightsByHour => "Chosen weights by hour of day",
+            PlotKind::WeightsBySegment => "Chosen weights by user segment (first λ)",
             PlotKind::Beta => "MoH mixture weights β",
             PlotKind::Ladder => "Oracle ladder and methods: λ-return at the first λ",
         }
@@ -128,7 +135,8 @@ pub fn write_plots(
         };
         emit(PlotKind::Pareto, pareto::draw(info, methods))?;
         emit(PlotKind::Curves, curves::draw(info, methods, &runs))?;
-        emit(PlotKind::WeightsByHour, weights::draw(info, methods, &runs))?;
+        emit(PlotKind::WeightsByHour, weights::draw(info, methods, &runs, Over::Hour))?;
+        emit(PlotKind::WeightsBySegment, weights::draw(info, methods, &runs, Over::Segment))?;
         emit(PlotKind::Beta, beta::draw(info, methods, &runs))?;
         emit(PlotKind::Ladder, ladder::draw(info, summary, records))?;
     }
@@ -158,8 +166,8 @@ mod tests {
     use super::*;
     use crate::{Point, stats::analyse};
 
-    /// One objective pair, one expert, a one-step curve, one served hour, one reference row:
-    /// the smallest plots.
+    /// One objective pair, one expert, a one-step curve, one served hour and segment, one
+    /// reference row: the smallest plots.
     #[test]
     fn smallest_inputs_still_draw() -> std::result::Result<(), Box<dyn std::error::Error>> {
         let info = DatasetInfo {
@@ -180,7 +188,7 @@ mod tests {
             points: vec![Point { lambda: vec![], value: vec![1.0, 1.0] }],
             curve: vec![3.0],
             weights_by_hour: weights,
-            weights_by_segment: vec![],
+            weights_by_segment: vec![Some(vec![0.25, 0.75])],
             beta: Some(vec![vec![1.0], vec![1.0]]),
             wall_secs: 0.0,
         };
@@ -190,6 +198,7 @@ mod tests {
             points: vec![Point { lambda: vec![0.5, 0.5], value: vec![0.5, 0.5] }],
             curve: vec![],
             weights_by_hour: vec![],
+            weights_by_segment: vec![],
             beta: None,
             ..record.clone()
         };
@@ -199,12 +208,12 @@ mod tests {
         let files = write_plots(&dir, std::slice::from_ref(&info), &records, &analysis)?;
         let kinds: Vec<PlotKind> = files.iter().map(|f| f.kind).collect();
         use PlotKind::*;
-        assert_eq!(kinds, [Pareto, Curves, WeightsByHour, Beta, Ladder]);
+        assert_eq!(kinds, [Pareto, Curves, WeightsByHour, WeightsBySegment, Beta, Ladder]);
         assert_eq!(files[0].relative_path, PathBuf::from("plots/tiny-set-1-pareto.svg"));
-        assert_eq!(files[4].relative_path, PathBuf::from("plots/tiny-set-1-ladder.svg"));
-        let beta = std::fs::read_to_string(dir.join(&files[3].relative_path))?;
+        assert_eq!(files[5].relative_path, PathBuf::from("plots/tiny-set-1-ladder.svg"));
+        let beta = std::fs::read_to_string(dir.join(&files[4].relative_path))?;
         assert_eq!(beta.matches("1.000").count(), 2, "one cell per objective");
-        let ladder = std::fs::read_to_string(dir.join(&files[4].relative_path))?;
+        let ladder = std::fs::read_to_string(dir.join(&files[5].relative_path))?;
         assert!(ladder.contains("<svg") && ladder.contains("ladder:random"));
         std::fs::remove_dir_all(&dir)?;
         Ok(())
