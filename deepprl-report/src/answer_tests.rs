@@ -354,9 +354,9 @@ fn the_answer_says_what_there_is_to_win_from_the_ladder_rows() -> TestResult {
         "{answer}"
     );
     // Without the rows there is no such bullet.
-    let dir = temp_dir("to-win-none");
     let files = write_report(&dir, &[toy()], &answer_records(), Some("moh+dcrl"))?;
     assert!(!std::fs::read_to_string(&files.report_md)?.contains("What there is to win"));
+    std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
 

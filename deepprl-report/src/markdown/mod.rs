@@ -3,8 +3,9 @@
 //! with its tables per metric family ([`family`](crate::family): prediction, policy metrics,
 //! long term; at most [`MAX_METRIC_COLUMNS`] metric columns per table), hypervolume (against
 //! the seed's reference point and against the random weights through the method's own
-//! predictor, `hypervolume.rs`) and expected utility, the dominance matrix, an explicit statement about a highlighted method, the paired
-//! differences to the baselines, and the plots.
+//! predictor, `markdown/hypervolume.rs`) and expected utility, the oracle ladder's reference
+//! rows (`markdown/ladder.rs`), the dominance matrix, an explicit statement about a
+//! highlighted method, the paired differences to the baselines, and the plots.
 //!
 //! Every number is a mean over seeds ± its 95 % half-width, except wall time: a bare mean,
 //! since an interval on a time (often with a negative lower end over few seeds) says nothing.

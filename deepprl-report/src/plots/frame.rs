@@ -2,8 +2,8 @@
 //! panels, a legend column of its own, so that no legend covers data.
 //!
 //! The legend column is as wide as its longest label needs (an estimate of 7 px per
-//! character at the legend's 13 px font, plus the swatch), and the figure is tall enough for
-//! every entry; a plot without entries has no column.
+//! character at the legend's 13 px font, plus the swatch; 100 to 360 px), and the figure is
+//! tall enough for every entry; a plot without entries has no column.
 
 use super::{DrawResult, FONT, Svg};
 use plotters::coord::Shift;
@@ -18,8 +18,10 @@ const TITLE: u32 = 40;
 const ENTRY: u32 = 20;
 /// The estimated width of one character of a legend label.
 const CHAR: u32 = 7;
-/// The swatch and the gaps around it and the label.
-const SWATCH: u32 = 44;
+/// Where an entry's label starts in the column: after an 8 px gap, a 24 px swatch and 10 px.
+const LABEL_X: u32 = 42;
+/// The gap right of the longest label.
+const RIGHT: u32 = 8;
 
 /// How a legend entry's swatch is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +50,7 @@ pub(crate) struct LegendEntry {
 }
 
 impl LegendEntry {
+    /// The entry of the series `label` drawn in `colour` with `mark`.
     pub(crate) fn new(label: impl Into<String>, colour: RGBColor, mark: Mark) -> Self {
         LegendEntry { label: label.into(), colour, mark }
     }
@@ -57,9 +60,9 @@ impl LegendEntry {
 pub(crate) type Panels<'a> = Vec<DrawingArea<SVGBackend<'a>, Shift>>;
 
 /// The width of the legend column for `legend`: 0 without entries.
-pub(crate) fn legend_width(legend: &[LegendEntry]) -> u32 {
+fn legend_width(legend: &[LegendEntry]) -> u32 {
     let longest = legend.iter().map(|e| e.label.chars().count() as u32).max();
-    longest.map_or(0, |n| (SWATCH + CHAR * n).clamp(100, 360))
+    longest.map_or(0, |n| (LABEL_X + CHAR * n + RIGHT).clamp(100, 360))
 }
 
 /// Renders `draw` onto an SVG of `panels` panels of [`PANEL`] size with `legend` to their
@@ -119,7 +122,7 @@ fn draw_legend(area: &DrawingArea<SVGBackend<'_>, Shift>, legend: &[LegendEntry]
             Mark::Cross => area.draw(&(at + Cross::new((12, 0), 5, c.stroke_width(2))))?,
             Mark::Bar => area.draw(&(at + Rectangle::new([(4, -5), (20, 5)], c.filled())))?,
         }
-        area.draw(&Text::new(entry.label.clone(), (8 + SWATCH as i32 - 10, y), style.clone()))?;
+        area.draw(&Text::new(entry.label.clone(), (LABEL_X as i32, y), style.clone()))?;
     }
     Ok(())
 }
@@ -168,8 +171,8 @@ mod tests {
             areas[0].draw(&Circle::new((w as i32 - 5, (h / 8) as i32), 3, BLUE.filled()))?;
             Ok(())
         })?;
-        // 44 + 7 · 19 characters = 177 px beside the 440 px panel.
-        assert!(svg.contains("width=\"617\""), "{}", &svg[..200]);
+        // 42 + 7 · 19 characters + 8 = 183 px beside the 440 px panel.
+        assert!(svg.contains("width=\"623\""), "{}", &svg[..200]);
         for label in ["alpha", "a much longer label"] {
             let at = text_positions(&svg, label);
             assert_eq!(at.len(), 1, "{label}");

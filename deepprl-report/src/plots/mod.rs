@@ -32,7 +32,6 @@ mod pareto;
 mod weights;
 
 pub(crate) use frame::{LegendEntry, Mark, PANEL, render, render_sized};
-use weights::Over;
 
 use crate::stats::Analysis;
 use crate::validate::file_stem;
@@ -41,6 +40,7 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use weights::Over;
 
 /// The outcome of drawing onto a panel.
 pub(crate) type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
