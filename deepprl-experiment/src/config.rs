@@ -7,8 +7,10 @@
 //! seeds = 5
 //! ```
 //!
-//! `datasets` entries are `world` (the embedded synthetic world, configured by `[world]`) or a
-//! dataset config path, relative to the experiment file, absolute, or under the data root.
+//! `datasets` entries are `world` (the embedded synthetic world, configured by `[world]`),
+//! `world.<key>=<value>[,<key>=<value>…]` (that world with some of its keys overridden, e.g.
+//! `world.heterogeneity=0`, the sanity world where one static weighting is nearly optimal), or
+//! a dataset config path, relative to the experiment file, absolute, or under the data root.
 //! Every key is documented in `docs/EXPERIMENTS.md`.
 
 use crate::method::Method;
@@ -235,10 +237,59 @@ impl Default for ExperimentConfig {
 /// A dataset of an experiment, resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatasetRef {
-    /// The synthetic world (simulator and its log).
-    World,
+    /// The synthetic world (simulator and its log): `[world]` with these `key=value` overrides
+    /// of its keys, none for the entry `world`, `heterogeneity=0` for `world.heterogeneity=0`
+    /// ([`world_overrides`]).
+    World(Vec<String>),
     /// A dataset config file (logged re-ranking).
     Config(PathBuf),
+}
+
+/// The dataset entry of the configured synthetic world.
+pub const WORLD: &str = "world";
+
+/// The overrides of `[world]` that the dataset entry `d` names, if it is a world: none for
+/// `world`, `["heterogeneity=0", "long_term=0"]` for `world.heterogeneity=0,long_term=0`.
+/// The entry is the dataset's name in runs and reports.
+///
+/// ```
+/// use deepprl_experiment::config::world_overrides;
+/// assert_eq!(world_overrides("world"), Some(vec![]));
+/// assert_eq!(world_overrides("world.heterogeneity=0"), Some(vec!["heterogeneity=0".into()]));
+/// assert_eq!(world_overrides("configs/kuairand.toml"), None);
+/// ```
+pub fn world_overrides(d: &str) -> Option<Vec<String>> {
+    if d == WORLD {
+        return Some(Vec::new());
+    }
+    let sets = d.strip_prefix(WORLD)?.strip_prefix('.')?;
+    Some(sets.split(',').map(|s| s.trim().to_string()).collect())
+}
+
+/// The dataset entry (and name) of the world with overrides `sets`, the inverse of
+/// [`world_overrides`]: `world`, or `world.` and the overrides joined by `,`.
+pub fn world_name(sets: &[String]) -> String {
+    if sets.is_empty() { WORLD.to_string() } else { format!("{WORLD}.{}", sets.join(",")) }
+}
+
+/// The world of the dataset entry `d`: `base` with the entry's overrides applied; `None` when
+/// `d` is not a world.
+///
+/// # Errors
+/// [`Error::Usage`] naming the entry and the override for an unknown key, a malformed
+/// override or a value of the wrong type.
+pub fn world_config(d: &str, base: &WorldConfig) -> Result<Option<WorldConfig>> {
+    let Some(sets) = world_overrides(d) else { return Ok(None) };
+    let malformed =
+        sets.iter().find(|s| s.split_once('=').is_none_or(|(k, _)| k.trim().is_empty()));
+    if let Some(s) = malformed {
+        return Err(Error::Usage(format!(
+            "dataset `{d}`: `{s}` is not a `key=value` override of [world]"
+        )));
+    }
+    crate::overrides::set_keys(base, &sets)
+        .map(Some)
+        .map_err(|e| Error::Usage(format!("dataset `{d}` (overrides of [world]): {e}")))
 }
 
 impl ExperimentConfig {
@@ -280,6 +331,10 @@ impl ExperimentConfig {
         let bad = |key: &str, why: String| Err(Error::Usage(format!("key `{key}`: {why}")));
         if self.datasets.is_empty() {
             return bad("datasets", "needs at least one dataset".into());
+        }
+        for d in &self.datasets {
+            world_config(d, &self.world)
+                .map_err(|e| Error::Usage(format!("key `datasets`: {e}")))?;
         }
         if self.methods.is_empty() {
             return bad("methods", "needs at least one method".into());
@@ -336,8 +391,8 @@ impl ExperimentConfig {
 /// # Errors
 /// [`Error::Usage`] listing every path looked for.
 pub fn resolve_dataset(d: &str, base: &Path) -> Result<DatasetRef> {
-    if d == "world" {
-        return Ok(DatasetRef::World);
+    if let Some(sets) = world_overrides(d) {
+        return Ok(DatasetRef::World(sets));
     }
     let p = Path::new(d);
     let mut tried = vec![if p.is_absolute() { p.to_path_buf() } else { base.join(p) }];
@@ -370,6 +425,27 @@ mod tests {
 
     fn parse(text: &str) -> Result<ExperimentConfig> {
         ExperimentConfig::from_toml_str(text, Path::new("exp.toml"))
+    }
+
+    #[test]
+    fn world_entries_with_bad_overrides_are_errors_naming_the_entry() {
+        for (entry, says) in [
+            ("world.no_such_key=1", "no_such_key"),
+            ("world.heterogeneity", "not a `key=value`"),
+            ("world.heterogeneity=high", "heterogeneity"),
+        ] {
+            let text = format!("datasets = [\"{entry}\"]\n");
+            let e = parse(&text).and_then(|c| c.validate()).unwrap_err().to_string();
+            assert!(
+                e.contains("datasets") && e.contains(entry) && e.contains(says),
+                "{entry}: {e}"
+            );
+        }
+        let c = parse("datasets = [\"world\", \"world.heterogeneity=0,long_term=0.5\"]\n").unwrap();
+        c.validate().unwrap();
+        let w = world_config(&c.datasets[1], &c.world).unwrap().unwrap();
+        assert_eq!((w.heterogeneity, w.long_term), (0.0, 0.5));
+        assert_eq!(world_config("kuairand.toml", &c.world).unwrap(), None);
     }
 
     #[test]

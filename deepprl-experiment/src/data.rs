@@ -30,7 +30,8 @@ pub struct ExperimentData {
 
 impl ExperimentData {
     /// Loads `d` for the runs of `seed`: a logged dataset whatever the seed; the world of
-    /// `world_config` with its seed moved by `seed` (population `world.seed + seed`, log
+    /// `world_config` (with the entry's overrides, [`crate::config::world_config`]), named by
+    /// its entry, with its seed moved by `seed` (population `world.seed + seed`, log
     /// [`WORLD_LOG_SEED`]` + seed`), so the seeds of an experiment are different worlds with
     /// different logs and seed 0 is the configured world itself (issue #14, point 3).
     ///
@@ -38,11 +39,11 @@ impl ExperimentData {
     /// If the config or its data cannot be loaded, naming the file.
     pub fn load(d: &DatasetRef, world_config: &WorldConfig, seed: u64) -> Result<Self> {
         let (name, world, ds, sha256) = match d {
-            DatasetRef::World => {
-                let config = WorldConfig {
-                    seed: world_config.seed.wrapping_add(seed),
-                    ..world_config.clone()
-                };
+            DatasetRef::World(sets) => {
+                let name = crate::config::world_name(sets);
+                let varied = crate::config::world_config(&name, world_config)?
+                    .expect("a world entry names a world");
+                let config = WorldConfig { seed: varied.seed.wrapping_add(seed), ..varied };
                 let log_seed = WORLD_LOG_SEED.wrapping_add(seed);
                 let world = World::new(&config)?;
                 let ds = world.generate_log(&mut deepprl_core::rng::seeded(log_seed))?;
@@ -51,7 +52,7 @@ impl ExperimentData {
                 let mut h = Sha256::new();
                 h.update(text.as_bytes());
                 h.update(log_seed.to_le_bytes());
-                ("world".to_string(), Some(world), ds, hex(&h.finalize()))
+                (name, Some(world), ds, hex(&h.finalize()))
             }
             DatasetRef::Config(path) => {
                 let config = DatasetConfig::from_file(path)?;
@@ -92,7 +93,8 @@ mod tests {
     #[test]
     fn each_seed_is_another_world_with_another_log_and_seed_zero_is_the_configured_one() {
         let config = WorldConfig::small();
-        let load = |seed| ExperimentData::load(&DatasetRef::World, &config, seed).unwrap();
+        let load =
+            |seed| ExperimentData::load(&DatasetRef::World(Vec::new()), &config, seed).unwrap();
         let (zero, one) = (load(0), load(1));
         let configured = World::new(&config).unwrap();
         let tastes = |w: &World| -> Vec<[f64; 3]> { (0..5).map(|u| w.taste(u, 12)).collect() };
@@ -103,5 +105,30 @@ mod tests {
         assert_ne!(zero.ds.outcome(0).to_vec(), one.ds.outcome(0).to_vec(), "and another log");
         assert_ne!(zero.sha256, one.sha256);
         assert_eq!(zero.sha256, load(0).sha256, "the same seed is the same data");
+    }
+
+    #[test]
+    fn a_world_entry_with_overrides_is_that_world_under_its_own_name() {
+        let config = WorldConfig::small();
+        let flat =
+            ExperimentData::load(&DatasetRef::World(vec!["heterogeneity=0".into()]), &config, 1)
+                .unwrap();
+        let configured = ExperimentData::load(&DatasetRef::World(Vec::new()), &config, 1).unwrap();
+        assert_eq!(flat.name, "world.heterogeneity=0");
+        let world = flat.world.as_ref().unwrap();
+        assert_eq!(world.config().heterogeneity, 0.0);
+        assert_eq!(world.config().seed, config.seed + 1, "seeds move the varied world too");
+        assert_eq!(
+            WorldConfig { heterogeneity: config.heterogeneity, ..world.config().clone() },
+            WorldConfig { seed: config.seed + 1, ..config.clone() },
+            "nothing else changes"
+        );
+        // Every taste is uniform at heterogeneity 0.
+        let uniform = [1.0 / 3.0; 3];
+        for u in 0..5 {
+            let t = world.taste(u, 20);
+            assert!(t.iter().zip(&uniform).all(|(a, b)| (a - b).abs() < 1e-12), "{t:?}");
+        }
+        assert_ne!(flat.sha256, configured.sha256);
     }
 }

@@ -2,7 +2,7 @@
 //! docs/DESIGN.md §5 (`deepprl compare` and `cargo xtask bench`), its quick smoke preset, the
 //! ablation grid (`deepprl ablate`), and the single run of `deepprl rl train`.
 
-use crate::config::{ExperimentConfig, RlSettings, Seeds};
+use crate::config::{ExperimentConfig, RlSettings, Seeds, world_overrides};
 use crate::method::{Method, ablation_grid};
 use deepprl_data::world::WorldConfig;
 use deepprl_models::train::TrainConfig;
@@ -17,7 +17,7 @@ pub fn comparison(datasets: Vec<String>) -> ExperimentConfig {
 
 /// The ablation grid of docs/DESIGN.md §4 on `datasets` (with the Oracle on the simulator).
 pub fn ablation(datasets: Vec<String>) -> ExperimentConfig {
-    let simulator_only = datasets.iter().all(|d| d == "world");
+    let simulator_only = datasets.iter().all(|d| world_overrides(d).is_some());
     ExperimentConfig {
         name: "ablation".into(),
         methods: ablation_grid(simulator_only),
@@ -67,7 +67,7 @@ pub fn shipped(datasets: Vec<String>, ablate: bool, quick: bool) -> ExperimentCo
 /// An experiment file's config turned into its ablation grid (`deepprl ablate FILE`): every
 /// setting kept, the methods replaced.
 pub fn ablation_of(mut config: ExperimentConfig) -> ExperimentConfig {
-    let simulator = config.datasets.iter().all(|d| d == "world");
+    let simulator = config.datasets.iter().all(|d| world_overrides(d).is_some());
     config.methods = ablation_grid(simulator);
     config.name = format!("{} (ablation)", config.name);
     config

@@ -152,7 +152,8 @@ pub fn run_experiment(
     let methods = config.parsed_methods()?;
     let refs = config.dataset_refs(base)?;
     for (r, m) in refs.iter().flat_map(|r| methods.iter().map(move |m| (r, m))) {
-        if (m.policy == PolicyKind::Oracle || m.predictor.needs_world()) && *r != DatasetRef::World
+        if (m.policy == PolicyKind::Oracle || m.predictor.needs_world())
+            && !matches!(r, DatasetRef::World(_))
         {
             return Err(Error::Usage(format!(
                 "method `{}` needs the simulator (`world`), not a logged dataset",
@@ -448,7 +449,7 @@ impl Datasets {
         let data = refs
             .iter()
             .map(|r| match r {
-                DatasetRef::World => seeds
+                DatasetRef::World(_) => seeds
                     .iter()
                     .map(|&s| ExperimentData::load(r, &config.world, s))
                     .collect::<Result<Vec<_>>>(),

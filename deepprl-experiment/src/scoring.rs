@@ -478,7 +478,8 @@ mod tests {
     use deepprl_data::world::WorldConfig;
 
     fn world_data() -> ExperimentData {
-        ExperimentData::load(&DatasetRef::World, &WorldConfig::small(), 0).expect("the small world")
+        ExperimentData::load(&DatasetRef::World(Vec::new()), &WorldConfig::small(), 0)
+            .expect("the small world")
     }
 
     #[test]

@@ -4,6 +4,16 @@
 use deepprl_models::metrics::mean_ci95;
 use serde::{Deserialize, Serialize};
 
+/// The oracle ladder's headroom at one (dataset, λ): full information − best static, paired
+/// over seeds (the denominator of the paired differences' headroom fractions).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Headroom {
+    /// The mean headroom over seeds.
+    pub mean: f64,
+    /// The lower end of its 95 % interval.
+    pub lower: f64,
+}
+
 /// A mean over seeds with its 95 % confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {

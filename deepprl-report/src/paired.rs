@@ -52,6 +52,7 @@
 //! the sentence says the comparison is below the evidence standard.
 
 use crate::RunRecord;
+pub use crate::estimate::Headroom;
 use crate::stats::Estimate;
 use crate::utility::{has_knob, lambda_grid, lambda_return};
 use serde::{Deserialize, Serialize};
@@ -107,15 +108,6 @@ impl Paired {
             None
         }
     }
-}
-
-/// The oracle ladder's headroom at one (dataset, λ): full information − best static, paired.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Headroom {
-    /// The mean headroom over seeds.
-    pub mean: f64,
-    /// The lower end of its 95 % interval.
-    pub lower: f64,
 }
 
 /// A headroom lookup that knows no headroom, for reports without an oracle ladder.

@@ -338,3 +338,25 @@ fn a_version_1_file_reads_with_no_paired_differences() -> TestResult {
     std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
+
+/// The headroom fraction of a paired difference is its mean over the ladder's paired headroom.
+#[test]
+fn the_paired_headroom_fraction_comes_from_the_ladder_rows() {
+    use crate::reference::{BEST_STATIC, FRONT, ladder_headroom};
+    let row = |method: &str, seed, v: f64| {
+        run(method, seed, vec![Point { lambda: vec![0.5, 0.5], value: vec![v, v] }])
+    };
+    let mut records = Vec::new();
+    for (s, d) in [(0, 0.5), (1, 1.0), (2, 1.5), (3, 1.0), (4, 1.0)] {
+        records.push(row("moh+dcrl", s, 1.0 + d));
+        records.push(row("moh+grid", s, 1.0));
+        records.push(row(BEST_STATIC, s, 10.0));
+        records.push(row(FRONT, s, 14.0 + s as f64 * 0.1));
+    }
+    let headroom = |d: &str, l: &[f64]| ladder_headroom(&records, d, l);
+    let rows = paired_differences(&records, &["grid"], &headroom);
+    assert_eq!(rows.len(), 1, "ladder rows are no methods: {rows:?}");
+    // Difference 1.0 on average, headroom 4.2 on average.
+    let f = rows[0].headroom_fraction.unwrap();
+    assert!((f - 1.0 / 4.2).abs() < 1e-12, "{f}");
+}

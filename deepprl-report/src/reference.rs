@@ -24,8 +24,7 @@
 //! ```
 
 use crate::RunRecord;
-use crate::estimate::Estimate;
-use crate::paired::Headroom;
+use crate::estimate::{Estimate, Headroom};
 use crate::utility::lambda_return;
 
 /// The prefix of every reference row.
@@ -205,22 +204,5 @@ mod tests {
         assert_eq!(truth_row("moh+ladder:random"), Some(RANDOM));
         assert_eq!(truth_row(RANDOM), None);
         assert_eq!(truth_row("moh+grid"), None);
-    }
-
-    #[test]
-    fn the_paired_headroom_fraction_comes_from_the_ladder_rows() {
-        let mut records = Vec::new();
-        for (s, d) in [(0, 0.5), (1, 1.0), (2, 1.5), (3, 1.0), (4, 1.0)] {
-            records.push(row("moh+dcrl", s, [1.0 + d, 1.0 + d]));
-            records.push(row("moh+grid", s, [1.0, 1.0]));
-            records.push(row(BEST_STATIC, s, [10.0, 10.0]));
-            records.push(row(FRONT, s, [14.0 + s as f64 * 0.1, 14.0 + s as f64 * 0.1]));
-        }
-        let headroom = |d: &str, l: &[f64]| ladder_headroom(&records, d, l);
-        let rows = crate::paired::paired_differences(&records, &["grid"], &headroom);
-        assert_eq!(rows.len(), 1, "ladder rows are no methods: {rows:?}");
-        // Difference 1.0 on average, headroom 4.2 on average.
-        let f = rows[0].headroom_fraction.unwrap();
-        assert!((f - 1.0 / 4.2).abs() < 1e-12, "{f}");
     }
 }

@@ -169,7 +169,11 @@ fn raw_sim(data: &crate::data::ExperimentData, encoder: &StateEncoder) -> Simula
 fn stage_c_trains_the_encoder_through_the_runner_and_resumes_bit_for_bit() -> TestResult {
     use crate::config::DatasetRef;
     use deepprl_models::moh::{MohConfig, MohPredictor};
-    let data = crate::data::ExperimentData::load(&DatasetRef::World, &WorldConfig::small(), 0)?;
+    let data = crate::data::ExperimentData::load(
+        &DatasetRef::World(Vec::new()),
+        &WorldConfig::small(),
+        0,
+    )?;
     let schema = crate::bridge::schema_of(&data.ds.meta);
     let moh = MohPredictor::new(&MohConfig::default(), &schema, 0)?;
     let encoder = StateEncoder::new(&moh.model);
