@@ -16,10 +16,13 @@
 //!   `<predictor>+dcrl-myopic` (γ = 0), paired the same way, at the same λ.
 //!
 //! Where the records hold the oracle ladder's reference rows ([`crate::reference`]), a first
-//! bullet says what there is to win at that λ: the ladder's headroom (`full_information −
-//! best_static`, true ranking), what the predictor's ranking costs at `w = λ`
-//! (`ladder:lambda − <predictor>+static`, `ladder:lambda` being `truth+static`), and the part
-//! of the headroom the primary difference captures.
+//! bullet says what there is to win at that λ (`answer/to_win.rs`): with the true ranking, the
+//! ladder's headroom (`full_information − best_static`) and the part of it the primary
+//! difference captures; through the highlight's predictor `P`, what `P`'s ranking costs at
+//! `w = λ` (`ladder:lambda − P+static`) and at the best static weights (the predictor error,
+//! `ladder:best_static − P+ladder:best_static`), the headroom through `P`
+//! (`P+ladder:full_information − P+ladder:best_static`) and the policy shortfall
+//! (`P+ladder:full_information − <highlight>`).
 //!
 //! A comparison *holds* when its interval lies on the claim's side of 0, *does not hold
 //! (worse)* when it lies on the other side, and is *not shown* when it contains 0 (or there is
@@ -44,6 +47,8 @@ use crate::utility::same_lambda;
 use crate::{DatasetInfo, RunRecord};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
+
+mod to_win;
 
 /// The predictor whose claim is judged.
 pub const MOH: &str = "moh";
@@ -289,7 +294,7 @@ fn policy_claims(
         return out;
     };
     let at = fmt_lambda(&lambda);
-    out.push_str(&what_to_win(summary, runs, paired, name, predictor, &lambda));
+    out.push_str(&to_win::what_to_win(summary, runs, paired, name, predictor, &lambda));
     let _ =
         writeln!(out, "- **{}** ({name} − baseline, λ-return at the first λ, {at}):", titles[0]);
     for (i, (policy, what)) in POLICY_BASELINES.iter().enumerate() {
@@ -301,50 +306,5 @@ fn policy_claims(
     let baseline = format!("{predictor}+{MYOPIC}");
     let text = comparison(summary, myopic, name, &baseline, &lambda);
     let _ = writeln!(out, "- **{}** ({name} − {baseline}, γ = 0, at {at}): {text}.", titles[1]);
-    out
-}
-
-/// The "what there is to win" bullet (see the [module docs](self)); empty without the ladder's
-/// reference rows.
-fn what_to_win(
-    summary: &DatasetSummary,
-    runs: &[&RunRecord],
-    paired: &[&Paired],
-    highlight: &str,
-    predictor: &str,
-    lambda: &[f64],
-) -> String {
-    use crate::reference::{BEST_STATIC, FRONT, paired_rows};
-    let records: Vec<RunRecord> = runs.iter().map(|r| (*r).clone()).collect();
-    let dataset = summary.dataset.as_str();
-    let Some(headroom) = paired_rows(&records, dataset, FRONT, BEST_STATIC, lambda) else {
-        return String::new();
-    };
-    let mut out = format!(
-        "- **What there is to win** (oracle ladder, true ranking, at {}): headroom \
-         {FRONT} − {BEST_STATIC} {} over {} seeds",
-        fmt_lambda(lambda),
-        fmt_estimate(&headroom),
-        headroom.n
-    );
-    let static_method = format!("{predictor}+static");
-    if let Some(cost) = paired_rows(&records, dataset, "ladder:lambda", &static_method, lambda) {
-        let _ = write!(
-            out,
-            "; the {predictor} predictor's ranking costs ladder:lambda − {static_method} {} \
-             at w = λ, {:.1} times the headroom",
-            fmt_estimate(&cost),
-            cost.mean / headroom.mean
-        );
-    }
-    let primary = paired.iter().find(|p| {
-        p.method == highlight
-            && p.baseline_method() == format!("{predictor}+grid")
-            && same_lambda(&p.lambda, lambda)
-    });
-    if let Some(f) = primary.and_then(|p| p.headroom_fraction) {
-        let _ = write!(out, "; {highlight} − {predictor}+grid captures {f:.2} of the headroom");
-    }
-    out.push_str(".\n");
     out
 }

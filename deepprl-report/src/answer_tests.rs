@@ -307,42 +307,147 @@ fn tables_are_narrow_and_wall_times_have_no_interval() -> TestResult {
     Ok(())
 }
 
-/// With the ladder's reference rows, the Answer first says what there is to win: headroom
+/// The truth's ladder rows: `ladder:lambda` 10 above moh+static, `ladder:best_static` 20 and
+/// `ladder:full_information` 24 + 0.5 s on seed s, at (1, 0).
+fn truth_ladder_rows() -> Vec<RunRecord> {
+    let mut out = Vec::new();
+    for seed in 0..5u64 {
+        let static_x = dcrl_value(seed) - TO_STATIC[seed as usize];
+        out.push(run("ladder:lambda", seed, static_x + 10.0, BTreeMap::new()));
+        out.push(run("ladder:best_static", seed, 20.0, BTreeMap::new()));
+        out.push(run("ladder:full_information", seed, 24.0 + 0.5 * seed as f64, BTreeMap::new()));
+    }
+    out
+}
+
+/// The lines of the Answer's "What there is to win" bullet: its head and sub-bullets.
+fn to_win_lines(answer: &str) -> Vec<String> {
+    let lines: Vec<&str> = answer.lines().collect();
+    let Some(start) = lines.iter().position(|l| l.starts_with("- **What there is to win**")) else {
+        return Vec::new();
+    };
+    let subs = lines[start + 1..].iter().take_while(|l| l.starts_with("  - "));
+    std::iter::once(lines[start]).chain(subs.copied()).map(String::from).collect()
+}
+
+/// With the truth's ladder rows, the Answer first says what there is to win: headroom
 /// [4, 4.5, 5, 5.5, 6] at (1, 0) → 5 ± 2.776 · √(0.625 / 5) = 0.981; the predictor's cost
 /// ladder:lambda − moh+static = 10 on every seed (10 ± 0: 2.0 times the headroom); and the
 /// primary difference's share of the headroom, 3 / 5 = 0.60.
 #[test]
 fn the_answer_says_what_there_is_to_win_from_the_ladder_rows() -> TestResult {
     let mut records = answer_records();
-    for seed in 0..5u64 {
-        let i = seed as usize;
-        let static_x = dcrl_value(seed) - TO_STATIC[i];
-        records.push(run("ladder:lambda", seed, static_x + 10.0, BTreeMap::new()));
-        records.push(run("ladder:best_static", seed, 20.0, BTreeMap::new()));
-        records.push(run(
-            "ladder:full_information",
-            seed,
-            24.0 + 0.5 * seed as f64,
-            BTreeMap::new(),
-        ));
-    }
+    records.extend(truth_ladder_rows());
     let dir = temp_dir("to-win");
     let files = write_report(&dir, &[toy()], &records, Some("moh+dcrl"))?;
     let answer = answer_of(&std::fs::read_to_string(&files.report_md)?);
-    let line = answer.lines().find(|l| l.starts_with("- **What there is to win**"));
     assert_eq!(
-        line,
-        Some(
-            "- **What there is to win** (oracle ladder, true ranking, at (1.00, 0.00)): headroom \
-             ladder:full_information − ladder:best_static 5.000 ± 0.981 over 5 seeds; the moh \
-             predictor's ranking costs ladder:lambda − moh+static 10.00 ± 0.00 at w = λ, 2.0 \
-             times the headroom; moh+dcrl − moh+grid captures 0.60 of the headroom."
-        ),
+        to_win_lines(&answer),
+        [
+            "- **What there is to win** (oracle ladder at (1.00, 0.00), paired over seeds):",
+            "  - true ranking: headroom (ladder:full_information − ladder:best_static) 5.000 ± \
+             0.981 over 5 seeds; moh+dcrl − moh+grid captures 0.60 of the headroom.",
+            "  - through moh's ranking (the truth's rules applied while moh's scores rank): \
+             ranking cost at w = λ (ladder:lambda − moh+static) 10.00 ± 0.00 over 5 seeds, 2.0 \
+             times the headroom.",
+        ],
         "{answer}"
     );
     // Without the rows there is no such bullet.
-    let dir = temp_dir("to-win-none");
     let files = write_report(&dir, &[toy()], &answer_records(), Some("moh+dcrl"))?;
     assert!(!std::fs::read_to_string(&files.report_md)?.contains("What there is to win"));
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+/// The mean and 95 % Student-t half-width of five per-seed values, by hand:
+/// `t(0.975, 4) · s / √5` with `t(0.975, 4) = 2.776` and `s² = Σ (x − mean)² / 4`.
+fn mean_ci95_of_five(xs: [f64; 5]) -> (f64, f64) {
+    let mean = xs.iter().sum::<f64>() / 5.0;
+    let s2 = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / 4.0;
+    (mean, 2.776 * (s2 / 5.0).sqrt())
+}
+
+/// The ladder through moh's ranking, per seed s at (1, 0): `moh+ladder:best_static` is
+/// `ladder:best_static` (20) less a predictor error e = [8, 10, 12, 14, 16], and
+/// `moh+ladder:full_information` adds g = [1, 1.5, 2, 2.5, 3] to it; moh+dcrl has
+/// 1.25 s + 1 ([`dcrl_value`]). So, by hand:
+/// - predictor error e: mean 12, s² = (16 + 4 + 0 + 4 + 16) / 4 = 10, half-width
+///   2.776 · √2 = 3.926, 12 / 5 = 2.4 times the true headroom;
+/// - headroom through moh g: mean 2, s² = 0.625, half-width 2.776 · √0.125 = 0.981;
+/// - policy shortfall 20 − e + g − (1.25 s + 1) = [12, 9.25, 6.5, 3.75, 1]: mean 6.5,
+///   s² = (2 · 5.5² + 2 · 2.75²) / 4 = 18.906, half-width 2.776 · √3.781 = 5.398.
+#[test]
+fn the_answer_says_what_there_is_to_win_through_the_highlights_predictor() -> TestResult {
+    let error = [8.0, 10.0, 12.0, 14.0, 16.0];
+    let gain = [1.0, 1.5, 2.0, 2.5, 3.0];
+    let mut through = Vec::new();
+    let mut shortfall = [0.0; 5];
+    for seed in 0..5u64 {
+        let i = seed as usize;
+        let best = 20.0 - error[i];
+        through.push(run("moh+ladder:best_static", seed, best, BTreeMap::new()));
+        through.push(run("moh+ladder:full_information", seed, best + gain[i], BTreeMap::new()));
+        // A random row and another predictor's rows: neither enters the bullet.
+        through.push(run("moh+ladder:random", seed, 1.0, BTreeMap::new()));
+        through.push(run("sb+ladder:best_static", seed, 0.0, BTreeMap::new()));
+        shortfall[i] = best + gain[i] - dcrl_value(seed);
+    }
+    let (e, e_h) = mean_ci95_of_five(error);
+    let (g, g_h) = mean_ci95_of_five(gain);
+    let (f, f_h) = mean_ci95_of_five(shortfall);
+    // Four significant digits of the mean, two of the half-width (`table::fmt_estimate`).
+    let error_text = format!("{e:.2} ± {e_h:.2}");
+    let gain_text = format!("{g:.3} ± {g_h:.3}");
+    let shortfall_text = format!("{f:.3} ± {f_h:.3}");
+    assert_eq!(
+        [error_text.as_str(), &gain_text, &shortfall_text],
+        ["12.00 ± 3.93", "2.000 ± 0.981", "6.500 ± 5.398"]
+    );
+    let through_line = |times: &str| {
+        format!(
+            "  - through moh's ranking (the truth's rules applied while moh's scores rank): \
+             {}predictor error (ladder:best_static − moh+ladder:best_static) {error_text} over \
+             5 seeds{times}; headroom through moh (moh+ladder:full_information − \
+             moh+ladder:best_static) {gain_text} over 5 seeds; policy shortfall \
+             (moh+ladder:full_information − moh+dcrl) {shortfall_text} over 5 seeds.",
+            if times.is_empty() {
+                String::new()
+            } else {
+                "ranking cost at w = λ (ladder:lambda − moh+static) 10.00 ± 0.00 over 5 seeds, \
+                 2.0 times the headroom; "
+                    .to_string()
+            }
+        )
+    };
+
+    // With the truth's rows: the predictor error is also a multiple of the headroom, 12 / 5.
+    let mut records = answer_records();
+    records.extend(truth_ladder_rows());
+    records.extend(through.iter().cloned());
+    let dir = temp_dir("to-win-through");
+    let files = write_report(&dir, &[toy()], &records, Some("moh+dcrl"))?;
+    let answer = answer_of(&std::fs::read_to_string(&files.report_md)?);
+    let lines = to_win_lines(&answer);
+    assert_eq!(lines.len(), 3, "{answer}");
+    assert_eq!(lines[2], through_line(", 2.4 times the headroom"), "{answer}");
+
+    // Without them: no true-ranking line, no multiples; the predictor error still needs
+    // `ladder:best_static`, so only the rows through moh remain.
+    let mut records = answer_records();
+    records.extend(through.iter().cloned());
+    records.extend((0..5).map(|s| run("ladder:best_static", s, 20.0, BTreeMap::new())));
+    let files = write_report(&dir, &[toy()], &records, Some("moh+dcrl"))?;
+    let answer = answer_of(&std::fs::read_to_string(&files.report_md)?);
+    assert_eq!(
+        to_win_lines(&answer),
+        [
+            "- **What there is to win** (oracle ladder at (1.00, 0.00), paired over seeds):"
+                .to_string(),
+            through_line("")
+        ],
+        "{answer}"
+    );
+    std::fs::remove_dir_all(&dir)?;
     Ok(())
 }

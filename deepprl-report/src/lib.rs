@@ -45,8 +45,10 @@
 //! - [`utility`]: linear utility and expected utility over a λ grid;
 //! - [`estimate`]: a mean over seeds with its 95 % confidence interval;
 //! - [`stats`]: the per-run scores and per-dataset summaries;
-//! - [`reference`]: the reference rows (`ladder:<level>`, `ladder:random`): reference point,
-//!   true front, headroom;
+//! - [`reference`](mod@reference): the reference rows (`ladder:<level>`, `ladder:random` and
+//!   `<predictor>+ladder:*`): reference points, true front, headroom;
+//! - [`ladder`]: the reference rows grouped by the predictor ranking them, and a row's mean
+//!   λ-return over seeds, for the ladder table and plot;
 //! - [`paired`]: paired differences of a method to the baseline policies on the same
 //!   predictor, per seed and λ, with 95 % intervals, verdicts and the fraction of the oracle
 //!   ladder's headroom;
@@ -68,6 +70,7 @@ mod error;
 pub mod estimate;
 pub mod family;
 pub mod hypervolume;
+pub mod ladder;
 pub mod markdown;
 pub mod paired;
 pub mod pareto;

@@ -38,9 +38,9 @@
 //! - The λ of a row are those of `M`'s points, or the dataset's λ grid when `M` has no
 //!   trade-off knob (its points have an empty λ).
 //! - The λ-return of a method's seed at λ is `λ·v` of its point obtained for λ
-//!   ([`same_lambda`]), the best if several; a method without a knob is credited with its best
-//!   point under λ ([`utility`]), as in the expected utility. A baseline with a knob but no
-//!   point for λ gives no row for that λ.
+//!   ([`same_lambda`](crate::utility::same_lambda)), the best if several; a method without a
+//!   knob is credited with its best point under λ, as in the expected utility
+//!   ([`lambda_return`]). A baseline with a knob but no point for λ gives no row for that λ.
 //! - Per row, the mean over the `n` seeds of `return(M) − return(P+B)` and the half-width of its
 //!   95 % Student-t interval with `n − 1` degrees of freedom ([`Estimate::from_values`]).
 //!   Rows with `n < 2` have no interval and are left out.
@@ -51,10 +51,10 @@
 //! "Better" means the interval excludes 0 ([`verdict`]); with fewer than [`MIN_SEEDS`] seeds
 //! the sentence says the comparison is below the evidence standard.
 
+use crate::RunRecord;
 pub use crate::estimate::Headroom;
 use crate::stats::Estimate;
-use crate::utility::{lambda_grid, same_lambda, utility};
-use crate::{Point, RunRecord};
+use crate::utility::{has_knob, lambda_grid, lambda_return};
 use serde::{Deserialize, Serialize};
 
 /// The baseline policies of the report: uniform static weights, the best fixed weights on the
@@ -164,7 +164,12 @@ pub fn paired_differences(
                 for lambda in lambdas {
                     let diffs: Option<Vec<f64>> = pairs
                         .iter()
-                        .map(|(m, b)| Some(ret(&m.points, &lambda)? - ret(&b.points, &lambda)?))
+                        .map(|(m, b)| {
+                            Some(
+                                lambda_return(&m.points, &lambda)?
+                                    - lambda_return(&b.points, &lambda)?,
+                            )
+                        })
                         .collect();
                     let Some(e) = diffs.as_deref().and_then(Estimate::from_values) else {
                         continue;
@@ -242,23 +247,4 @@ fn of_method<'a>(runs: &[&'a RunRecord], method: &str) -> Vec<&'a RunRecord> {
         }
     }
     out
-}
-
-/// Whether some point was obtained for a λ.
-fn has_knob(points: &[Point]) -> bool {
-    points.iter().any(|p| !p.lambda.is_empty())
-}
-
-/// The λ-return of one run at `lambda` (see the [module docs](self)); `None` when the run has
-/// a knob but no point for `lambda`, or no points.
-fn ret(points: &[Point], lambda: &[f64]) -> Option<f64> {
-    let asked: Vec<Point> =
-        points.iter().filter(|p| same_lambda(&p.lambda, lambda)).cloned().collect();
-    if !asked.is_empty() {
-        Some(utility(&asked, lambda))
-    } else if !points.is_empty() && !has_knob(points) {
-        Some(utility(points, lambda))
-    } else {
-        None
-    }
 }

@@ -7,6 +7,10 @@
 //! From them the report takes, per dataset and seed:
 //! - the hypervolume's reference point: `ladder:random`'s point ([`reference_point`]); without
 //!   it, the dataset's declared one;
+//! - the reference point through a method's own predictor `P`: `P+ladder:random`'s point
+//!   ([`own_random`]; `ladder:random` for the truth's rows and `truth+<policy>`), against which
+//!   learned methods get a hypervolume above 0 where the truth's random weights already beat
+//!   every point their predictor's ranking reaches;
 //! - the true front: `ladder:full_information`'s points ([`FRONT`]), whose hypervolume a run's
 //!   is given as a fraction of (it can exceed 1: the front is a bound within the ladder's
 //!   policy family);
@@ -21,7 +25,7 @@
 
 use crate::RunRecord;
 use crate::estimate::{Estimate, Headroom};
-use crate::utility::same_lambda;
+use crate::utility::lambda_return;
 
 /// The prefix of every reference row.
 pub const LADDER_PREFIX: &str = "ladder:";
@@ -29,8 +33,14 @@ pub const LADDER_PREFIX: &str = "ladder:";
 pub const RANDOM: &str = "ladder:random";
 /// The true front: the ladder's full-information level.
 pub const FRONT: &str = "ladder:full_information";
+/// The ladder's `w = λ` level: the truth's ranking with static weights λ (`truth+static`).
+pub const LAMBDA: &str = "ladder:lambda";
 /// The ladder's best static weights.
 pub const BEST_STATIC: &str = "ladder:best_static";
+
+/// The predictor that ranks by the world's expected outcomes; its reference rows are the
+/// `ladder:*` rows themselves.
+pub const TRUTH: &str = "truth";
 
 /// Whether `method` names a reference row rather than a method.
 pub fn is_reference(method: &str) -> bool {
@@ -41,6 +51,39 @@ pub fn is_reference(method: &str) -> bool {
 /// `moh+ladder:random`.
 pub fn through(predictor: &str, row: &str) -> String {
     format!("{predictor}+{row}")
+}
+
+/// The predictor whose scores rank in `method`: `P` of `P+<policy>` and of `P+ladder:<level>`,
+/// [`TRUTH`] for the truth's `ladder:<level>` rows; `None` for a name without a predictor.
+///
+/// ```
+/// use deepprl_report::reference::{TRUTH, predictor_of};
+/// assert_eq!(predictor_of("moh+ladder:random"), Some("moh"));
+/// assert_eq!(predictor_of("ladder:best_static"), Some(TRUTH));
+/// assert_eq!(predictor_of("sb+grid"), Some("sb"));
+/// assert_eq!(predictor_of("alone"), None);
+/// ```
+pub fn predictor_of(method: &str) -> Option<&str> {
+    if method.starts_with(LADDER_PREFIX) {
+        return Some(TRUTH);
+    }
+    method.split_once('+').map(|(p, _)| p)
+}
+
+/// For a row through a predictor, `P+ladder:<level>`, the truth's row of that level,
+/// `ladder:<level>`; `None` for any other name.
+pub fn truth_row(method: &str) -> Option<&str> {
+    let (_, row) = method.split_once('+')?;
+    row.starts_with(LADDER_PREFIX).then_some(row)
+}
+
+/// The random-weights row ranked by `method`'s own predictor ([`predictor_of`]):
+/// `P+ladder:random`, or [`RANDOM`] for the truth's rows and methods.
+pub fn own_random(method: &str) -> Option<String> {
+    match predictor_of(method)? {
+        TRUTH => Some(RANDOM.to_string()),
+        p => Some(through(p, RANDOM)),
+    }
 }
 
 /// The first record of `method` on `dataset` for `seed`.
@@ -55,17 +98,29 @@ pub fn find<'a>(
 
 /// `ladder:random`'s point on `dataset` for `seed`, if there is that row.
 pub fn reference_point(records: &[RunRecord], dataset: &str, seed: u64) -> Option<Vec<f64>> {
-    Some(find(records, dataset, RANDOM, seed)?.points.first()?.value.clone())
+    random_point(records, dataset, RANDOM, seed)
 }
 
-/// The λ-return of `record`'s point for `lambda`.
+/// The point of the random-weights row `row` ([`RANDOM`] or `P+ladder:random`) on `dataset`
+/// for `seed`: its first (the rows have the same point at every λ).
+pub fn random_point(
+    records: &[RunRecord],
+    dataset: &str,
+    row: &str,
+    seed: u64,
+) -> Option<Vec<f64>> {
+    Some(find(records, dataset, row, seed)?.points.first()?.value.clone())
+}
+
+/// The λ-return of `record` at `lambda` ([`lambda_return`]).
 fn at(record: &RunRecord, lambda: &[f64]) -> Option<f64> {
-    let p = record.points.iter().find(|p| same_lambda(&p.lambda, lambda))?;
-    Some(p.value.iter().zip(lambda).map(|(v, l)| v * l).sum())
+    lambda_return(&record.points, lambda)
 }
 
-/// `λ · (a − b)` of two rows (methods or references) on `dataset`, per seed both have a point
-/// for `lambda`, then the mean and 95 % Student-t interval over those seeds; `None` for no seed.
+/// `λ · (a − b)` of two rows (methods or references) on `dataset`, per seed both have a
+/// λ-return at `lambda` ([`lambda_return`]: the point for `lambda`, or the best point of a
+/// method without a knob), then the mean and 95 % Student-t interval over those seeds; `None`
+/// for no seed.
 pub fn paired_rows(
     records: &[RunRecord],
     dataset: &str,
@@ -139,5 +194,15 @@ mod tests {
         assert_eq!(reference_point(&records, "w", 1), Some(vec![0.7, 0.1]));
         assert_eq!(reference_point(&records, "w", 2), None);
         assert_eq!(reference_point(&records, "x", 0), None);
+        let records = vec![row(&through("moh", RANDOM), 3, [0.1, 0.2]), row(RANDOM, 3, [5.0, 5.0])];
+        assert_eq!(random_point(&records, "w", "moh+ladder:random", 3), Some(vec![0.1, 0.2]));
+        assert_eq!(own_random("moh+dcrl").as_deref(), Some("moh+ladder:random"));
+        assert_eq!(own_random("moh+ladder:full_information").as_deref(), Some("moh+ladder:random"));
+        assert_eq!(own_random("truth+static").as_deref(), Some(RANDOM));
+        assert_eq!(own_random(crate::reference::FRONT).as_deref(), Some(RANDOM));
+        assert_eq!(own_random("alone"), None);
+        assert_eq!(truth_row("moh+ladder:random"), Some(RANDOM));
+        assert_eq!(truth_row(RANDOM), None);
+        assert_eq!(truth_row("moh+grid"), None);
     }
 }

@@ -10,7 +10,11 @@
 //! then summarised, so their intervals reflect the spread between seeds. The hypervolume's
 //! reference point is the seed's `ladder:random` point where there is one, else the dataset's
 //! declared one; where the seed has the true front (`ladder:full_information`), the run's
-//! hypervolume is also given as a fraction of the front's ([`crate::reference`]).
+//! hypervolume is also given as a fraction of the front's ([`crate::reference`]). Where the
+//! seed has the random-weights row through the run's own predictor `P` (`P+ladder:random`),
+//! the run's hypervolume against that point is given too (`own_hypervolume`): a predictor's
+//! ranking can cost more than the ladder's headroom, so that the truth's random weights beat
+//! every point of a learned method and its hypervolume against them is 0 whatever its policy.
 //!
 //! ```
 //! use deepprl_report::stats::Estimate;
@@ -36,6 +40,11 @@ pub struct RunScores {
     /// The hypervolume as a fraction of the true front's (same reference point), where the
     /// seed has the true front and its hypervolume is above 0.
     pub front_fraction: Option<f64>,
+    /// The hypervolume of the run's points with the seed's random-weights point through the
+    /// run's own predictor (`P+ladder:random`, [`reference::own_random`]), where the seed has
+    /// that row.
+    #[serde(default)]
+    pub own_hypervolume: Option<f64>,
     /// The run's expected utility over the dataset's λ grid; `None` when the dataset has no
     /// λ grid (no point of any run carries a λ) or the run has no points.
     pub expected_utility: Option<f64>,
@@ -56,6 +65,10 @@ pub struct MethodSummary {
     pub expected_utility: Option<Estimate>,
     /// The per-seed hypervolume as a fraction of the true front's, when defined.
     pub front_fraction: Option<Estimate>,
+    /// The per-seed hypervolume against the own predictor's random-weights point
+    /// ([`RunScores::own_hypervolume`]), over the seeds that have it.
+    #[serde(default)]
+    pub own_hypervolume: Option<Estimate>,
     /// The wall-clock seconds per run.
     pub wall_secs: Estimate,
     /// The seed-mean points: point `i` averages point `i` of every seed (same λ, checked).
@@ -107,17 +120,21 @@ pub fn analyse(datasets: &[DatasetInfo], records: &[RunRecord]) -> Result<Analys
             let info = datasets.iter().find(|d| d.name == r.dataset).expect("validated");
             let reference = reference::reference_point(records, &r.dataset, r.seed)
                 .unwrap_or_else(|| info.reference_point.clone());
-            let hv = |points: &[Point]| {
+            let hv = |points: &[Point], reference: &[f64]| {
                 let values: Vec<&[f64]> = points.iter().map(|p| p.value.as_slice()).collect();
-                hypervolume(&values, &reference)
+                hypervolume(&values, reference)
             };
-            let hypervolume = hv(&r.points);
+            let own_hypervolume = reference::own_random(&r.method)
+                .and_then(|row| reference::random_point(records, &r.dataset, &row, r.seed))
+                .map(|own| hv(&r.points, &own));
+            let hypervolume = hv(&r.points, &reference);
             let front = reference::find(records, &r.dataset, reference::FRONT, r.seed)
-                .map(|f| hv(&f.points))
+                .map(|f| hv(&f.points, &reference))
                 .filter(|&f| f > 0.0);
             RunScores {
                 hypervolume,
                 front_fraction: front.map(|f| hypervolume / f),
+                own_hypervolume,
                 expected_utility: expected_utility(&r.points, &grids[r.dataset.as_str()]),
             }
         })
@@ -186,6 +203,7 @@ fn summarise_method(
     let hv: Vec<f64> = runs.iter().map(|(_, s)| s.hypervolume).collect();
     let eu: Vec<f64> = runs.iter().filter_map(|(_, s)| s.expected_utility).collect();
     let fractions: Vec<f64> = runs.iter().filter_map(|(_, s)| s.front_fraction).collect();
+    let own: Vec<f64> = runs.iter().filter_map(|(_, s)| s.own_hypervolume).collect();
     let wall: Vec<f64> = runs.iter().map(|(r, _)| r.wall_secs).collect();
     let first = runs[0].0;
     let mean_points: Vec<Point> = (0..first.points.len())
@@ -207,6 +225,7 @@ fn summarise_method(
         hypervolume: Estimate::from_values(&hv).expect("a method has at least one run"),
         expected_utility: Estimate::from_values(&eu),
         front_fraction: Estimate::from_values(&fractions),
+        own_hypervolume: Estimate::from_values(&own),
         wall_secs: Estimate::from_values(&wall).expect("a method has at least one run"),
         mean_points_hypervolume: hypervolume(&values, &info.reference_point),
         mean_points,

@@ -79,6 +79,30 @@ pub fn expected_utility(points: &[Point], grid: &[Vec<f64>]) -> Option<f64> {
     Some(total / grid.len() as f64)
 }
 
+/// Whether some point was obtained for a λ (the method has a trade-off knob).
+pub fn has_knob(points: &[Point]) -> bool {
+    points.iter().any(|p| !p.lambda.is_empty())
+}
+
+/// The λ-return of one run at `lambda`: `λ·v` of its point obtained for `lambda` (the best if
+/// several), or, for a method without a knob, of its best point under `lambda` (as in the
+/// expected utility); `None` when the run has a knob but no point for `lambda`, or no points.
+///
+/// # Panics
+/// If a point's width differs from `lambda`'s.
+#[track_caller]
+pub fn lambda_return(points: &[Point], lambda: &[f64]) -> Option<f64> {
+    let asked: Vec<Point> =
+        points.iter().filter(|p| same_lambda(&p.lambda, lambda)).cloned().collect();
+    if !asked.is_empty() {
+        Some(utility(&asked, lambda))
+    } else if !points.is_empty() && !has_knob(points) {
+        Some(utility(points, lambda))
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +145,18 @@ mod tests {
         assert_eq!(expected_utility(&fixed, &grid), Some(1.5));
         assert_eq!(expected_utility(&fixed, &[]), None);
         assert_eq!(expected_utility(&[], &grid), None);
+    }
+
+    #[test]
+    fn the_lambda_return_is_the_asked_point_or_the_best_without_a_knob() {
+        let knob = [point(&[1.0, 0.0], &[1.0, 5.0]), point(&[0.0, 1.0], &[3.0, 0.0])];
+        // Asked for (1, 0): 1·1 + 0·5 = 1, not the other point's 3.
+        assert_eq!(lambda_return(&knob, &[1.0, 0.0]), Some(1.0));
+        assert_eq!(lambda_return(&knob, &[0.5, 0.5]), None, "no point for that λ");
+        // Without a knob the best point: max(0.5·2 + 0.5·1, 0.5·0 + 0.5·4) = 2.
+        let fixed = [point(&[], &[2.0, 1.0]), point(&[], &[0.0, 4.0])];
+        assert_eq!(lambda_return(&fixed, &[0.5, 0.5]), Some(2.0));
+        assert_eq!(lambda_return(&[], &[0.5, 0.5]), None);
     }
 
     #[test]

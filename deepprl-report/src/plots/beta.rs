@@ -42,7 +42,7 @@ pub(super) fn draw(
         return None;
     }
     let title = format!("{}: {}", info.name, PlotKind::Beta.title());
-    Some(render(&title, with.len(), |areas| {
+    Some(render(&title, with.len(), &[], |areas| {
         for (area, (method, beta)) in areas.iter().zip(&with) {
             let (k, e) = (beta.len() as i32, beta[0].len() as i32);
             let (lo, hi) = beta

@@ -1,6 +1,6 @@
 //! Learning curves: per method the mean over seeds, truncated to the shortest seed.
 
-use super::{FONT, PlotKind, Svg, colour, legend, padded_range, render};
+use super::{FONT, LegendEntry, Mark, PlotKind, Svg, colour, padded_range, render};
 use crate::stats::MethodSummary;
 use crate::{DatasetInfo, RunRecord};
 use plotters::prelude::*;
@@ -30,7 +30,9 @@ pub(super) fn draw(
         return None;
     }
     let title = format!("{}: {}", info.name, PlotKind::Curves.title());
-    Some(render(&title, 1, |areas| {
+    let legend: Vec<LegendEntry> =
+        means.iter().map(|(m, name, _)| LegendEntry::new(*name, colour(*m), Mark::Line)).collect();
+    Some(render(&title, 1, &legend, |areas| {
         let longest = means.iter().map(|(_, _, c)| c.len()).max().unwrap_or(1);
         let x_range = 0.0..(longest.max(2) - 1) as f64;
         let y_range = padded_range(means.iter().flat_map(|(_, _, c)| c.iter().copied()));
@@ -46,18 +48,14 @@ pub(super) fn draw(
             .x_label_formatter(&|x| format!("{x:.0}"))
             .label_style((FONT, 13))
             .draw()?;
-        for (m, name, mean) in &means {
+        for (m, _, mean) in &means {
             let c = colour(*m);
             let line = LineSeries::new(
                 mean.iter().enumerate().map(|(t, v)| (t as f64, *v)),
                 c.stroke_width(2),
             );
-            chart
-                .draw_series(line)?
-                .label(*name)
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], c.stroke_width(2)));
+            chart.draw_series(line)?;
         }
-        legend(&mut chart)?;
         Ok(())
     }))
 }

@@ -3,21 +3,35 @@
 //! Per dataset, each plot only when some record has its data:
 //! - `<dataset>-pareto.svg`: the seed-mean points of every method in objective space, one
 //!   panel per pair of objectives (2-D projections), one colour per method (needs ≥ 2
-//!   objectives);
+//!   objectives); of the reference rows only the true front (`ladder:full_information`, a
+//!   black line with markers) and `ladder:random` (a grey cross);
 //! - `<dataset>-curves.svg`: learning curves, per method the mean over seeds, truncated to the
 //!   shortest seed's curve so that every plotted step averages all seeds;
 //! - `<dataset>-weights-by-hour.svg`: per method with hourly weights, one line per objective
 //!   weight over hours 0–23 (mean over the seeds that served that hour; gaps where none did);
+//! - `<dataset>-weights-by-segment.svg`: the same over the world's user segments
+//!   (`weights_by_segment`, at the grid's first λ);
 //! - `<dataset>-beta.svg`: per MoH method, the seed-mean mixture weights β as a
-//!   K objectives × E experts heat map with the values written in the cells.
+//!   K objectives × E experts heat map with the values written in the cells;
+//! - `<dataset>-ladder.svg`, where there are reference rows: per row the mean λ-return at the
+//!   dataset's first λ as a bar with its 95 % interval as a whisker, the truth's ladder levels
+//!   first, then each predictor's `P+ladder:<level>` rows, then the methods
+//!   ([`crate::ladder::groups`]).
+//!
+//! Every plot's legend has a column of its own right of the panels (`frame.rs`), so no legend
+//! covers data.
 //!
 //! Text is emitted as SVG `<text>` and laid out by `plotters`' built-in estimate (the crate is
 //! built without its `ttf` feature), so drawing needs no system fonts.
 
 mod beta;
 mod curves;
+mod frame;
+mod ladder;
 mod pareto;
 mod weights;
+
+pub(crate) use frame::{LegendEntry, Mark, PANEL, render, render_sized};
 
 use crate::stats::Analysis;
 use crate::validate::file_stem;
@@ -26,13 +40,13 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use weights::Over;
 
 /// The outcome of drawing onto a panel.
 pub(crate) type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
 /// An SVG, or why it could not be drawn.
 pub(crate) type Svg = std::result::Result<String, Box<dyn std::error::Error>>;
 
-const PANEL: (u32, u32) = (440, 340);
 pub(crate) const FONT: &str = "sans-serif";
 
 /// Which plot a file holds.
@@ -44,8 +58,12 @@ pub enum PlotKind {
     Curves,
     /// Chosen weights by hour of day.
     WeightsByHour,
+    /// Chosen weights by user segment.
+    WeightsBySegment,
     /// MoH mixture weights β.
     Beta,
+    /// The oracle ladder's rows and the methods: λ-return bars with 95 % whiskers.
+    Ladder,
 }
 
 impl PlotKind {
@@ -55,7 +73,9 @@ impl PlotKind {
             PlotKind::Pareto => "pareto",
             PlotKind::Curves => "curves",
             PlotKind::WeightsByHour => "weights-by-hour",
+            PlotKind::WeightsBySegment => "weights-by-segment",
             PlotKind::Beta => "beta",
+            PlotKind::Ladder => "ladder",
         }
     }
 
@@ -65,7 +85,9 @@ impl PlotKind {
             PlotKind::Pareto => "Pareto fronts (seed-mean points)",
             PlotKind::Curves => "Learning curves (mean over seeds)",
             PlotKind::WeightsByHour => "Chosen weights by hour of day",
+            PlotKind::WeightsBySegment => "Chosen weights by user segment (first λ)",
             PlotKind::Beta => "MoH mixture weights β",
+            PlotKind::Ladder => "Oracle ladder and methods: λ-return at the first λ",
         }
     }
 }
@@ -113,31 +135,12 @@ pub fn write_plots(
         };
         emit(PlotKind::Pareto, pareto::draw(info, methods))?;
         emit(PlotKind::Curves, curves::draw(info, methods, &runs))?;
-        emit(PlotKind::WeightsByHour, weights::draw(info, methods, &runs))?;
+        emit(PlotKind::WeightsByHour, weights::draw(info, methods, &runs, Over::Hour))?;
+        emit(PlotKind::WeightsBySegment, weights::draw(info, methods, &runs, Over::Segment))?;
         emit(PlotKind::Beta, beta::draw(info, methods, &runs))?;
+        emit(PlotKind::Ladder, ladder::draw(info, summary, records))?;
     }
     Ok(files)
-}
-
-/// Renders `draw` onto an SVG of `panels` equal panels (at most three per row).
-pub(crate) fn render(
-    title: &str,
-    panels: usize,
-    draw: impl FnOnce(Vec<DrawingArea<SVGBackend<'_>, plotters::coord::Shift>>) -> DrawResult,
-) -> Svg {
-    let cols = panels.clamp(1, 3);
-    let rows = panels.div_ceil(cols).max(1);
-    let size = (PANEL.0 * cols as u32, PANEL.1 * rows as u32 + 40);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        root.fill(&WHITE)?;
-        let root = root.titled(title, (FONT, 22))?;
-        let areas = root.split_evenly((rows, cols));
-        draw(areas.into_iter().take(panels).collect())?;
-        root.present()?;
-    }
-    Ok(svg)
 }
 
 /// `[min, max]` of `values` padded by 5 % (a unit span around a single value).
@@ -152,22 +155,6 @@ pub(crate) fn padded_range(values: impl IntoIterator<Item = f64>) -> Range<f64> 
     (lo - pad)..(hi + pad)
 }
 
-/// Draws the series legend of `chart` in the house style.
-pub(crate) fn legend<'a, DB, CT>(chart: &mut ChartContext<'a, DB, CT>) -> DrawResult
-where
-    DB: DrawingBackend + 'a,
-    DB::ErrorType: 'static,
-    CT: plotters::coord::CoordTranslate,
-{
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, 13))
-        .draw()?;
-    Ok(())
-}
-
 /// The colour of series `index`.
 pub(crate) fn colour(index: usize) -> RGBColor {
     let c = Palette99::pick(index).to_rgba();
@@ -179,7 +166,8 @@ mod tests {
     use super::*;
     use crate::{Point, stats::analyse};
 
-    /// One objective pair, one expert, a one-step curve, one served hour: the smallest plots.
+    /// One objective pair, one expert, a one-step curve, one served hour and segment, one
+    /// reference row: the smallest plots.
     #[test]
     fn smallest_inputs_still_draw() -> std::result::Result<(), Box<dyn std::error::Error>> {
         let info = DatasetInfo {
@@ -200,18 +188,33 @@ mod tests {
             points: vec![Point { lambda: vec![], value: vec![1.0, 1.0] }],
             curve: vec![3.0],
             weights_by_hour: weights,
-            weights_by_segment: vec![],
+            weights_by_segment: vec![Some(vec![0.25, 0.75])],
             beta: Some(vec![vec![1.0], vec![1.0]]),
             wall_secs: 0.0,
         };
-        let records = [record];
+        // One reference row with one λ: the ladder plot has two bars.
+        let random = RunRecord {
+            method: crate::reference::RANDOM.into(),
+            points: vec![Point { lambda: vec![0.5, 0.5], value: vec![0.5, 0.5] }],
+            curve: vec![],
+            weights_by_hour: vec![],
+            weights_by_segment: vec![],
+            beta: None,
+            ..record.clone()
+        };
+        let records = [record, random];
         let analysis = analyse(std::slice::from_ref(&info), &records)?;
         let dir = std::env::temp_dir().join(format!("deepprl-report-plots-{}", std::process::id()));
         let files = write_plots(&dir, std::slice::from_ref(&info), &records, &analysis)?;
-        assert_eq!(files.len(), 4);
+        let kinds: Vec<PlotKind> = files.iter().map(|f| f.kind).collect();
+        use PlotKind::*;
+        assert_eq!(kinds, [Pareto, Curves, WeightsByHour, WeightsBySegment, Beta, Ladder]);
         assert_eq!(files[0].relative_path, PathBuf::from("plots/tiny-set-1-pareto.svg"));
-        let beta = std::fs::read_to_string(dir.join(&files[3].relative_path))?;
+        assert_eq!(files[5].relative_path, PathBuf::from("plots/tiny-set-1-ladder.svg"));
+        let beta = std::fs::read_to_string(dir.join(&files[4].relative_path))?;
         assert_eq!(beta.matches("1.000").count(), 2, "one cell per objective");
+        let ladder = std::fs::read_to_string(dir.join(&files[5].relative_path))?;
+        assert!(ladder.contains("<svg") && ladder.contains("ladder:random"));
         std::fs::remove_dir_all(&dir)?;
         Ok(())
     }

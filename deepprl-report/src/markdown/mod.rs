@@ -1,9 +1,11 @@
 //! `report.md`: an "Answer" section first ([`answer`](crate::answer): per dataset, whether each
 //! claim of DeepPRL holds, with the deciding numbers), the rules, then one section per dataset
 //! with its tables per metric family ([`family`](crate::family): prediction, policy metrics,
-//! long term; at most [`MAX_METRIC_COLUMNS`] metric columns per table), hypervolume and expected
-//! utility, the dominance matrix, an explicit statement about a highlighted method, the paired
-//! differences to the baselines, and the plots.
+//! long term; at most [`MAX_METRIC_COLUMNS`] metric columns per table), hypervolume (against
+//! the seed's reference point and against the random weights through the method's own
+//! predictor, `markdown/hypervolume.rs`) and expected utility, the oracle ladder's reference
+//! rows (`markdown/ladder.rs`), the dominance matrix, an explicit statement about a
+//! highlighted method, the paired differences to the baselines, and the plots.
 //!
 //! Every number is a mean over seeds ± its 95 % half-width, except wall time: a bare mean,
 //! since an interval on a time (often with a negative lower end over few seeds) says nothing.
@@ -16,6 +18,9 @@ use crate::table::{cell, fmt_estimate, fmt_num, markdown_table};
 use crate::{DatasetInfo, RunRecord};
 use std::collections::BTreeSet;
 use std::fmt::Write;
+
+mod hypervolume;
+mod ladder;
 
 /// The Markdown report of `records`. `highlight` names the method whose claims the Answer
 /// judges, whose dominance and hypervolume are stated against every other method of each
@@ -43,7 +48,7 @@ pub fn report_markdown(
     out.push_str("\n## Rules\n");
     out.push_str(RULES);
     for (info, summary) in datasets.iter().zip(&analysis.summaries) {
-        dataset_section(&mut out, info, summary, paired, plots, highlight);
+        dataset_section(&mut out, info, summary, records, paired, plots, highlight);
     }
     out
 }
@@ -54,6 +59,7 @@ Tables have at most 10 metric columns: a family of metrics (prediction, policy, 
 Points are in objective space, larger is better in every objective.
 Method A *Pareto-dominates* method B when every point of B is weakly dominated (≥ in every objective) by some point of A and the two point sets differ in at least one point of A that no point of B weakly dominates; it is judged on seed-mean points (point i of a method averages point i of its seeds, all obtained for the same λ).
 The *hypervolume* is the volume of objective space dominated by a run's points and dominating the reference point (the seed's `ladder:random` point where there is one, else the dataset's; points not strictly better than the reference in every objective add nothing); it is computed per seed, then averaged, and given as a fraction of the seed's true front (`ladder:full_information`) where there is one.
+Where the records have the ladder through predictor P, a method of P also has its hypervolume against the seed's `P+ladder:random` point (uniform random weights ranked by P's scores), which a learned method can beat where it cannot beat the truth's.
 The *expected utility* is the mean over the dataset's λ grid of λ·v, v being the point the method gave when asked for λ (a method without a trade-off knob is credited with its best point under λ); per seed, then averaged.
 A *paired difference* of method P+Q to baseline policy B at λ is, per seed, the λ-return (λ·v) of P+Q minus that of P+B (the same predictor, the same episodes or requests), averaged over the seeds both have; the method is better or worse only when the interval excludes 0, and a claim needs at least 5 seeds.
 ";
@@ -62,6 +68,7 @@ fn dataset_section(
     out: &mut String,
     info: &DatasetInfo,
     summary: &DatasetSummary,
+    records: &[RunRecord],
     paired: &[Paired],
     plots: &[PlotFile],
     highlight: Option<&str>,
@@ -89,9 +96,12 @@ fn dataset_section(
     if methods.iter().any(|m| crate::reference::is_reference(&m.method)) {
         let _ = writeln!(
             out,
-            "Rows named `ladder:<level>` are references, not methods: the oracle ladder's levels \
-             (true ranking, searched on the ladder's own selection episodes) scored on the \
-             methods' evaluation episodes; `{}` is the true front.\n",
+            "Rows named `ladder:<level>` and `<predictor>+ladder:<level>` are references, not \
+             methods: the oracle ladder's levels (true ranking, searched on the ladder's own \
+             selection episodes) scored on the methods' evaluation episodes, and the truth's \
+             rules of those levels (and random weights) applied while a predictor's scores rank; \
+             `{}` is the true front. They are listed under *Oracle ladder* and left out of the \
+             paired differences.\n",
             crate::reference::FRONT
         );
     }
@@ -118,37 +128,8 @@ fn dataset_section(
         out.push('\n');
     }
 
-    let _ = writeln!(out, "### Hypervolume and expected utility\n");
-    let front = methods.iter().any(|m| m.front_fraction.is_some());
-    let header: Vec<String> = [
-        "method",
-        "seeds",
-        "hypervolume",
-        "expected utility",
-        if front { "hypervolume / true front's" } else { "hypervolume of seed-mean points" },
-        "wall s (mean)",
-    ]
-    .map(String::from)
-    .to_vec();
-    let rows: Vec<Vec<String>> = methods
-        .iter()
-        .map(|m| {
-            vec![
-                cell(&m.method),
-                m.seeds.len().to_string(),
-                fmt_estimate(&m.hypervolume),
-                m.expected_utility.as_ref().map_or("-".into(), fmt_estimate),
-                if front {
-                    m.front_fraction.as_ref().map_or("-".into(), fmt_estimate)
-                } else {
-                    fmt_num(m.mean_points_hypervolume)
-                },
-                // A bare mean: an interval on a wall time says nothing (see the module docs).
-                fmt_num(m.wall_secs.mean),
-            ]
-        })
-        .collect();
-    out.push_str(&markdown_table(&header, &rows));
+    out.push_str(&hypervolume::hypervolume_section(methods));
+    out.push_str(&ladder::ladder_section(summary, records));
 
     if !policy.is_empty() {
         let _ = writeln!(out, "\n### Policy metrics\n");
