@@ -62,7 +62,7 @@ fn the_quick_preset_writes_every_report_file_and_a_row_per_run() -> Result<()> {
     for f in ["results.csv", "results.json", "report.md", "experiment.toml"] {
         ensure!(out.join(f).is_file(), "{f} missing");
     }
-    for plot in ["pareto", "curves", "weights-by-hour", "beta"] {
+    for plot in ["pareto", "curves", "weights-by-hour", "weights-by-segment", "beta", "ladder"] {
         let p = out.join("plots").join(format!("world-{plot}.svg"));
         let svg = std::fs::read_to_string(&p).with_context(|| p.display().to_string())?;
         ensure!(svg.contains("<svg"), "{plot} is not an SVG");
