@@ -3,7 +3,8 @@
 //! benchmarks with `--criterion`.
 //!
 //! ```text
-//! cargo xtask bench                           # the suite: simulator (+ KuaiRand when present)
+//! cargo xtask bench                           # the suite: the simulator's testbed and sanity world
+//! cargo xtask bench --full                    # … and the real-log datasets present
 //! cargo xtask bench --quick                   # its smoke preset
 //! cargo xtask bench --criterion --quick       # criterion, saved as baseline "main"
 //! cargo xtask bench --criterion --baseline main
@@ -15,15 +16,17 @@ use anyhow::Result;
 use crate::{cmd, print_help, usage_error};
 
 const USAGE: &str = "\
-usage: cargo xtask bench [--quick] [--data-root DIR] [--out DIR]
+usage: cargo xtask bench [--quick | --full [--data-root DIR]] [--out DIR]
        cargo xtask bench --criterion [--quick] [--baseline NAME | --save-baseline NAME]
        cargo xtask bench --spec [--json] [--threads N] [--workloads a,b]
 
 without a mode flag, runs the default suite: builds the program and the plugins (release),
-then `deepprl compare` of DeepPRL against every baseline, 5 seeds, on the simulator and,
-when the data root holds it, on the KuaiRand-27K subset; writes reports/<timestamp>/:
-  --quick               the smoke preset (small world, short training, 2 seeds, simulator only)
-  --data-root DIR       where the datasets are (default ../shared/data beside the repository)
+then `deepprl compare` of DeepPRL against every baseline, 5 seeds, on the simulator (the
+testbed and its sanity world at heterogeneity 0); writes reports/<timestamp>/:
+  --quick               the smoke preset (small world, short training, 2 seeds)
+  --full                also the real-log datasets the data root holds (the KuaiRand-27K subset)
+  --data-root DIR       with --full: where the datasets are (default ../shared/data beside
+                        the repository); an error when it does not hold them
   --out DIR             the report folder instead of reports/<timestamp>
 
 with --criterion, runs the criterion benchmarks of deepprl-benches:
@@ -46,6 +49,7 @@ struct BenchArgs {
     data_root: Option<String>,
     out: Option<String>,
     quick: bool,
+    full: bool,
     json: bool,
     threads: Option<String>,
     workloads: Option<String>,
@@ -61,7 +65,8 @@ pub fn run(args: &[String]) -> Result<u8> {
     }
     let parsed = parse(args)?;
     if !parsed.spec && !parsed.criterion {
-        return crate::suite::run(parsed.quick, parsed.data_root.as_deref(), parsed.out.as_deref());
+        let real_logs = parsed.full.then(|| parsed.data_root.as_deref());
+        return crate::suite::run(parsed.quick, real_logs, parsed.out.as_deref());
     }
     let mut cargo = cmd::cargo();
     cargo.args(parsed.cargo_args());
@@ -101,7 +106,7 @@ fn parse(args: &[String]) -> Result<BenchArgs> {
             _ => Err(usage_error(format!("`{name}` needs a value"))),
         };
         match name {
-            "--spec" | "--criterion" | "--quick" | "--json" if inline.is_some() => {
+            "--spec" | "--criterion" | "--quick" | "--full" | "--json" if inline.is_some() => {
                 return Err(usage_error(format!("`{name}` takes no value")));
             }
             "--spec" => out.spec = true,
@@ -109,6 +114,7 @@ fn parse(args: &[String]) -> Result<BenchArgs> {
             "--data-root" => out.data_root = Some(value()?),
             "--out" => out.out = Some(value()?),
             "--quick" => out.quick = true,
+            "--full" => out.full = true,
             "--json" => out.json = true,
             "--threads" => out.threads = Some(value()?),
             "--workloads" => out.workloads = Some(value()?),
@@ -117,7 +123,7 @@ fn parse(args: &[String]) -> Result<BenchArgs> {
             other => {
                 return Err(usage_error(format!(
                     "unknown flag `{other}` for `bench` (expected one of: --spec, --criterion, \
-                     --quick, --data-root, --out, --json, --threads, --workloads, --baseline, \
+                     --quick, --full, --data-root, --out, --json, --threads, --workloads, --baseline, \
                      --save-baseline, --help)"
                 )));
             }
@@ -149,7 +155,11 @@ impl BenchArgs {
             (self.baseline.is_some(), "--baseline"),
             (self.save_baseline.is_some(), "--save-baseline"),
         ];
-        let suite_only = [(self.data_root.is_some(), "--data-root"), (self.out.is_some(), "--out")];
+        let suite_only = [
+            (self.data_root.is_some(), "--data-root"),
+            (self.out.is_some(), "--out"),
+            (self.full, "--full"),
+        ];
         let (wrong, mode) = if self.spec {
             let not_spec =
                 criterion_only.into_iter().chain(suite_only).chain([(self.quick, "--quick")]);
@@ -164,6 +174,12 @@ impl BenchArgs {
         };
         if let Some((_, flag)) = wrong {
             return Err(usage_error(format!("`{flag}` cannot be used {mode}")));
+        }
+        if self.quick && self.full && !self.spec && !self.criterion {
+            return Err(usage_error("`--quick` and `--full` cannot be used together"));
+        }
+        if self.data_root.is_some() && !self.full && !self.spec && !self.criterion {
+            return Err(usage_error("`--data-root` needs `--full` (the real-log datasets)"));
         }
         if self.baseline.is_some() && self.save_baseline.is_some() {
             return Err(usage_error("`--baseline` and `--save-baseline` cannot be used together"));
@@ -259,6 +275,10 @@ mod tests {
             "--data-root",
             "--spec=yes",
             "--workloads --spec",
+            "--quick --full",
+            "--data-root /d",
+            "--spec --full",
+            "--full=yes",
         ] {
             let err = parse(&args(line)).unwrap_err();
             assert!(err.downcast_ref::<crate::UsageError>().is_some(), "{line}: {err}");
@@ -267,9 +287,11 @@ mod tests {
 
     #[test]
     fn the_suite_is_the_default() {
-        let a = parse(&args("--quick --data-root /d --out r")).unwrap();
-        assert!(!a.spec && !a.criterion && a.quick);
-        assert_eq!((a.data_root.as_deref(), a.out.as_deref()), (Some("/d"), Some("r")));
+        let a = parse(&args("--quick --out r")).unwrap();
+        assert!(!a.spec && !a.criterion && a.quick && !a.full);
+        assert_eq!((a.data_root.as_deref(), a.out.as_deref()), (None, Some("r")));
+        let a = parse(&args("--full --data-root /d")).unwrap();
+        assert!(a.full && !a.quick && a.data_root.as_deref() == Some("/d"));
     }
 
     #[test]

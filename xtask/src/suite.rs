@@ -2,8 +2,8 @@
 //!
 //! Builds the `deepprl` program and the baseline plugins in release, then runs
 //! `deepprl compare` (the comparison preset: DeepPRL against every baseline, 5 seeds) on the
-//! simulator (the testbed and its sanity world at heterogeneity 0) and, when the data root
-//! holds it, on the KuaiRand-27K subset, into
+//! simulator (the testbed and its sanity world at heterogeneity 0) and, with `--full` when the
+//! data root holds it, on the KuaiRand-27K subset, into
 //! `reports/<timestamp>/`.
 
 use crate::{cmd, tasks::PLUGIN_PACKAGES, usage_error};
@@ -15,33 +15,33 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 const KUAIRAND_CONFIG: &str = "deepprl-data/configs/kuairand-27k-likehate-kcore15.toml";
 const KUAIRAND_FILE: &str = "kuairand-27k-likehate-kcore15/processed_standard_kcore_15.csv";
 
-/// Runs the suite.
-pub fn run(quick: bool, data_root: Option<&str>, out: Option<&str>) -> Result<u8> {
+/// Runs the suite; `real_logs` (`--full`, with `--data-root` if given) adds the real-log
+/// datasets the data root holds.
+pub fn run(quick: bool, real_logs: Option<Option<&str>>, out: Option<&str>) -> Result<u8> {
     let root = cmd::project_root();
-    let (data_root, explicit) = match data_root {
-        Some(d) => (PathBuf::from(d), true),
-        None => (root.join("..").join("shared").join("data"), false),
-    };
-    let kuairand = data_root.join(KUAIRAND_FILE);
-    if explicit && !kuairand.is_file() {
-        return Err(usage_error(format!(
-            "--data-root {}: looked for {} and did not find it",
-            data_root.display(),
-            kuairand.display()
-        )));
-    }
     // The simulator's entries of the comparison preset (`presets::default_datasets` in
     // deepprl-experiment): the testbed at its defaults and the sanity world.
     let mut datasets = vec!["world".to_string(), "world.heterogeneity=0".to_string()];
-    if quick {
-        eprintln!("bench: quick preset, simulator only");
-    } else if kuairand.is_file() {
-        datasets.push(root.join(KUAIRAND_CONFIG).display().to_string());
-    } else {
-        eprintln!(
-            "bench: no KuaiRand data at {} (pass --data-root DIR): simulator only",
-            kuairand.display()
-        );
+    let mut explicit_root = None;
+    if let Some(data_root) = real_logs {
+        let dir =
+            data_root.map_or_else(|| root.join("..").join("shared").join("data"), PathBuf::from);
+        let kuairand = dir.join(KUAIRAND_FILE);
+        if kuairand.is_file() {
+            datasets.push(root.join(KUAIRAND_CONFIG).display().to_string());
+        } else if data_root.is_some() {
+            return Err(usage_error(format!(
+                "--data-root {}: looked for {} and did not find it",
+                dir.display(),
+                kuairand.display()
+            )));
+        } else {
+            eprintln!(
+                "bench: --full, but no KuaiRand data at {} (pass --data-root DIR): simulator only",
+                kuairand.display()
+            );
+        }
+        explicit_root = data_root.map(|_| dir);
     }
     let out = out.map_or_else(|| root.join("reports").join(timestamp()), PathBuf::from);
     let mut build = cmd::cargo();
@@ -66,8 +66,8 @@ pub fn run(quick: bool, data_root: Option<&str>, out: Option<&str>) -> Result<u8
         compare.args(["--dataset", d]);
     }
     compare.arg("--out").arg(&out);
-    if explicit {
-        compare.env("DEEPPRL_DATA_ROOT", &data_root);
+    if let Some(dir) = &explicit_root {
+        compare.env("DEEPPRL_DATA_ROOT", dir);
     }
     let started = Instant::now();
     let code = cmd::run(&mut compare)?;
@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn a_missing_data_root_names_the_path_looked_for() {
-        let err = run(true, Some("/nonexistent/data"), None).unwrap_err().to_string();
+        let err = run(false, Some(Some("/nonexistent/data")), None).unwrap_err().to_string();
         assert!(err.contains("/nonexistent/data/kuairand-27k-likehate-kcore15"), "{err}");
     }
 }
