@@ -309,22 +309,8 @@ pub fn run_experiment(
                         };
                         let mut record = stage_b::run(&ctx)?;
                         record.wall_secs = t.elapsed().as_secs_f64();
-                        let m = Manifest {
-                            dataset: id.dataset.clone(),
-                            method: id.method.clone(),
-                            seed: id.seed,
-                            config: full.clone(),
-                            git_revision: manifest::git_revision(),
-                            data_sha256: data.sha256.clone(),
-                            versions: stage_b::versions(method),
-                            started,
-                            wall_secs: record.wall_secs,
-                            peak_rss_mb: manifest::peak_rss_mb(),
-                            jobs,
-                        };
-                        manifest::write_json(&dir.join("manifest.json"), &m)?;
-                        // The result last: its presence marks the run as done.
-                        manifest::write_json(&dir.join("result.json"), &record)?;
+                        let job = Job { id, config: &full, data, started, jobs };
+                        job.finish(&dir, stage_b::versions(method), record.wall_secs, &record)?;
                         Ok(record)
                     });
                 match result {
@@ -378,22 +364,9 @@ pub fn run_experiment(
                     .and_then(|rows| {
                         let dir = run_dir(out, id);
                         create_dir(&dir)?;
-                        let m = Manifest {
-                            dataset: id.dataset.clone(),
-                            method: id.method.clone(),
-                            seed: id.seed,
-                            config: full.clone(),
-                            git_revision: manifest::git_revision(),
-                            data_sha256: data.sha256.clone(),
-                            versions: manifest::crate_versions(),
-                            started,
-                            wall_secs: t.elapsed().as_secs_f64(),
-                            peak_rss_mb: manifest::peak_rss_mb(),
-                            jobs,
-                        };
-                        manifest::write_json(&dir.join("manifest.json"), &m)?;
-                        // The result last: its presence marks the ladder as done.
-                        manifest::write_json(&dir.join("result.json"), &rows)?;
+                        let job = Job { id, config: &full, data, started, jobs };
+                        let wall_secs = t.elapsed().as_secs_f64();
+                        job.finish(&dir, manifest::crate_versions(), wall_secs, &rows)?;
                         Ok(rows)
                     });
                 match result {
@@ -460,6 +433,46 @@ impl Datasets {
             return &all[0];
         }
         &all[self.seeds.iter().position(|&s| s == seed).expect("a planned seed")]
+    }
+}
+
+/// A run or ladder job of the experiment, for the files it writes when it finishes.
+struct Job<'a> {
+    id: &'a RunId,
+    /// The whole experiment config, as TOML.
+    config: &'a str,
+    data: &'a ExperimentData,
+    /// When the job started (UTC).
+    started: String,
+    /// Jobs in parallel in the process.
+    jobs: usize,
+}
+
+impl Job<'_> {
+    /// Writes the job's manifest, then its result into `dir`, each atomically: the result
+    /// last, since its presence marks the job as done.
+    fn finish<T: Serialize>(
+        self,
+        dir: &Path,
+        versions: std::collections::BTreeMap<String, String>,
+        wall_secs: f64,
+        result: &T,
+    ) -> Result<()> {
+        let m = Manifest {
+            dataset: self.id.dataset.clone(),
+            method: self.id.method.clone(),
+            seed: self.id.seed,
+            config: self.config.to_string(),
+            git_revision: manifest::git_revision(),
+            data_sha256: self.data.sha256.clone(),
+            versions,
+            started: self.started,
+            wall_secs,
+            peak_rss_mb: manifest::peak_rss_mb(),
+            jobs: self.jobs,
+        };
+        manifest::write_json(&dir.join("manifest.json"), &m)?;
+        manifest::write_json(&dir.join("result.json"), result)
     }
 }
 
