@@ -65,7 +65,7 @@ pub fn run(args: &[String]) -> Result<u8> {
     }
     let parsed = parse(args)?;
     if !parsed.spec && !parsed.criterion {
-        let real_logs = parsed.full.then(|| parsed.data_root.as_deref());
+        let real_logs = parsed.full.then_some(parsed.data_root.as_deref());
         return crate::suite::run(parsed.quick, real_logs, parsed.out.as_deref());
     }
     let mut cargo = cmd::cargo();
