@@ -19,7 +19,7 @@
 
 use crate::RunRecord;
 use crate::estimate::Estimate;
-use crate::reference::{TRUTH, is_reference, predictor_of};
+use crate::reference::{TRUTH, first_per_seed, is_reference, predictor_of};
 use crate::utility;
 
 /// Rows of one ranking: the truth's ladder, one predictor's ladder, or the methods.
@@ -74,15 +74,7 @@ pub fn lambda_return(
     method: &str,
     lambda: &[f64],
 ) -> Option<Estimate> {
-    let mut seeds: Vec<u64> = Vec::new();
-    let values: Vec<f64> = records
-        .iter()
-        .filter(|r| r.dataset == dataset && r.method == method)
-        .filter(|r| {
-            let first = !seeds.contains(&r.seed);
-            seeds.push(r.seed);
-            first
-        })
+    let values: Vec<f64> = first_per_seed(records, dataset, method)
         .filter_map(|r| utility::lambda_return(&r.points, lambda))
         .collect();
     Estimate::from_values(&values)

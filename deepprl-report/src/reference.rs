@@ -128,18 +128,26 @@ pub fn paired_rows(
     b: &str,
     lambda: &[f64],
 ) -> Option<Estimate> {
-    let mut seeds: Vec<u64> = Vec::new();
-    let diffs: Vec<f64> = records
-        .iter()
-        .filter(|r| r.dataset == dataset && r.method == a)
-        .filter(|r| {
-            let first = !seeds.contains(&r.seed);
-            seeds.push(r.seed);
-            first
-        })
+    let diffs: Vec<f64> = first_per_seed(records, dataset, a)
         .filter_map(|ra| Some(at(ra, lambda)? - at(find(records, dataset, b, ra.seed)?, lambda)?))
         .collect();
     Estimate::from_values(&diffs)
+}
+
+/// The first record of each seed of `method` on `dataset`, in record order.
+pub fn first_per_seed<'a>(
+    records: &'a [RunRecord],
+    dataset: &'a str,
+    method: &'a str,
+) -> impl Iterator<Item = &'a RunRecord> {
+    let mut seeds: Vec<u64> = Vec::new();
+    records.iter().filter(move |r| {
+        let first = r.dataset == dataset && r.method == method && !seeds.contains(&r.seed);
+        if first {
+            seeds.push(r.seed);
+        }
+        first
+    })
 }
 
 /// The ladder's headroom at `lambda` on `dataset`: per seed with both rows,
