@@ -1,7 +1,8 @@
 //! Tests of the Answer section and of `report.md`'s layout (table widths, wall times), on
 //! hand-built records whose differences are known.
 
-use crate::{DatasetInfo, Point, RunRecord, write_report};
+use crate::fixtures::{point, record};
+use crate::{DatasetInfo, RunRecord, write_report};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -39,21 +40,8 @@ fn dcrl_value(seed: u64) -> f64 {
 
 /// A run with points `(x, 0)` at λ = (1, 0) and `(0, 1)` at λ = (0, 1), and `metrics`.
 fn run(method: &str, seed: u64, x: f64, metrics: BTreeMap<String, f64>) -> RunRecord {
-    RunRecord {
-        dataset: "toy".into(),
-        method: method.into(),
-        seed,
-        metrics,
-        points: vec![
-            Point { lambda: vec![1.0, 0.0], value: vec![x, 0.0] },
-            Point { lambda: vec![0.0, 1.0], value: vec![0.0, 1.0] },
-        ],
-        curve: vec![],
-        weights_by_hour: vec![],
-        weights_by_segment: vec![],
-        beta: None,
-        wall_secs: 1.0,
-    }
+    let points = vec![point(&[1.0, 0.0], &[x, 0.0]), point(&[0.0, 1.0], &[0.0, 1.0])];
+    RunRecord { metrics, wall_secs: 1.0, ..record("toy", method, seed, points) }
 }
 
 /// The prediction metrics of sb on every seed.
@@ -230,18 +218,12 @@ fn wide_run(method: &str, seed: u64) -> RunRecord {
         metrics.insert(m.to_string(), 1.0 + seed as f64);
     }
     let k = objectives.len();
+    let points = vec![point(&vec![0.25; k], &vec![1.0 + 0.1 * seed as f64; k])];
     RunRecord {
-        dataset: "wide".into(),
-        method: method.into(),
-        seed,
         metrics,
-        points: vec![Point { lambda: vec![0.25; k], value: vec![1.0 + 0.1 * seed as f64; k] }],
-        curve: vec![],
-        weights_by_hour: vec![],
-        weights_by_segment: vec![],
-        beta: None,
         // 1 s and 100 s: the 95 % interval of the mean would reach far below 0.
         wall_secs: if seed == 0 { 1.0 } else { 100.0 },
+        ..record("wide", method, seed, points)
     }
 }
 

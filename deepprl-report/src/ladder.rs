@@ -83,21 +83,10 @@ pub fn lambda_return(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Point;
+    use crate::fixtures::{point, record};
 
     fn run(method: &str, seed: u64, x: f64) -> RunRecord {
-        RunRecord {
-            dataset: "w".into(),
-            method: method.into(),
-            seed,
-            metrics: Default::default(),
-            points: vec![Point { lambda: vec![0.5, 0.5], value: vec![x, 3.0 * x] }],
-            curve: vec![],
-            weights_by_hour: vec![],
-            weights_by_segment: vec![],
-            beta: None,
-            wall_secs: 0.0,
-        }
+        record("w", method, seed, vec![point(&[0.5, 0.5], &[x, 3.0 * x])])
     }
 
     #[test]

@@ -85,6 +85,8 @@ pub mod validate;
 #[cfg(test)]
 mod answer_tests;
 #[cfg(test)]
+mod fixtures;
+#[cfg(test)]
 mod paired_tests;
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,7 @@
 //! hand-built records whose differences are known.
 
 use crate::csv_json::{Results, SCHEMA_VERSION};
+use crate::fixtures::{point, record};
 use crate::paired::{
     DEFAULT_BASELINES, Headroom, Paired, no_headroom, paired_differences, verdict,
 };
@@ -27,18 +28,7 @@ const DIFFS: [[f64; 5]; 3] =
     [[-1.0, -0.9, -0.8, -0.7, -0.6], [-1.5, -0.5, 0.5, 1.5, 2.5], [1.0, 2.0, 3.0, 4.0, 5.0]];
 
 fn run(method: &str, seed: u64, points: Vec<Point>) -> RunRecord {
-    RunRecord {
-        dataset: "toy".into(),
-        method: method.into(),
-        seed,
-        metrics: Default::default(),
-        points,
-        curve: vec![],
-        weights_by_hour: vec![],
-        weights_by_segment: vec![],
-        beta: None,
-        wall_secs: 1.0,
-    }
+    RunRecord { wall_secs: 1.0, ..record("toy", method, seed, points) }
 }
 
 /// The baseline's point of `seed` at every λ: `(0.25 s, 0.25 s)`, different per seed, so
@@ -49,10 +39,7 @@ fn baseline_value(seed: u64) -> [f64; 2] {
 
 /// moh+grid's run of `seed`.
 fn grid_run(method: &str, seed: u64) -> RunRecord {
-    let points = LAMBDAS
-        .iter()
-        .map(|l| Point { lambda: l.to_vec(), value: baseline_value(seed).to_vec() })
-        .collect();
+    let points = LAMBDAS.iter().map(|l| point(l, &baseline_value(seed))).collect();
     run(method, seed, points)
 }
 
@@ -68,7 +55,7 @@ fn dcrl_run(method: &str, seed: u64) -> RunRecord {
             // λ·(b + δ) − λ·b = λ·δ: δ = (d, 0) for (1, 0), (0, d) for (0, 1), (d, d) for
             // (0.5, 0.5).
             let delta = [if l[0] > 0.0 { d } else { 0.0 }, if l[1] > 0.0 { d } else { 0.0 }];
-            Point { lambda: l.to_vec(), value: vec![b[0] + delta[0], b[1] + delta[1]] }
+            point(l, &[b[0] + delta[0], b[1] + delta[1]])
         })
         .collect();
     run(method, seed, points)
@@ -171,14 +158,9 @@ fn only_common_seeds_are_paired() {
 fn baselines_share_the_predictor_and_methods_without_a_knob_use_the_grid() {
     let mut records = five_seeds();
     // moh+static: one point without λ, (1, 3), credited with its best point under each λ.
-    records.extend(
-        (0..5).map(|s| run("moh+static", s, vec![Point { lambda: vec![], value: vec![1.0, 3.0] }])),
-    );
+    records.extend((0..5).map(|s| run("moh+static", s, vec![point(&[], &[1.0, 3.0])])));
     // moh+uniform, not a baseline, likewise without λ: (2, 1).
-    records.extend(
-        (0..5)
-            .map(|s| run("moh+uniform", s, vec![Point { lambda: vec![], value: vec![2.0, 1.0] }])),
-    );
+    records.extend((0..5).map(|s| run("moh+uniform", s, vec![point(&[], &[2.0, 1.0])])));
     let rows = paired_differences(&records, &["static", "grid"], &no_headroom);
     let pairs: Vec<(&str, &str)> =
         rows.iter().map(|p| (p.method.as_str(), p.baseline.as_str())).collect();
@@ -343,9 +325,7 @@ fn a_version_1_file_reads_with_no_paired_differences() -> TestResult {
 #[test]
 fn the_paired_headroom_fraction_comes_from_the_ladder_rows() {
     use crate::reference::{BEST_STATIC, FRONT, ladder_headroom};
-    let row = |method: &str, seed, v: f64| {
-        run(method, seed, vec![Point { lambda: vec![0.5, 0.5], value: vec![v, v] }])
-    };
+    let row = |method: &str, seed, v: f64| run(method, seed, vec![point(&[0.5, 0.5], &[v, v])]);
     let mut records = Vec::new();
     for (s, d) in [(0, 0.5), (1, 1.0), (2, 1.5), (3, 1.0), (4, 1.0)] {
         records.push(row("moh+dcrl", s, 1.0 + d));

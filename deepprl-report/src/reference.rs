@@ -162,21 +162,10 @@ pub fn ladder_headroom(records: &[RunRecord], dataset: &str, lambda: &[f64]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Point;
+    use crate::fixtures::{point, record};
 
     fn row(method: &str, seed: u64, v: [f64; 2]) -> RunRecord {
-        RunRecord {
-            dataset: "w".into(),
-            method: method.into(),
-            seed,
-            metrics: Default::default(),
-            points: vec![Point { lambda: vec![0.5, 0.5], value: v.to_vec() }],
-            curve: vec![],
-            weights_by_hour: vec![],
-            weights_by_segment: vec![],
-            beta: None,
-            wall_secs: 0.0,
-        }
+        record("w", method, seed, vec![point(&[0.5, 0.5], &v)])
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! End-to-end tests of [`write_report`](crate::write_report) and of the input checks.
 
 use crate::csv_json::Results;
+use crate::fixtures::{self, point};
 use crate::{DatasetInfo, Error, Point, RunRecord, write_report};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -313,30 +314,12 @@ fn summaries_follow_the_rules() -> TestResult {
 
 /// A reference-rows test record: one point `v` at λ = (½, ½).
 fn reference_row(method: &str, seed: u64, v: [f64; 2]) -> RunRecord {
-    RunRecord {
-        dataset: "w".into(),
-        method: method.into(),
-        seed,
-        metrics: Default::default(),
-        points: vec![Point { lambda: vec![0.5, 0.5], value: v.to_vec() }],
-        curve: vec![],
-        weights_by_hour: vec![],
-        weights_by_segment: vec![],
-        beta: None,
-        wall_secs: 0.0,
-    }
+    fixtures::record("w", method, seed, vec![point(&[0.5, 0.5], &v)])
 }
 
 #[test]
 fn runs_are_measured_from_their_seeds_random_point_against_their_seeds_true_front() {
-    let info = DatasetInfo {
-        name: "w".into(),
-        objectives: vec!["a".into(), "b".into()],
-        reference_point: vec![0.0, 0.0],
-        simulator: true,
-        note: None,
-        point_metric: "return".into(),
-    };
+    let info = fixtures::info("w");
     let mut records = Vec::new();
     for seed in 0..2 {
         let shift = seed as f64;

@@ -106,10 +106,7 @@ pub fn lambda_return(points: &[Point], lambda: &[f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn point(lambda: &[f64], value: &[f64]) -> Point {
-        Point { lambda: lambda.to_vec(), value: value.to_vec() }
-    }
+    use crate::fixtures::point;
 
     #[test]
     fn mean_over_points_when_the_method_covers_the_grid() {

@@ -65,22 +65,12 @@ pub(super) fn hypervolume_section(methods: &[MethodSummary]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::fixtures::{info, point, record};
     use crate::reference::{FRONT, RANDOM};
-    use crate::{DatasetInfo, Point, RunRecord, stats::analyse};
+    use crate::{RunRecord, stats::analyse};
 
     fn row(method: &str, seed: u64, points: &[[f64; 2]]) -> RunRecord {
-        RunRecord {
-            dataset: "w".into(),
-            method: method.into(),
-            seed,
-            metrics: Default::default(),
-            points: points.iter().map(|v| Point { lambda: vec![], value: v.to_vec() }).collect(),
-            curve: vec![],
-            weights_by_hour: vec![],
-            weights_by_segment: vec![],
-            beta: None,
-            wall_secs: 0.0,
-        }
+        record("w", method, seed, points.iter().map(|v| point(&[], v)).collect())
     }
 
     /// Seed s: `ladder:random` at (10, 10) beats every point of moh's, `moh+ladder:random` is
@@ -92,14 +82,7 @@ mod tests {
     #[test]
     fn learned_methods_get_a_hypervolume_against_their_own_predictors_random_point()
     -> std::result::Result<(), Box<dyn std::error::Error>> {
-        let info = DatasetInfo {
-            name: "w".into(),
-            objectives: vec!["a".into(), "b".into()],
-            reference_point: vec![0.0, 0.0],
-            simulator: true,
-            note: None,
-            point_metric: "return".into(),
-        };
+        let info = info("w");
         let mut records = Vec::new();
         for (seed, dcrl) in [(0, [[3.0, 2.0], [2.0, 4.0]]), (1, [[4.0, 2.0], [2.0, 4.0]])] {
             records.push(row("moh+dcrl", seed, &dcrl));

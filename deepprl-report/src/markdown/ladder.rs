@@ -69,25 +69,13 @@ pub(super) fn ladder_section(summary: &DatasetSummary, records: &[RunRecord]) ->
 
 #[cfg(test)]
 mod tests {
-    use crate::{DatasetInfo, Point, RunRecord, write_report};
+    use crate::fixtures::{info, point, record};
+    use crate::{DatasetInfo, RunRecord, write_report};
 
     /// A row with `(x, 0)` at λ = (1, 0) and `(0, 1)` at λ = (0, 1): λ-return x at (1, 0).
     fn run(method: &str, seed: u64, x: f64) -> RunRecord {
-        RunRecord {
-            dataset: "toy".into(),
-            method: method.into(),
-            seed,
-            metrics: Default::default(),
-            points: vec![
-                Point { lambda: vec![1.0, 0.0], value: vec![x, 0.0] },
-                Point { lambda: vec![0.0, 1.0], value: vec![0.0, 1.0] },
-            ],
-            curve: vec![],
-            weights_by_hour: vec![],
-            weights_by_segment: vec![],
-            beta: None,
-            wall_secs: 0.0,
-        }
+        let points = vec![point(&[1.0, 0.0], &[x, 0.0]), point(&[0.0, 1.0], &[0.0, 1.0])];
+        record("toy", method, seed, points)
     }
 
     /// Seeds s = 0, 1, 2 at (1, 0); over three seeds the half-width is t(0.975, 2) · s / √3 =
@@ -115,12 +103,9 @@ mod tests {
             records.push(run("moh+ladder:random", seed, 1.0));
         }
         let info = DatasetInfo {
-            name: "toy".into(),
             objectives: vec!["click".into(), "like".into()],
-            reference_point: vec![0.0, 0.0],
-            simulator: true,
-            note: None,
             point_metric: "λ-return".into(),
+            ..info("toy")
         };
         let dir =
             std::env::temp_dir().join(format!("deepprl-report-ladder-{}", std::process::id()));

@@ -113,32 +113,11 @@ pub(super) fn draw(
 #[cfg(test)]
 mod tests {
     use super::super::frame::text_positions;
-    use crate::{DatasetInfo, Point, RunRecord, stats::analyse};
+    use crate::fixtures::{info, point, record};
+    use crate::{RunRecord, stats::analyse};
 
     fn run(method: &str, seed: u64, x: f64) -> RunRecord {
-        RunRecord {
-            dataset: "d".into(),
-            method: method.into(),
-            seed,
-            metrics: Default::default(),
-            points: vec![Point { lambda: vec![1.0, 0.0], value: vec![x, 0.0] }],
-            curve: vec![],
-            weights_by_hour: vec![],
-            weights_by_segment: vec![],
-            beta: None,
-            wall_secs: 0.0,
-        }
-    }
-
-    fn info() -> DatasetInfo {
-        DatasetInfo {
-            name: "d".into(),
-            objectives: vec!["a".into(), "b".into()],
-            reference_point: vec![0.0, 0.0],
-            simulator: true,
-            note: None,
-            point_metric: "return".into(),
-        }
+        record("d", method, seed, vec![point(&[1.0, 0.0], &[x, 0.0])])
     }
 
     #[test]
@@ -160,8 +139,8 @@ mod tests {
                 records.push(run(m, seed, 1.0 + i as f64 + 0.1 * seed as f64));
             }
         }
-        let analysis = analyse(&[info()], &records)?;
-        let svg = super::draw(&info(), &analysis.summaries[0], &records).ok_or("no plot")??;
+        let analysis = analyse(&[info("d")], &records)?;
+        let svg = super::draw(&info("d"), &analysis.summaries[0], &records).ok_or("no plot")??;
         assert!(svg.contains("<svg"));
         let top_down = [&order[2..], &order[..2]].concat();
         let ys: Vec<f64> = top_down
@@ -179,15 +158,16 @@ mod tests {
         let whiskers = |svg: &str| svg.matches("stroke=\"#202020\"").count();
         assert_eq!(whiskers(&svg), 3 * order.len(), "{svg}");
         let one_seed: Vec<RunRecord> = records.iter().filter(|r| r.seed == 0).cloned().collect();
-        let analysis = analyse(&[info()], &one_seed)?;
-        let bare = super::draw(&info(), &analysis.summaries[0], &one_seed).ok_or("no plot")??;
+        let analysis = analyse(&[info("d")], &one_seed)?;
+        let bare =
+            super::draw(&info("d"), &analysis.summaries[0], &one_seed).ok_or("no plot")??;
         assert_eq!(whiskers(&bare), 0);
 
         // Without reference rows there is no plot.
         let methods: Vec<RunRecord> =
             records.into_iter().filter(|r| !crate::reference::is_reference(&r.method)).collect();
-        let analysis = analyse(&[info()], &methods)?;
-        assert!(super::draw(&info(), &analysis.summaries[0], &methods).is_none());
+        let analysis = analyse(&[info("d")], &methods)?;
+        assert!(super::draw(&info("d"), &analysis.summaries[0], &methods).is_none());
         Ok(())
     }
 }

@@ -164,44 +164,30 @@ pub(crate) fn colour(index: usize) -> RGBColor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Point, stats::analyse};
+    use crate::fixtures::{self, point};
+    use crate::stats::analyse;
 
     /// One objective pair, one expert, a one-step curve, one served hour and segment, one
     /// reference row: the smallest plots.
     #[test]
     fn smallest_inputs_still_draw() -> std::result::Result<(), Box<dyn std::error::Error>> {
-        let info = DatasetInfo {
-            name: "tiny set/1".into(),
-            objectives: vec!["a".into(), "b".into()],
-            reference_point: vec![0.0, 0.0],
-            simulator: true,
-            note: None,
-            point_metric: "reward".into(),
-        };
+        let info = DatasetInfo { point_metric: "reward".into(), ..fixtures::info("tiny set/1") };
         let mut weights = vec![None; 24];
         weights[7] = Some(vec![0.5, 0.5]);
         let record = RunRecord {
-            dataset: info.name.clone(),
-            method: "moh+dcrl".into(),
-            seed: 0,
-            metrics: Default::default(),
-            points: vec![Point { lambda: vec![], value: vec![1.0, 1.0] }],
             curve: vec![3.0],
             weights_by_hour: weights,
             weights_by_segment: vec![Some(vec![0.25, 0.75])],
             beta: Some(vec![vec![1.0], vec![1.0]]),
-            wall_secs: 0.0,
+            ..fixtures::record(&info.name, "moh+dcrl", 0, vec![point(&[], &[1.0, 1.0])])
         };
         // One reference row with one λ: the ladder plot has two bars.
-        let random = RunRecord {
-            method: crate::reference::RANDOM.into(),
-            points: vec![Point { lambda: vec![0.5, 0.5], value: vec![0.5, 0.5] }],
-            curve: vec![],
-            weights_by_hour: vec![],
-            weights_by_segment: vec![],
-            beta: None,
-            ..record.clone()
-        };
+        let random = fixtures::record(
+            &info.name,
+            crate::reference::RANDOM,
+            0,
+            vec![point(&[0.5, 0.5], &[0.5, 0.5])],
+        );
         let records = [record, random];
         let analysis = analyse(std::slice::from_ref(&info), &records)?;
         let dir = std::env::temp_dir().join(format!("deepprl-report-plots-{}", std::process::id()));

@@ -86,26 +86,12 @@ pub(super) fn draw(info: &DatasetInfo, methods: &[MethodSummary]) -> Option<Svg>
 #[cfg(test)]
 mod tests {
     use super::super::frame::text_positions;
-    use crate::{DatasetInfo, Point, RunRecord, stats::analyse};
+    use crate::fixtures::{info, point, record};
+    use crate::{RunRecord, stats::analyse};
 
     fn row(method: &str, seed: u64, points: &[[f64; 2]]) -> RunRecord {
         let lambdas = [[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]];
-        RunRecord {
-            dataset: "d".into(),
-            method: method.into(),
-            seed,
-            metrics: Default::default(),
-            points: points
-                .iter()
-                .zip(lambdas)
-                .map(|(v, l)| Point { lambda: l.to_vec(), value: v.to_vec() })
-                .collect(),
-            curve: vec![],
-            weights_by_hour: vec![],
-            weights_by_segment: vec![],
-            beta: None,
-            wall_secs: 0.0,
-        }
+        record("d", method, seed, points.iter().zip(lambdas).map(|(v, l)| point(&l, v)).collect())
     }
 
     /// The `points` of every `<polyline>` drawn in `stroke` at width 2, as (x, y) pixels.
@@ -131,14 +117,7 @@ mod tests {
     #[test]
     fn the_pareto_plot_draws_the_true_front_and_the_random_point_and_no_other_reference()
     -> std::result::Result<(), Box<dyn std::error::Error>> {
-        let info = DatasetInfo {
-            name: "d".into(),
-            objectives: vec!["a".into(), "b".into()],
-            reference_point: vec![0.0, 0.0],
-            simulator: true,
-            note: None,
-            point_metric: "return".into(),
-        };
+        let info = info("d");
         let mut records = Vec::new();
         for seed in 0..2 {
             records.push(row("moh+dcrl", seed, &[[3.0, 1.0], [1.0, 3.0], [2.0, 2.0]]));

@@ -135,34 +135,18 @@ pub(super) fn draw(
 mod tests {
     use super::super::frame::{PANEL, circle_xs, text_positions};
     use super::*;
-    use crate::{Point, stats::analyse};
+    use crate::fixtures::{info, point, record};
+    use crate::stats::analyse;
 
     fn run(method: &str, seed: u64, segments: Vec<Option<Vec<f64>>>) -> RunRecord {
-        RunRecord {
-            dataset: "d".into(),
-            method: method.into(),
-            seed,
-            metrics: Default::default(),
-            points: vec![Point { lambda: vec![0.5, 0.5], value: vec![1.0, 1.0] }],
-            curve: vec![],
-            weights_by_hour: vec![],
-            weights_by_segment: segments,
-            beta: None,
-            wall_secs: 0.0,
-        }
+        let points = vec![point(&[0.5, 0.5], &[1.0, 1.0])];
+        RunRecord { weights_by_segment: segments, ..record("d", method, seed, points) }
     }
 
     #[test]
     fn weights_by_segment_are_seed_means_over_the_seeds_that_served_the_segment()
     -> std::result::Result<(), Box<dyn std::error::Error>> {
-        let info = DatasetInfo {
-            name: "d".into(),
-            objectives: vec!["click".into(), "like".into()],
-            reference_point: vec![0.0, 0.0],
-            simulator: true,
-            note: None,
-            point_metric: "return".into(),
-        };
+        let info = DatasetInfo { objectives: vec!["click".into(), "like".into()], ..info("d") };
         let records = [
             run("moh+dcrl", 0, vec![Some(vec![0.2, 0.8]), None, Some(vec![0.6, 0.4])]),
             run("moh+dcrl", 1, vec![Some(vec![0.4, 0.6]), None, None]),
