@@ -3,7 +3,8 @@
 //! seed's random-weights point through the method's own predictor (where the records have
 //! `P+ladder:random` rows, [`own_random`](crate::reference::own_random)), the expected utility,
 //! the hypervolume as a fraction of the true front's (else of the seed-mean points) and the
-//! wall time.
+//! wall time (`-` for reference rows, whose ladder job's time is in its manifest, and for rows
+//! computed from other runs, of 0 s).
 //!
 //! A predictor's ranking can cost far more than the oracle ladder's headroom, so that the
 //! truth's random weights (`ladder:random`) beat every point a learned method reaches and its
@@ -54,8 +55,11 @@ pub(super) fn hypervolume_section(methods: &[MethodSummary]) -> String {
             } else {
                 fmt_num(m.mean_points_hypervolume)
             });
-            // A bare mean: an interval on a wall time says nothing (see `markdown`'s docs).
-            row.push(fmt_num(m.wall_secs.mean));
+            // A bare mean: an interval on a wall time says nothing (see `markdown`'s docs). A
+            // reference row shares its ladder job's time with the job's other rows, and a row
+            // of 0 s was computed from other runs, not run: neither has a time of its own.
+            let shared = crate::reference::is_reference(&m.method) || m.wall_secs.mean == 0.0;
+            row.push(if shared { "-".into() } else { fmt_num(m.wall_secs.mean) });
             row
         })
         .collect();
@@ -91,6 +95,10 @@ mod tests {
             records.push(row("moh+ladder:random", seed, &[[1.0, 1.0]]));
             records.push(row(FRONT, seed, &[[12.0, 11.0], [11.0, 12.0]]));
         }
+        // Every row took 30 s: the ladder job's, shared by its reference rows, and the runs'.
+        for r in &mut records {
+            r.wall_secs = 30.0;
+        }
         let analysis = analyse(std::slice::from_ref(&info), &records)?;
         let scores = |m: &str| -> Vec<(f64, Option<f64>)> {
             records
@@ -120,6 +128,8 @@ mod tests {
         };
         assert_eq!(cells("moh+dcrl")[2..4], ["0 ± 0", "4.500 ± 6.353"]);
         assert_eq!(cells("sb+grid")[3], "-");
+        assert_eq!(cells(FRONT).last().map(String::as_str), Some("-"), "no time of its own");
+        assert_ne!(cells("moh+dcrl").last().map(String::as_str), Some("-"), "a run's own time");
         assert!(section.contains("`P+ladder:random`"), "{section}");
 
         // Without any P+ladder:random or ladder:random row there is no such column.
