@@ -514,6 +514,21 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_experiment_files_are_valid() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("experiments");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let c = ExperimentConfig::from_file(&path).unwrap();
+                c.validate().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                seen += 1;
+            }
+        }
+        assert!(seen >= 1, "no experiment files in {}", dir.display());
+    }
+
+    #[test]
     fn three_lines_are_a_whole_experiment() {
         let c = parse("datasets = [\"world\"]\nmethods = [\"moh+dcrl\", \"sb+grid\"]\nseeds = 2\n")
             .unwrap();
