@@ -34,6 +34,10 @@ kind = "binary"
 name = "spend"
 expr = '(behavior == "buy") * price'
 kind = "continuous"
+[[objectives]]
+name = "acted"
+expr = 'behavior not in ("pv", "share")'
+kind = "binary"
 [split]
 valid = 0.2
 test = 0.2
@@ -84,6 +88,9 @@ fn text_comparisons_count_as_by_hand() -> anyhow::Result<()> {
     assert_eq!(common::outcome_sum(&ds, 2, all.clone()), 4.0);
     // Spend on purchases: 10 + 25.
     assert_eq!(common::outcome_sum(&ds, 3, all.clone()), 35.0);
+    // Neither pv nor share: every row but 1, 4, 7 and 8.
+    assert_eq!(common::outcome_sum(&ds, 4, all.clone()), 6.0);
+    assert_eq!(ds.outcomes.column(4).to_vec(), [0., 1., 1., 0., 1., 1., 0., 0., 1., 1.]);
     // Row by row, in time order (the file is sorted).
     assert_eq!(ds.outcomes.column(2).to_vec(), [0., 1., 0., 0., 1., 0., 0., 0., 1., 1.]);
     Ok(())
@@ -163,5 +170,92 @@ fn deeply_nested_expressions_name_the_key_and_the_limit() -> anyhow::Result<()> 
         assert_eq!(key, "objectives[3].expr");
         assert!(reason.contains("limit of 256 levels"), "{reason}");
     }
+    Ok(())
+}
+
+/// A log whose text fields hold a double quote (quoted as RFC 4180 writes it), a backslash and
+/// a leading space.
+const NOTES_CONFIG: &str = r#"
+name = "notes"
+[source]
+file = "notes.csv"
+[ids]
+user = "user"
+item = "item"
+[time]
+column = "time"
+[[objectives]]
+name = "quoted"
+expr = 'note == "say \"hi\""'
+kind = "binary"
+[[objectives]]
+name = "path"
+expr = 'note == "C:\\temp"'
+kind = "binary"
+[[objectives]]
+name = "plain"
+expr = 'note == "say hi"'
+kind = "binary"
+[split]
+valid = 0.25
+test = 0.25
+"#;
+
+const NOTES: &str = concat!(
+    "user,item,time,note\n",
+    "u1,i1,1,\"say \"\"hi\"\"\"\n",
+    "u1,i2,2,say hi\n",
+    r"u2,i1,3,C:\temp",
+    "\n",
+    "u2,i2,4, say hi\n",
+);
+
+#[test]
+fn escaped_strings_match_fields_byte_for_byte() -> anyhow::Result<()> {
+    let dir = common::temp_dir("notes")?;
+    let path = common::write(&dir, "notes.toml", NOTES_CONFIG)?;
+    common::write(&dir, "notes.csv", NOTES)?;
+    let ds = load(&DatasetConfig::from_toml_str(NOTES_CONFIG, &path, None)?)?;
+    assert_eq!(ds.len(), 4);
+    // `say "hi"` (row 1) and `C:\temp` (row 3) match their escaped literals.
+    assert_eq!(ds.outcomes.column(0).to_vec(), [1., 0., 0., 0.]);
+    assert_eq!(ds.outcomes.column(1).to_vec(), [0., 0., 1., 0.]);
+    // Text fields are not trimmed: ` say hi` (row 4) is not `say hi`.
+    assert_eq!(ds.outcomes.column(2).to_vec(), [0., 1., 0., 0.]);
+    Ok(())
+}
+
+#[test]
+fn bad_strings_and_string_orderings_name_the_key() -> anyhow::Result<()> {
+    for (from, to, index, needle) in [
+        (
+            "'behavior == \"buy\"'",
+            "'behavior == \"buy'",
+            0,
+            "at character 13: no closing double quote",
+        ),
+        (
+            "'behavior != \"pv\"'",
+            r#"'behavior != "p\v"'"#,
+            1,
+            "at character 15: unknown escape `\\v`",
+        ),
+        ("behavior != \"pv\"", "behavior < \"pv\"", 1, "the string \"pv\" is used as a number"),
+        ("not in (\"pv\"", "not in (4, \"pv\"", 4, "compared with the number 4"),
+    ] {
+        assert!(CONFIG.contains(from), "{from}");
+        let (key, reason) = invalid_key(read_config(&CONFIG.replace(from, to)))?;
+        assert_eq!(key, format!("objectives[{index}].expr"), "{to}");
+        assert!(reason.contains(needle), "{to}: {reason}");
+    }
+    // `not in` reads its column as text, so a number column there is an error too.
+    let config = format!("{CONFIG}[features]\nnumeric = [\"price\"]\n")
+        .replace("behavior not in", "price not in");
+    let (key, reason) = invalid_key(read_config(&config))?;
+    assert_eq!(key, "objectives[4].expr");
+    assert!(
+        reason.contains("column `price`") && reason.contains("features.numeric[0]"),
+        "{reason}"
+    );
     Ok(())
 }

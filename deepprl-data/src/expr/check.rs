@@ -1,6 +1,7 @@
 //! Kinds of an expression's columns: a column compared with a string is text, any other
 //! column a number; strings may appear only in such comparisons.
 
+use super::lex::quote;
 use super::{BinOp, ColumnKind, Node};
 
 struct Checker<'a> {
@@ -47,9 +48,9 @@ impl Checker<'_> {
         match node {
             Node::Num(_) => Ok(()),
             Node::Str(i) => Err(format!(
-                "the string \"{}\" is used as a number (strings may only be compared with \
-                 `==`, `!=` or `in`)",
-                self.strings[*i]
+                "the string {} is used as a number (strings may only be compared with \
+                 `==`, `!=`, `in` or `not in`)",
+                quote(&self.strings[*i])
             )),
             Node::Col(i) => self.mark(*i, ColumnKind::Number),
             Node::Neg(a) | Node::Not(a) => self.number(a),
@@ -58,7 +59,7 @@ impl Checker<'_> {
                 self.number(a)?;
                 self.number(b)
             }
-            Node::In(a, items) => self.equality(a, items),
+            Node::In(a, items) | Node::NotIn(a, items) => self.equality(a, items),
             Node::Call(_, args) => args.iter().try_for_each(|a| self.number(a)),
         }
     }

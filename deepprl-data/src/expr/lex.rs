@@ -6,9 +6,9 @@ pub(super) enum Tok {
     Num(f64),
     /// A column or function name (bare or backquoted).
     Ident(String),
-    /// A double-quoted string.
+    /// A double-quoted string, unescaped.
     Str(String),
-    /// An operator, a parenthesis, a comma or the keyword `in`.
+    /// An operator, a parenthesis, a comma, or the keyword `in` or `not in`.
     Op(&'static str),
 }
 
@@ -18,19 +18,69 @@ impl Tok {
         match self {
             Tok::Num(x) => format!("number `{x}`"),
             Tok::Ident(s) => format!("name `{s}`"),
-            Tok::Str(s) => format!("string \"{s}\""),
+            Tok::Str(s) => format!("string {}", quote(s)),
             Tok::Op(o) => format!("`{o}`"),
         }
     }
 }
 
-/// The text between `chars[i]` (an opening `quote`) and the next `quote`, and the index after it.
-fn quoted(chars: &[char], i: usize, quote: char, what: &str) -> Result<(String, usize), String> {
+/// The name between the backquote at `chars[i]` and the next one, and the index after it.
+fn backquoted(chars: &[char], i: usize) -> Result<(String, usize), String> {
     let end = chars[i + 1..]
         .iter()
-        .position(|&d| d == quote)
-        .ok_or_else(|| format!("at character {}: no closing {what}", i + 1))?;
+        .position(|&d| d == '`')
+        .ok_or_else(|| format!("at character {}: no closing backquote", i + 1))?;
     Ok((chars[i + 1..i + 1 + end].iter().collect(), i + end + 2))
+}
+
+/// The string opened by the double quote at `chars[i]`, with `\"` and `\\` unescaped, and the
+/// index after its closing quote.
+fn string(chars: &[char], i: usize) -> Result<(String, usize), String> {
+    let mut out = String::new();
+    let mut j = i + 1;
+    loop {
+        let (c, width) = match (chars.get(j), chars.get(j + 1)) {
+            (None, _) | (Some('\\'), None) => {
+                return Err(format!("at character {}: no closing double quote", i + 1));
+            }
+            (Some('"'), _) => return Ok((out, j + 1)),
+            (Some('\\'), Some(&c @ ('"' | '\\'))) => (c, 2),
+            (Some('\\'), Some(c)) => {
+                return Err(format!(
+                    "at character {}: unknown escape `\\{c}` (a string escapes only `\\\"` and \
+                     `\\\\`)",
+                    j + 1
+                ));
+            }
+            (Some(&c), _) => (c, 1),
+        };
+        out.push(c);
+        j += width;
+    }
+}
+
+/// `s` as a string literal of the grammar: in double quotes, `"` and `\` escaped.
+pub(super) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// Whether `chars[i..]` starts with the bare word `in`, after any whitespace; the index after it.
+fn word_in(chars: &[char], mut i: usize) -> Option<usize> {
+    while chars.get(i).is_some_and(|c| c.is_whitespace()) {
+        i += 1;
+    }
+    let ends =
+        |j: usize| !chars.get(j).is_some_and(|&c| c.is_ascii_alphanumeric() || "_.".contains(c));
+    (chars.get(i) == Some(&'i') && chars.get(i + 1) == Some(&'n') && ends(i + 2)).then_some(i + 2)
 }
 
 /// Splits `text` into tokens, each with its 1-based character position.
@@ -65,14 +115,21 @@ pub(super) fn lex(text: &str) -> Result<Vec<(Tok, usize)>, String> {
                 i += 1;
             }
             let word: String = chars[start..i].iter().collect();
-            // A column named `in` is written `in` in backquotes.
-            out.push((if word == "in" { Tok::Op("in") } else { Tok::Ident(word) }, pos));
+            // A column named `in`, or one named `not` before `in`, is written in backquotes.
+            if word == "in" {
+                out.push((Tok::Op("in"), pos));
+            } else if let Some(next) = word_in(&chars, i).filter(|_| word == "not") {
+                out.push((Tok::Op("not in"), pos));
+                i = next;
+            } else {
+                out.push((Tok::Ident(word), pos));
+            }
         } else if c == '`' {
-            let (name, next) = quoted(&chars, i, '`', "backquote")?;
+            let (name, next) = backquoted(&chars, i)?;
             out.push((Tok::Ident(name), pos));
             i = next;
         } else if c == '"' {
-            let (s, next) = quoted(&chars, i, '"', "double quote")?;
+            let (s, next) = string(&chars, i)?;
             out.push((Tok::Str(s), pos));
             i = next;
         } else {

@@ -5,20 +5,22 @@
 //! ```text
 //! expr    := and ("||" and)*
 //! and     := cmp ("&&" cmp)*
-//! cmp     := sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum | "in" "(" expr ("," expr)* ")")?
+//! cmp     := sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum | ("in" | "not" "in") list)?
+//! list    := "(" expr ("," expr)* ")"
 //! sum     := product (("+" | "-") product)*
 //! product := unary (("*" | "/") unary)*
 //! unary   := ("-" | "!") unary | primary
 //! primary := number | string | column | func "(" expr ("," expr)* ")" | "(" expr ")"
-//! string  := "any text without double quotes"
+//! string  := '"' (any character but '"' and '\' | '\"' | '\\')* '"'
 //! column  := [A-Za-z_][A-Za-z0-9_.]* | `any text without backquotes`
 //! func    := min | max | abs | log1p
 //! ```
 //!
-//! Comparisons, `in`, `&&`, `||` and `!` give 1 or 0; a value is true when it is not 0.
-//! A string may only be compared, with `==`, `!=` or `in`, with a column or another string;
-//! such a column is a [`ColumnKind::Text`] column, every other column a number column, and a
-//! column used both ways is an error.
+//! Comparisons, `in`, `not in`, `&&`, `||` and `!` give 1 or 0; a value is true when it is not 0.
+//! Inside a string, `\"` is a double quote and `\\` a backslash; no other escape exists.
+//! A string may only be compared, with `==`, `!=`, `in` or `not in`, with a column or another
+//! string; such a column is a [`ColumnKind::Text`] column, every other column a number column,
+//! and a column used both ways is an error.
 //! Expressions nest at most [`MAX_DEPTH`] levels.
 //!
 //! ```
@@ -28,6 +30,10 @@
 //! assert_eq!(e.column_kinds(), [ColumnKind::Number, ColumnKind::Number, ColumnKind::Text]);
 //! assert_eq!(e.eval(&[20_000.0, 30_000.0, e.text_code(b"feed")]), 1.0);
 //! assert_eq!(e.eval(&[20_000.0, 30_000.0, e.text_code(b"profile")]), 0.0);
+//! let quoted: Expr = r#"note not in ("say \"hi\"", "a\\b")"#.parse().unwrap();
+//! assert_eq!(quoted.eval(&[quoted.text_code(br#"say "hi""#)]), 0.0);
+//! assert_eq!(quoted.eval(&[quoted.text_code(br"a\b")]), 0.0);
+//! assert_eq!(quoted.eval(&[quoted.text_code(b"hi")]), 1.0);
 //! ```
 
 mod check;
@@ -87,6 +93,7 @@ pub(crate) enum Node {
     Not(Box<Node>),
     Bin(BinOp, Box<Node>, Box<Node>),
     In(Box<Node>, Vec<Node>),
+    NotIn(Box<Node>, Vec<Node>),
     Call(Func, Vec<Node>),
 }
 
@@ -144,9 +151,10 @@ fn eval(node: &Node, v: &[f64]) -> f64 {
         Node::Col(i) => v[*i],
         Node::Neg(a) => -eval(a, v),
         Node::Not(a) => truth(eval(a, v) == 0.0),
-        Node::In(a, items) => {
+        Node::In(a, items) | Node::NotIn(a, items) => {
             let x = eval(a, v);
-            truth(items.iter().any(|item| eval(item, v) == x))
+            let member = items.iter().any(|item| eval(item, v) == x);
+            truth(member == matches!(node, Node::In(..)))
         }
         Node::Bin(op, a, b) => {
             let x = eval(a, v);

@@ -141,11 +141,13 @@ impl Parser<'_> {
     fn cmp(&mut self) -> Result<Sub, String> {
         let lhs = self.sum()?;
         let pos = self.pos();
-        if self.eat("in") {
+        let negated = self.eat("not in");
+        if negated || self.eat("in") {
             self.expect("(")?;
             let (items, depth) = self.nested(pos, Self::list)?;
             self.expect(")")?;
-            return Self::node(Node::In(Box::new(lhs.0), items), 1 + lhs.1.max(depth), pos);
+            let node = if negated { Node::NotIn } else { Node::In };
+            return Self::node(node(Box::new(lhs.0), items), 1 + lhs.1.max(depth), pos);
         }
         let ops = [
             ("<=", BinOp::Le),

@@ -93,3 +93,63 @@ fn nesting_is_limited_instead_of_overflowing_the_stack() {
     assert_eq!(value(&at_limit, &[]), 1.0);
     assert_eq!(value(&vec!["1"; MAX_DEPTH].join(" + "), &[]), MAX_DEPTH as f64);
 }
+
+#[test]
+fn escaped_strings_round_trip_through_quote() {
+    for (literal, text) in [
+        (r#""say \"hi\"""#, r#"say "hi""#),
+        (r#""a\\b""#, r"a\b"),
+        (r#""\\\"""#, r#"\""#),
+        (r#""""#, ""),
+        (r#""in, not in ( ""#, "in, not in ( "),
+    ] {
+        let toks = lex::lex(literal).unwrap();
+        assert_eq!(toks, [(lex::Tok::Str(text.into()), 1)], "{literal}");
+        assert_eq!(lex::quote(text), literal);
+    }
+    // The field equal to the unescaped text matches, its escaped spelling does not.
+    let e: Expr = r#"note == "say \"hi\"""#.parse().unwrap();
+    assert_eq!(e.eval(&[e.text_code(br#"say "hi""#)]), 1.0);
+    assert_eq!(e.eval(&[e.text_code(br#"say \"hi\""#)]), 0.0);
+}
+
+#[test]
+fn bad_strings_name_the_position() {
+    for (bad, needle) in [
+        (r#"behavior == "buy"#, "at character 13: no closing double quote"),
+        // An escaped quote does not close the string, nor does a final backslash.
+        (r#"behavior == "buy\""#, "at character 13: no closing double quote"),
+        (r#"x == "a\"#, "at character 6: no closing double quote"),
+        (r#"x == "a\n""#, "at character 8: unknown escape `\\n`"),
+        // Error messages spell strings as they are written.
+        (r#""a\"b" * 2"#, r#"the string "a\"b" is used as a number"#),
+    ] {
+        let err = bad.parse::<Expr>().unwrap_err();
+        assert!(err.contains(needle), "{bad:?}: {err}");
+    }
+}
+
+#[test]
+fn not_in_is_the_negation_of_in() {
+    let e: Expr = r#"behavior not in ("pv", "share")"#.parse().unwrap();
+    assert_eq!(e.column_kinds(), [ColumnKind::Text]);
+    for (field, expected) in [(&b"pv"[..], 0.0), (b"share", 0.0), (b"buy", 1.0), (b"", 1.0)] {
+        assert_eq!(e.eval(&[e.text_code(field)]), expected, "{field:?}");
+    }
+    assert_eq!(value("rating not in (4, 5)", &[3.0]), 1.0);
+    assert_eq!(value("rating not in (4, 5)", &[5.0]), 0.0);
+    assert_eq!(value("rating  not\tin (4, 5) && rating in (4, 5)", &[4.0]), 0.0);
+    // `not` is a keyword only before `in`: elsewhere it is a column, and a column named `not`
+    // tested for membership is written in backquotes.
+    assert_eq!(value("not + nothing", &[1.0, 2.0]), 3.0);
+    assert_eq!(value("`not` in (1)", &[1.0]), 1.0);
+    assert_eq!(value("notin in (1)", &[1.0]), 1.0);
+    for (bad, needle) in [
+        (r#"x not in ("a", 2)"#, "compared with the number 2"),
+        (r#"x not in "a""#, "expected `(`"),
+        (r#"not in (1)"#, "unexpected `not in`"),
+    ] {
+        let err = bad.parse::<Expr>().unwrap_err();
+        assert!(err.contains(needle), "{bad:?}: {err}");
+    }
+}
