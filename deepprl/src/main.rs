@@ -79,8 +79,8 @@ enum Command {
         run: PathBuf,
     },
     /// Run an experiment (datasets x methods x seeds) and write its report; without a file, the
-    /// comparison of DeepPRL against the baselines on the simulator. A rerun into the same
-    /// folder skips finished runs.
+    /// comparison of DeepPRL against the baselines on the simulator (the testbed and its sanity
+    /// world). A rerun into the same folder skips finished runs.
     Compare(ExperimentArgs),
     /// Run the ablation grid (every predictor x policy, the MoH and DCRL switches); without a
     /// file, on the simulator.
@@ -141,7 +141,9 @@ struct ExperimentArgs {
     /// The smoke preset: a small world, short training, 2 seeds.
     #[arg(long, conflicts_with = "experiment")]
     quick: bool,
-    /// Datasets of the preset (`world` or a dataset config), repeatable; default `world`.
+    /// Datasets of the preset (`world`, `world.<key>=<value>[,…]` for the world with some
+    /// `[world]` keys overridden, or a dataset config), repeatable; default: for `compare`
+    /// `world` and the sanity world `world.heterogeneity=0`, for `ablate` `world`.
     #[arg(long = "dataset", conflicts_with = "experiment")]
     datasets: Vec<String>,
     /// Output folder; default reports/<name>.
