@@ -176,16 +176,5 @@ fn record(
             metrics.insert("return_rate".into(), records.iter().map(rate).sum::<f64>() / n);
         }
     }
-    RunRecord {
-        dataset: data.name.clone(),
-        method: method.to_string(),
-        seed,
-        metrics,
-        points,
-        curve: Vec::new(),
-        weights_by_hour: Vec::new(),
-        weights_by_segment: Vec::new(),
-        beta: None,
-        wall_secs: 0.0,
-    }
+    RunRecord::computed(&data.name, method, seed, metrics, points)
 }

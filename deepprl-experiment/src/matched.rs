@@ -40,18 +40,8 @@ pub fn matched_records(records: &[RunRecord], highlight: &str) -> Vec<RunRecord>
             let points = points.filter(|p| !p.is_empty())?;
             let utility: f64 =
                 points[0].lambda.iter().zip(&points[0].value).map(|(l, v)| l * v).sum();
-            Some(RunRecord {
-                dataset: r.dataset.clone(),
-                method: method.clone(),
-                seed: r.seed,
-                metrics: BTreeMap::from([("utility".to_string(), utility)]),
-                points,
-                curve: Vec::new(),
-                weights_by_hour: Vec::new(),
-                weights_by_segment: Vec::new(),
-                beta: None,
-                wall_secs: 0.0,
-            })
+            let metrics = BTreeMap::from([("utility".to_string(), utility)]);
+            Some(RunRecord::computed(&r.dataset, &method, r.seed, metrics, points))
         })
         .collect()
 }

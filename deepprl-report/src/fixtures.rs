@@ -16,18 +16,7 @@ pub(crate) fn point(lambda: &[f64], value: &[f64]) -> Point {
 /// The run of (`dataset`, `method`, `seed`) with `points` and nothing else: no metrics, no
 /// curve, no weights by hour or segment, no mixture weights, a wall time of 0 s.
 pub(crate) fn record(dataset: &str, method: &str, seed: u64, points: Vec<Point>) -> RunRecord {
-    RunRecord {
-        dataset: dataset.into(),
-        method: method.into(),
-        seed,
-        metrics: Default::default(),
-        points,
-        curve: vec![],
-        weights_by_hour: vec![],
-        weights_by_segment: vec![],
-        beta: None,
-        wall_secs: 0.0,
-    }
+    RunRecord::computed(dataset, method, seed, Default::default(), points)
 }
 
 /// The simulator dataset `name` with the objectives `a` and `b`, the hypervolume reference

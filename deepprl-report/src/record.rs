@@ -36,6 +36,31 @@ pub struct RunRecord {
     pub wall_secs: f64,
 }
 
+impl RunRecord {
+    /// A record with only its metrics and points: no curve, weights, β or wall time, as a row
+    /// computed from other runs' (reference rows, matched-average static) has.
+    pub fn computed(
+        dataset: &str,
+        method: &str,
+        seed: u64,
+        metrics: BTreeMap<String, f64>,
+        points: Vec<Point>,
+    ) -> Self {
+        Self {
+            dataset: dataset.to_string(),
+            method: method.to_string(),
+            seed,
+            metrics,
+            points,
+            curve: Vec::new(),
+            weights_by_hour: Vec::new(),
+            weights_by_segment: Vec::new(),
+            beta: None,
+            wall_secs: 0.0,
+        }
+    }
+}
+
 /// A point in objective space, and the preference it was obtained for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Point {
