@@ -150,6 +150,43 @@ impl<F: Float> Attention<F> {
         (out, AttentionCache { q: qc, k: kc, v: vc, heads, dims: (batch, n_query, n_key) })
     }
 
+    /// [`Attention::forward`]'s output, bit for bit, without a cache (inference).
+    ///
+    /// # Panics
+    /// As [`Attention::forward`].
+    pub fn predict(
+        &self,
+        query: ArrayView3<'_, F>,
+        keys: ArrayView3<'_, F>,
+        mask: Option<ArrayView2<'_, bool>>,
+    ) -> Array3<F> {
+        let (batch, n_query, _) = query.dim();
+        let n_key = keys.len_of(Axis(1));
+        assert_eq!(
+            keys.len_of(Axis(0)),
+            batch,
+            "Attention: query {:?} vs keys {:?}",
+            query.dim(),
+            keys.dim()
+        );
+        let keys_flat = flatten(keys);
+        let q = unflatten(self.q.predict(flatten(query).view()), batch, n_query);
+        let k = unflatten(self.k.predict(keys_flat.view()), batch, n_key);
+        let v = unflatten(self.v.predict(keys_flat.view()), batch, n_key);
+        let (dk, dv) = (q.len_of(Axis(2)) / self.n_heads, v.len_of(Axis(2)) / self.n_heads);
+        let mut out = Array3::zeros((batch, n_query, dv * self.n_heads));
+        for h in 0..self.n_heads {
+            let (ks, vs) = (s![.., .., h * dk..(h + 1) * dk], s![.., .., h * dv..(h + 1) * dv]);
+            out.slice_mut(vs).assign(&attention::forward_only(
+                q.slice(ks),
+                k.slice(ks),
+                v.slice(vs),
+                mask,
+            ));
+        }
+        out
+    }
+
     /// Accumulates the projections' gradients and returns `(dquery, dkeys)`.
     ///
     /// # Panics
@@ -207,6 +244,23 @@ mod tests {
         check_backward("attention layer dquery", &query, &dq, |q| loss(&layer, q, &keys));
         check_backward("attention layer dkeys", &keys, &dk, |k| loss(&layer, &query, k));
         assert_eq!(check_param_grads(&layer, &g, |l| loss(l, &query, &keys)), 6);
+    }
+
+    #[test]
+    fn predict_equals_forward_bit_for_bit_with_and_without_a_mask() {
+        let rng = &mut seeded(3);
+        let mut cfg = AttentionConfig::new(5, 4, 6);
+        cfg.n_heads = 2;
+        let layer: Attention<f32> = cfg.init(rng).unwrap();
+        let (query, keys) = (
+            random((7, 3, 5), rng).mapv(|v: f64| v as f32),
+            random((7, 4, 5), rng).mapv(|v: f64| v as f32),
+        );
+        let mask = Array2::from_shape_fn((7, 4), |(b, j)| (b + j) % 3 != 0);
+        for m in [None, Some(mask.view())] {
+            let want = layer.forward(query.view(), keys.view(), m).0;
+            assert_eq!(layer.predict(query.view(), keys.view(), m), want);
+        }
     }
 
     #[test]

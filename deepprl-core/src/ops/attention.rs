@@ -58,6 +58,33 @@ pub fn forward<F: Float>(
     v: ArrayView3<'_, F>,
     mask: Option<ArrayView2<'_, bool>>,
 ) -> (Array3<F>, AttentionCache<F>) {
+    let (o, weights) = attend(q, k, v, mask);
+    let cache = AttentionCache { q: q.to_owned(), k: k.to_owned(), v: v.to_owned(), weights };
+    (o, cache)
+}
+
+/// [`forward`]'s output, bit for bit, without keeping a cache (inference).
+///
+/// # Panics
+/// As [`forward`].
+#[track_caller]
+pub fn forward_only<F: Float>(
+    q: ArrayView3<'_, F>,
+    k: ArrayView3<'_, F>,
+    v: ArrayView3<'_, F>,
+    mask: Option<ArrayView2<'_, bool>>,
+) -> Array3<F> {
+    attend(q, k, v, mask).0
+}
+
+/// The output and the attention weights `[batch, n_query, n_key]`.
+#[track_caller]
+fn attend<F: Float>(
+    q: ArrayView3<'_, F>,
+    k: ArrayView3<'_, F>,
+    v: ArrayView3<'_, F>,
+    mask: Option<ArrayView2<'_, bool>>,
+) -> (Array3<F>, Array3<F>) {
     let (batch, n_query, d) = q.dim();
     let (_, n_key, d_value) = v.dim();
     assert_eq!(
@@ -83,8 +110,7 @@ pub fn forward<F: Float>(
         }
         o.index_axis_mut(Axis(0), b).assign(&a.dot(&v.index_axis(Axis(0), b)));
     }
-    let cache = AttentionCache { q: q.to_owned(), k: k.to_owned(), v: v.to_owned(), weights };
-    (o, cache)
+    (o, weights)
 }
 
 /// Backward of [`forward`]: given dL/dO, returns dL/dQ, dL/dK, dL/dV.

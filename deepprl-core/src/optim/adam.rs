@@ -279,6 +279,10 @@ fn update_dense<F: Float>(p: &mut ArrayViewMutD<'_, F>, g: &[F], s: &mut Moments
     let m = s.m.as_slice_memory_order_mut().expect("contiguous");
     let v = s.v.as_slice_memory_order_mut().expect("contiguous");
     assert_eq!(p.len(), g.len(), "adam: gradient length");
+    if p.len() <= CHUNK {
+        // One chunk: the same update without a parallel job (most tensors of the small nets).
+        return update_slice(p, m, v, g, k);
+    }
     p.par_chunks_mut(CHUNK)
         .zip(m.par_chunks_mut(CHUNK))
         .zip(v.par_chunks_mut(CHUNK))

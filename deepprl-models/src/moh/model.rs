@@ -226,7 +226,7 @@ impl<F: Float> Moh<F> {
             }
             _ => (None, None),
         };
-        self.forward_from(batch, emb, s_hist, encoder, false)
+        self.forward_from(batch, emb, s_hist, encoder)
     }
 
     /// The outputs `[batch, K]`, equal bit for bit to `forward(batch).0`, for inference: a run
@@ -238,7 +238,7 @@ impl<F: Float> Moh<F> {
     pub fn predict(&self, batch: &Batch) -> Array2<F> {
         let (Some(enc), Some(h)) = (&self.encoder, &batch.history) else {
             let emb = self.embed.forward(batch);
-            return self.forward_from(batch, emb, None, None, true).0;
+            return self.predict_from(batch, &emb, None);
         };
         let (first, run) = history_runs(h);
         let item = self.schema.field(FieldRole::Item).expect("a history needs an item field");
@@ -254,19 +254,17 @@ impl<F: Float> Moh<F> {
         );
         let fields_only = Batch { history: None, ..batch.clone() };
         let emb = self.embed.forward(&fields_only);
-        self.forward_from(batch, emb, Some(s.select(Axis(0), &run)), None, true).0
+        self.predict_from(batch, &emb, Some(&s.select(Axis(0), &run)))
     }
 
-    /// Everything after the history's encoding `s_hist`; for `inference` the cache holds no
-    /// hypernetwork caches and must not reach [`Moh::backward`].
-    fn forward_from(
+    /// The tower inputs `x` and the hypernetworks' conditioning `z` of a batch (module docs),
+    /// with the widths of `x`'s parts and the fields that make up `z`.
+    fn inputs(
         &self,
         batch: &Batch,
-        emb: Embedded<F>,
-        s_hist: Option<Array2<F>>,
-        encoder: Option<EncoderCache<F>>,
-        inference: bool,
-    ) -> (Array2<F>, MohCache<F>) {
+        emb: &Embedded<F>,
+        s_hist: Option<&Array2<F>>,
+    ) -> (Array2<F>, Array2<F>, Vec<usize>, Vec<usize>) {
         let num = to_f::<F, _>(&batch.num);
         let mut x_parts: Vec<ArrayView2<'_, F>> = emb.fields.iter().map(|e| e.view()).collect();
         if num.ncols() > 0 {
@@ -282,24 +280,29 @@ impl<F: Float> Moh<F> {
             .collect();
         let mut z_parts: Vec<ArrayView2<'_, F>> =
             z_fields.iter().map(|&j| emb.fields[j].view()).collect();
-        if let Some(s) = &s_hist {
+        if let Some(s) = s_hist {
             x_parts.push(s.view());
             z_parts.push(s.view());
         }
         let x_widths: Vec<usize> = x_parts.iter().map(|p| p.ncols()).collect();
         let x = concat::forward(&x_parts);
         let z = if z_fields.is_empty() { x.clone() } else { concat::forward(&z_parts) };
+        (x, z, x_widths, z_fields)
+    }
+
+    /// Everything after the history's encoding `s_hist`, with the cache for [`Moh::backward`].
+    fn forward_from(
+        &self,
+        batch: &Batch,
+        emb: Embedded<F>,
+        s_hist: Option<Array2<F>>,
+        encoder: Option<EncoderCache<F>>,
+    ) -> (Array2<F>, MohCache<F>) {
+        let (x, z, x_widths, z_fields) = self.inputs(batch, &emb, s_hist.as_ref());
         let k = self.heads.len();
         let (ts, first) = if self.hyper.is_empty() {
             let (ts, cs): (Vec<_>, Vec<_>) = self.first.iter().map(|l| l.forward(x.view())).unzip();
             (ts, FirstCache::Static(cs))
-        } else if inference {
-            // The candidates of one request share z (the user, the context and s_hist): each
-            // hypernetwork generates their weights once.
-            let (first, runs) = row_runs(z.view());
-            let unique = z.select(Axis(0), &first);
-            let ts = self.hyper.iter().map(|h| h.predict_shared(x.view(), unique.view(), &runs));
-            (ts.collect(), FirstCache::Hyper(Vec::new()))
         } else {
             let (ts, cs): (Vec<_>, Vec<_>) =
                 self.hyper.iter().map(|h| h.forward(x.view(), z.view())).unzip();
@@ -322,16 +325,52 @@ impl<F: Float> Moh<F> {
         let mut out = Array2::zeros((batch.len(), k));
         let mut heads = Vec::with_capacity(k);
         for (j, head) in self.heads.iter().enumerate() {
-            let oj = o.index_axis(Axis(1), j);
-            let input = match &mixed {
-                Some(m) => concat::forward(&[oj, m.index_axis(Axis(1), j)]),
-                None => oj.to_owned(),
-            };
-            let (y, c) = head.forward(input.view());
+            let (y, c) = head.forward(self.head_input(&o, mixed.as_ref(), j).view());
             out.column_mut(j).assign(&y.column(0));
             heads.push(c);
         }
         (out, MohCache { emb, encoder, first, towers, mixture, heads, x_widths, z_fields })
+    }
+
+    /// [`Moh::forward_from`]'s outputs, bit for bit, without caches (inference): the
+    /// candidates of one request share `z` (the user, the context and `s_hist`), so each
+    /// hypernetwork generates their weights once, and the towers, the mixture attention and
+    /// the heads keep no copies of their inputs.
+    fn predict_from(
+        &self,
+        batch: &Batch,
+        emb: &Embedded<F>,
+        s_hist: Option<&Array2<F>>,
+    ) -> Array2<F> {
+        let (x, z, _, _) = self.inputs(batch, emb, s_hist);
+        let k = self.heads.len();
+        let ts: Vec<Array2<F>> = if self.hyper.is_empty() {
+            self.first.iter().map(|l| l.predict(x.view())).collect()
+        } else {
+            let (first, runs) = row_runs(z.view());
+            let unique = z.select(Axis(0), &first);
+            self.hyper.iter().map(|h| h.predict_shared(x.view(), unique.view(), &runs)).collect()
+        };
+        let mut o = Array3::zeros((batch.len(), k, self.config.d_tower));
+        for (j, tower) in self.towers.iter().enumerate() {
+            o.index_axis_mut(Axis(1), j).assign(&tower.predict(ts[j.min(ts.len() - 1)].view()));
+        }
+        let mixed = self.mixture.as_ref().map(|m| m.predict(o.view(), o.view(), None));
+        let mut out = Array2::zeros((batch.len(), k));
+        for (j, head) in self.heads.iter().enumerate() {
+            let y = head.predict(self.head_input(&o, mixed.as_ref(), j).view());
+            out.column_mut(j).assign(&y.column(0));
+        }
+        out
+    }
+
+    /// Head `j`'s input: tower `j`'s output, and its mixture when the model has one.
+    fn head_input(&self, o: &Array3<F>, mixed: Option<&Array3<F>>, j: usize) -> Array2<F> {
+        let oj = o.index_axis(Axis(1), j);
+        match mixed {
+            Some(m) => concat::forward(&[oj, m.index_axis(Axis(1), j)]),
+            None => oj.to_owned(),
+        }
     }
 
     /// Accumulates every parameter's gradient from dL/doutputs `[batch, K]`.
