@@ -40,8 +40,10 @@ pub struct RolloutConfig {
     pub batch_size: usize,
     /// Replay capacity.
     pub replay_capacity: usize,
-    /// Updates per step of the `envs` episodes (one vectorised step) once learning has
-    /// started.
+    /// Updates per step of all `envs` episodes (one vectorised step) once learning has
+    /// started: `updates_per_step / envs` updates per transition, also when fewer episodes
+    /// of a round are still running (a step of `a` running episodes earns `updates_per_step ×
+    /// a / envs` updates, the fraction carried to the next step of the round).
     pub updates_per_step: usize,
     /// Episodes that advance together (vectorised rollouts): each step acts for all of them in
     /// one policy call and steps them in one environment call

@@ -222,8 +222,10 @@ impl Round {
     /// `episodes.start + i` with randomness from `worker_rng(seed, episode)`: at each step one
     /// policy call for every slot still running ([`WeightPolicy::act`] on their stacked
     /// states), one environment call ([`Environment::step_slots`]), their transitions pushed
-    /// in slot order, then `updates_per_step` updates; an episode's mean loss is over the
-    /// updates that followed its steps.
+    /// in slot order, then the updates those transitions earn (`updates_per_step / envs` per
+    /// transition, the fraction carried to the round's next step, so a round's tail of a few
+    /// long episodes does not update the policy `updates_per_step` times per step); an
+    /// episode's mean loss is over the updates that followed its steps.
     fn play(
         env: &mut dyn Environment,
         policy: &mut dyn WeightPolicy,
@@ -243,6 +245,9 @@ impl Round {
         let mut tallies: Vec<EpisodeTally> = (0..n).map(|_| EpisodeTally::default()).collect();
         let mut active: Vec<usize> = (0..n).collect();
         let mut done = vec![false; n];
+        let envs = config.envs.max(1);
+        // Updates earned and not yet made, in units of 1/envs updates.
+        let mut earned = 0;
         for t in 0..config.max_steps {
             if active.is_empty() {
                 break;
@@ -286,13 +291,15 @@ impl Round {
             active.retain(|&slot| !done[slot]);
             // With n-step windows the buffer may still be empty after the first steps.
             if !buffer.is_empty() && buffer.len() >= config.warmup {
-                for _ in 0..config.updates_per_step {
+                earned += config.updates_per_step * stepped.len();
+                for _ in 0..earned / envs {
                     let loss = policy.update(&buffer.sample(config.batch_size))?;
                     for &slot in &stepped {
                         tallies[slot].loss_sum += loss;
                         tallies[slot].updates += 1;
                     }
                 }
+                earned %= envs;
             }
         }
         debug_assert!(windows.iter().all(NStepWindow::is_empty), "windows leave at episode end");

@@ -193,3 +193,60 @@ fn an_evaluation_is_the_same_bit_for_bit_whatever_runs_side_by_side() -> TestRes
     }
     Ok(())
 }
+
+/// Uniform weights that count the updates they are asked for.
+struct CountingPolicy {
+    k: usize,
+    dim: usize,
+    updates: usize,
+}
+
+impl WeightPolicy for CountingPolicy {
+    fn name(&self) -> &str {
+        "counting"
+    }
+    fn n_objectives(&self) -> usize {
+        self.k
+    }
+    fn state_dim(&self) -> usize {
+        self.dim
+    }
+    fn act(&mut self, states: &Array2<f32>, _explore: bool) -> deepprl_models::Result<Array2<f32>> {
+        Ok(Array2::from_elem((states.nrows(), self.k), 1.0 / self.k as f32))
+    }
+    fn update(&mut self, _batch: &deepprl_models::Transitions) -> deepprl_models::Result<f64> {
+        self.updates += 1;
+        Ok(0.0)
+    }
+    fn save(&self, _path: &std::path::Path) -> deepprl_models::Result<()> {
+        Ok(())
+    }
+    fn load(&mut self, _path: &std::path::Path) -> deepprl_models::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn updates_follow_the_transitions_when_episodes_of_a_round_end_at_different_steps() -> TestResult {
+    // `updates_per_step / envs` updates per transition (with no warm-up), also in a round's
+    // tail where few episodes are still running: each round makes ⌊transitions × 2 / 8⌋
+    // updates, not 2 per step of its longest episode.
+    let world = World::new(&WorldConfig::small())?;
+    let sim_config = SimulatorConfig::from_world(&world);
+    let max_steps = sim_config.max_steps;
+    let mut env = Simulator::new(world, sim_config, Vec::new())?;
+    let mut policy = CountingPolicy { k: env.n_objectives(), dim: env.state_dim(), updates: 0 };
+    let config = RolloutConfig { max_steps, ..config(24, 8, 0) };
+    let curve = train_with(&mut env, &mut policy, &config, 3, quiet(&mut |_| {}))?;
+    let rounds: Vec<&[usize]> = curve.steps.chunks(8).collect();
+    assert!(
+        rounds.iter().any(|r| r.iter().min() != r.iter().max()),
+        "the test needs a round whose episodes end at different steps: {:?}",
+        curve.steps
+    );
+    let want: usize = rounds.iter().map(|r| r.iter().sum::<usize>() * 2 / 8).sum();
+    assert_eq!(policy.updates, want);
+    let per_longest: usize = rounds.iter().map(|r| 2 * r.iter().max().unwrap()).sum();
+    assert!(policy.updates < per_longest, "{} updates", policy.updates);
+    Ok(())
+}
