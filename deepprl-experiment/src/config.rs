@@ -88,9 +88,9 @@ pub struct RlSettings {
     /// predictor call, one batched encoder step and one batched policy call per step for all
     /// of them.
     pub envs: usize,
-    /// Updates of a learning policy per step of the `envs` episodes (default 16: with 64
+    /// Updates of a learning policy per step of all `envs` episodes (default 16: with 64
     /// episodes a quarter of an update per transition, each of `[dcrl] batch_size`
-    /// transitions).
+    /// transitions); a step on which fewer episodes still run earns proportionally fewer.
     pub updates_per_step: usize,
     /// Greedy evaluation episodes in the simulator, the same for every method (default 300).
     pub eval_episodes: usize,
