@@ -18,6 +18,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod bounds;
 pub mod error;
 pub mod float;
 pub mod init;

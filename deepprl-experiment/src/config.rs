@@ -15,6 +15,7 @@
 
 use crate::method::Method;
 use crate::{Error, Result};
+use deepprl_core::bounds;
 use deepprl_data::world::WorldConfig;
 use deepprl_models::moh::MohConfig;
 use deepprl_models::train::TrainConfig;
@@ -50,6 +51,12 @@ pub const SANITY_WORLD: &str = "world.heterogeneity=0";
 /// What the default suite runs on [`SANITY_WORLD`] besides the ladder: DeepPRL, the best
 /// static and `w = λ` with the MoH, the comparison the sanity world exists for.
 pub const SANITY: &[&str] = &["moh+dcrl", "moh+grid", "moh+static"];
+
+/// The default `highlight`: DeepPRL.
+pub const DEFAULT_HIGHLIGHT: &str = "moh+dcrl";
+
+/// The most seeds an experiment may run (each is a world, a log and every run again).
+pub const MAX_SEEDS: usize = 1000;
 
 /// Seeds: a count (`5` means 0, 1, 2, 3, 4) or an explicit list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,6 +177,56 @@ impl Default for RlSettings {
 }
 
 impl RlSettings {
+    /// Checks every key's range (documented in `docs/EXPERIMENTS.md`): counts that size
+    /// allocations or loops have upper bounds, and a learning policy needs a budget.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] naming the key `rl.<key>` and its range.
+    pub fn validate(&self) -> Result<()> {
+        const M: usize = 1_000_000;
+        for (key, v, lo, hi) in [
+            ("transitions", self.transitions, 0, 1000 * M),
+            ("episodes", self.episodes, 0, 100 * M),
+            ("envs", self.envs, 1, 4096),
+            ("updates_per_step", self.updates_per_step, 1, 4096),
+            ("eval_episodes", self.eval_episodes, 1, M),
+            ("grid_episodes", self.grid_episodes, 1, M),
+            ("grid_divisions", self.grid_divisions, 1, 100),
+            ("segment_hour_episodes", self.segment_hour_episodes, 1, M),
+            ("top_n", self.top_n, 1, 1000),
+            ("ndcg_k", self.ndcg_k, 1, 1000),
+            ("snapshots", self.snapshots, 0, 1000),
+            ("min_candidates", self.min_candidates, 1, M),
+            ("min_requests", self.min_requests, 0, 1000 * M),
+        ] {
+            bounds::count(v, lo, hi).map_err(|r| Error::Usage(format!("key `rl.{key}`: {r}")))?;
+        }
+        if self.transitions == 0 && self.episodes == 0 {
+            return Err(Error::Usage(
+                "key `rl.transitions`: and `rl.episodes` are both 0: training needs a budget"
+                    .into(),
+            ));
+        }
+        for (key, list) in
+            [("lambda_grid", &self.lambda_grid), ("held_out_lambdas", &self.held_out_lambdas)]
+        {
+            let bad = |why: String| Err(Error::Usage(format!("key `rl.{key}`: {why}")));
+            if list.len() > 1000 {
+                return bad(format!("has {} preferences, at most 1000", list.len()));
+            }
+            for l in list {
+                let preference = !l.is_empty()
+                    && l.len() <= 1000
+                    && l.iter().all(|v| v.is_finite() && *v >= 0.0)
+                    && l.iter().sum::<f64>() > 0.0;
+                if !preference {
+                    return bad(format!("{l:?} is not a preference (>= 0, not all 0)"));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The λ grid for `k` objectives: uniform first, then one leaning towards each objective.
     pub fn lambdas(&self, k: usize) -> Vec<Vec<f64>> {
         if !self.lambda_grid.is_empty() {
@@ -217,7 +274,8 @@ pub struct ExperimentConfig {
     pub seeds: Seeds,
     /// Runs in parallel; 0 means one per core (default 0).
     pub jobs: usize,
-    /// The method the report checks against every other (default `moh+dcrl`).
+    /// The method the report checks against every other (default `moh+dcrl`, and none when the
+    /// experiment does not run it); another name must be one of the experiment's methods.
     pub highlight: String,
     /// The synthetic world behind `world` (default: the embedded world).
     pub world: WorldConfig,
@@ -242,7 +300,7 @@ impl Default for ExperimentConfig {
             dataset_methods: BTreeMap::new(),
             seeds: Seeds::Count(5),
             jobs: 0,
-            highlight: "moh+dcrl".into(),
+            highlight: DEFAULT_HIGHLIGHT.into(),
             world: WorldConfig::default(),
             train: TrainConfig::default(),
             moh: MohConfig::default(),
@@ -381,39 +439,45 @@ impl ExperimentConfig {
             }
             self.methods_of(d).map_err(|e| Error::Usage(format!("key `{key}`: {e}")))?;
         }
-        if self.seeds.list().is_empty() {
-            return bad("seeds", "needs at least one seed".into());
-        }
-        if [self.rl.top_n, self.rl.ndcg_k, self.rl.grid_divisions, self.rl.eval_episodes]
-            .contains(&0)
-        {
-            return bad(
-                "rl",
-                "top_n, ndcg_k, grid_divisions and eval_episodes must be at least 1".into(),
-            );
-        }
-        if self.rl.min_candidates == 0 {
-            return bad("rl.min_candidates", "must be at least 1".into());
-        }
-        if self.rl.transitions == 0 && self.rl.episodes == 0 {
-            return bad(
-                "rl.transitions",
-                "and `rl.episodes` are both 0: training needs a budget".into(),
-            );
-        }
-        if self.rl.envs == 0 || self.rl.updates_per_step == 0 {
-            return bad("rl", "envs and updates_per_step must be at least 1".into());
-        }
-        for (key, list) in [
-            ("rl.lambda_grid", &self.rl.lambda_grid),
-            ("rl.held_out_lambdas", &self.rl.held_out_lambdas),
-        ] {
-            for l in list {
-                if l.iter().any(|v| !(v.is_finite() && *v >= 0.0)) || l.iter().sum::<f64>() <= 0.0 {
-                    return bad(key, format!("{l:?} is not a preference (>= 0, not all 0)"));
+        match &self.seeds {
+            Seeds::Count(n) if *n == 0 || *n > MAX_SEEDS as u64 => {
+                return bad("seeds", format!("must be in 1..={MAX_SEEDS}, got {n}"));
+            }
+            Seeds::List(l) => {
+                if l.is_empty() || l.len() > MAX_SEEDS {
+                    return bad(
+                        "seeds",
+                        format!("lists {} seeds, must list 1..={MAX_SEEDS}", l.len()),
+                    );
+                }
+                let mut sorted = l.clone();
+                sorted.sort_unstable();
+                if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+                    return bad("seeds", format!("lists seed {} twice", w[0]));
                 }
             }
+            Seeds::Count(_) => {}
         }
+        bounds::count(self.jobs, 0, 1024).map_err(|r| Error::Usage(format!("key `jobs`: {r}")))?;
+        let every_method = self
+            .methods
+            .iter()
+            .chain(self.dataset_methods.values().flatten())
+            .any(|m| *m == self.highlight);
+        // The default highlight is DeepPRL's; an experiment without it has no highlight.
+        if !every_method && self.highlight != DEFAULT_HIGHLIGHT {
+            return bad(
+                "highlight",
+                format!("`{}` is not one of the experiment's methods", self.highlight),
+            );
+        }
+        self.rl.validate()?;
+        let section =
+            |name: &str, e: &dyn std::fmt::Display| Error::Usage(format!("section [{name}]: {e}"));
+        self.train.validate().map_err(|e| section("train", &e))?;
+        self.moh.validate().map_err(|e| section("moh", &e))?;
+        self.dcrl.validate_ranges().map_err(|e| section("dcrl", &e))?;
+        self.world.validate().map_err(|e| section("world", &e))?;
         Ok(())
     }
 
@@ -554,6 +618,44 @@ mod tests {
         assert!(err.contains("key `methods`") && err.contains("dcrl-myopic"), "{err}");
         let err = parse("[rl]\nlambda_grid = [[0.0, 0.0, 0.0]]").unwrap_err().to_string();
         assert!(err.contains("rl.lambda_grid"), "{err}");
+    }
+
+    /// The accepted-but-meaningless and allocation-sized values of issue #18: each is an error
+    /// naming its key when the file is read, before anything is trained or written.
+    #[test]
+    fn out_of_range_values_are_errors_naming_the_key() {
+        for (text, key) in [
+            ("seeds = 9223372036854775807", "seeds"),
+            ("seeds = 1000000000", "seeds"),
+            ("seeds = 0", "seeds"),
+            ("seeds = [1, 2, 1]", "seeds"),
+            ("jobs = 100000", "jobs"),
+            ("highlight = \"mmoe+nonsense\"", "highlight"),
+            ("methods = [\"sb+grid\"]\nhighlight = \"moh+grid\"", "highlight"),
+            ("[rl]\ngrid_divisions = 100000", "rl.grid_divisions"),
+            ("[rl]\ngrid_episodes = 0", "rl.grid_episodes"),
+            ("[rl]\neval_episodes = 100000000", "rl.eval_episodes"),
+            ("[rl]\nenvs = 0", "rl.envs"),
+            ("[rl]\nlambda_grid = [[]]", "rl.lambda_grid"),
+            ("[dcrl]\nnoise_start = -1.0", "noise_start"),
+            ("[dcrl]\nclip_norm = nan", "clip_norm"),
+            ("[dcrl]\nclip_norm = -1.0", "clip_norm"),
+            ("[dcrl]\nreplay_capacity = 1000000000000", "replay_capacity"),
+            ("[dcrl]\nd_hidden = [0]", "d_hidden"),
+            ("[dcrl.critic_optimizer]\nlr = inf", "critic_optimizer.lr"),
+            ("[moh]\nd_embed = 0", "d_embed"),
+            ("[moh]\nclip_norm = nan", "clip_norm"),
+            ("[moh.sa_time_lstm]\nd_hidden = 100000000", "sa_time_lstm.d_hidden"),
+            ("[moh.optimizer]\neps = 0.0", "optimizer.eps"),
+            ("[train]\nbatch_size = 100000000", "batch_size"),
+            ("[train]\nlr = nan", "lr"),
+            ("[world]\nheterogeneity = nan", "heterogeneity"),
+        ] {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains(key), "`{text}` gave: {err}");
+        }
+        let section = parse("[dcrl]\nnoise_end = -0.5").unwrap_err().to_string();
+        assert!(section.contains("[dcrl]") && section.contains("noise_end"), "{section}");
     }
 
     #[test]

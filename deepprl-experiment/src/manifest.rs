@@ -16,6 +16,10 @@ pub struct Manifest {
     pub seed: u64,
     /// The whole experiment config, as TOML, with every default filled in.
     pub config: String,
+    /// SHA-256 of the job's `settings.toml`, the settings that determine its result
+    /// ([`crate::settings`]; empty in manifests written before it was recorded).
+    #[serde(default)]
+    pub settings_sha256: String,
     /// `git rev-parse HEAD` of the source tree the program was built from, `-dirty` when it had
     /// uncommitted changes, `unknown` outside a git checkout.
     pub git_revision: String,

@@ -39,7 +39,8 @@ pub fn predictor_dir(out: &Path, dataset: &str, kind: PredictorKind, seed: u64) 
 }
 
 /// Trains the predictor (or resumes it), tests it and writes `predictor.json`; when that file
-/// exists already, reads it instead.
+/// exists already and the checkpoint reads back, reads it instead (a corrupt checkpoint is
+/// trained again).
 ///
 /// # Errors
 /// From training, evaluation or I/O.
@@ -61,10 +62,22 @@ pub fn train_predictor(
         });
     }
     let summary_path = dir.join("predictor.json");
-    if let Some(s) = read_summary(&summary_path) {
-        return Ok(s);
-    }
     let mut predictor = factory::make(kind, config, data, seed)?;
+    if let Some(s) = read_summary(&summary_path) {
+        // A finished predictor whose checkpoint cannot be read back would fail every run that
+        // needs it on every rerun: it is trained again instead (the trainer sets the corrupt
+        // files aside).
+        match predictor.load(&dir.join("best.ckpt")) {
+            Ok(()) => return Ok(s),
+            Err(e) if e.is_corrupt_file() => {
+                let aside = dir.join("predictor.json.corrupt");
+                std::fs::rename(&summary_path, &aside)
+                    .map_err(|source| Error::Io { path: summary_path.clone(), source })?;
+                predictor = factory::make(kind, config, data, seed)?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     let report = train_and_test(
         &data.ds,
         data.histories.as_ref(),
@@ -140,13 +153,15 @@ pub fn load_moh(
 }
 
 /// Makes a finished `deepprl train` folder's `best.ckpt` the predictor of (`data`, `kind`,
-/// `seed`) in the experiment folder `out`, so stage A is skipped; it has no test metrics.
+/// `seed`) in the experiment folder `out`, so stage A is skipped; it has no test metrics, and
+/// `config`'s settings for that predictor are recorded as its own.
 ///
 /// # Errors
 /// [`Error::Usage`] when `run` has no `best.ckpt`; I/O errors naming the file.
 pub fn adopt_checkpoint(
     run: &Path,
     out: &Path,
+    config: &ExperimentConfig,
     data: &ExperimentData,
     kind: PredictorKind,
     seed: u64,
@@ -159,7 +174,8 @@ pub fn adopt_checkpoint(
         )));
     }
     let dir = predictor_dir(out, &data.name, kind, seed);
-    crate::supervised::create_dir(&dir)?;
+    // The experiment's settings for the predictor: the adopted checkpoint stands for it.
+    crate::settings::write(&dir, &crate::settings::predictor(config, data, kind, seed)?)?;
     let bytes = std::fs::read(&src).map_err(|source| Error::Io { path: src.clone(), source })?;
     deepprl_core::io::write_atomic(&dir.join("best.ckpt"), &bytes)?;
     let summary =

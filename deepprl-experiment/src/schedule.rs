@@ -17,10 +17,14 @@
 use crate::config::{DatasetRef, ExperimentConfig};
 use crate::data::ExperimentData;
 use crate::ladder::{self, LADDER_JOB};
+use crate::lock;
 use crate::manifest::{self, Manifest};
 use crate::matched;
 use crate::method::{Method, PolicyKind, PredictorKind};
+use crate::plan::{self, JobState};
 use crate::predictors::{self, PredictorSummary};
+use crate::preflight;
+use crate::settings::{self, Recorded};
 use crate::stage_b::{self, RunContext};
 use crate::supervised::create_dir;
 use crate::{Error, Result};
@@ -109,6 +113,20 @@ pub enum Event {
         /// The error.
         error: String,
     },
+    /// Another process holds the lock of a run or ladder job; this process skips it.
+    RunSkipped {
+        /// The run.
+        id: RunId,
+        /// The holder's host and PID.
+        holder: String,
+    },
+    /// Another process is training a predictor this process needs; this process waits.
+    Waiting {
+        /// Dataset, predictor and seed as `dataset/predictor/seedN`.
+        id: String,
+        /// The holder's host and PID.
+        holder: String,
+    },
     /// The report is written.
     ReportWritten {
         /// `report.md`.
@@ -123,6 +141,9 @@ pub struct Outcome {
     pub records: Vec<RunRecord>,
     /// Runs that failed, with their errors.
     pub failures: Vec<(RunId, String)>,
+    /// Runs and ladder jobs another process held, with its host and PID; their results are
+    /// that process's to write and report.
+    pub skipped: Vec<(RunId, String)>,
     /// The report's files.
     pub report: ReportFiles,
 }
@@ -132,20 +153,42 @@ pub fn run_dir(out: &Path, id: &RunId) -> PathBuf {
     out.join("runs").join(&id.dataset).join(&id.method).join(format!("seed{}", id.seed))
 }
 
-/// A finished run's `result.json` (a record, or the ladder's list of records).
-fn read_json<T: serde::de::DeserializeOwned>(dir: &Path) -> Option<T> {
-    serde_json::from_slice(&std::fs::read(dir.join("result.json")).ok()?).ok()
+/// How [`run_experiment_with`] treats an existing `--out`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Move the folders of runs and predictors made with other settings aside (into
+    /// `out/replaced/<time>/`) and redo them, instead of refusing (`--force`).
+    pub force: bool,
 }
 
-/// Runs `config` (datasets resolved against `base`) into `out`.
+/// Runs `config` (datasets resolved against `base`) into `out`, refusing when `out` holds
+/// work made with other settings ([`run_experiment_with`] with the default options).
 ///
 /// # Errors
-/// For a bad config, a dataset that cannot be loaded, or an output that cannot be written;
-/// failures of single runs are collected in [`Outcome::failures`] instead.
+/// As [`run_experiment_with`].
 pub fn run_experiment(
     config: &ExperimentConfig,
     base: &Path,
     out: &Path,
+    on_event: &(dyn Fn(&Event) + Sync),
+) -> Result<Outcome> {
+    run_experiment_with(config, base, out, RunOptions::default(), on_event)
+}
+
+/// Runs `config` (datasets resolved against `base`) into `out`. Nothing is written until the
+/// whole experiment is valid (every section, every plugin's config) and every finished or
+/// started job in `out` matches its settings ([`crate::settings`]); runs another process holds
+/// are skipped ([`Event::RunSkipped`]).
+///
+/// # Errors
+/// For a bad config, a dataset that cannot be loaded, work in `out` made with other settings
+/// (unless `options.force`), or an output that cannot be written; failures of single runs are
+/// collected in [`Outcome::failures`] instead.
+pub fn run_experiment_with(
+    config: &ExperimentConfig,
+    base: &Path,
+    out: &Path,
+    options: RunOptions,
     on_event: &(dyn Fn(&Event) + Sync),
 ) -> Result<Outcome> {
     config.validate()?;
@@ -162,9 +205,7 @@ pub fn run_experiment(
             )));
         }
     }
-    create_dir(out)?;
     let full = toml::to_string(config).map_err(|e| Error::encode("experiment.toml", e))?;
-    deepprl_core::io::write_atomic(&out.join("experiment.toml"), full.as_bytes())?;
     let seeds = config.seeds.list();
     let loaded = Datasets::load(&refs, config, &seeds)?;
     let datasets: Vec<&ExperimentData> = (0..refs.len()).map(|d| loaded.get(d, seeds[0])).collect();
@@ -177,6 +218,7 @@ pub fn run_experiment(
             )));
         }
     }
+    preflight::check(config, &datasets, &methods)?;
     let requests: Vec<Option<RequestCounts>> =
         datasets.iter().map(|d| RequestCounts::of(d, &config.rl)).collect();
     let mut planned = Vec::new();
@@ -205,30 +247,113 @@ pub fn run_experiment(
     } else {
         Vec::new()
     };
-    let ladders_done: Vec<Option<Vec<RunRecord>>> =
-        ladders.iter().map(|(_, id)| read_json(&run_dir(out, id))).collect();
-    let finished: Vec<Option<RunRecord>> =
-        planned.iter().map(|(_, _, id)| read_json(&run_dir(out, id))).collect();
-    let todo: Vec<&(usize, Method, RunId)> =
-        planned.iter().zip(&finished).filter(|(_, f)| f.is_none()).map(|(p, _)| p).collect();
+    // What this process does about each job: settings first, then locks and conflicts.
+    let stamp = manifest::now_utc().replace([' ', ':'], "-");
+    let mut conflicts = Vec::new();
+    let run_settings: Vec<toml::Table> = planned
+        .iter()
+        .map(|(d, m, id)| settings::run(config, loaded.get(*d, id.seed), m, id.seed))
+        .collect::<Result<_>>()?;
+    let ladder_settings: Vec<toml::Table> = ladders
+        .iter()
+        .map(|(d, id)| {
+            let through = ranking_predictors(&methods[*d]);
+            settings::ladder(config, loaded.get(*d, id.seed), &through, id.seed)
+        })
+        .collect::<Result<_>>()?;
+    let force = options.force;
+    let run_states: Vec<JobState<RunRecord>> = planned
+        .iter()
+        .zip(&run_settings)
+        .map(|((_, _, id), s)| {
+            plan::resolve(out, &run_dir(out, id), s, id.to_string(), force, &stamp, &mut conflicts)
+        })
+        .collect::<Result<_>>()?;
+    let ladder_states: Vec<JobState<Vec<RunRecord>>> = ladders
+        .iter()
+        .zip(&ladder_settings)
+        .map(|((_, id), s)| {
+            plan::resolve(out, &run_dir(out, id), s, id.to_string(), force, &stamp, &mut conflicts)
+        })
+        .collect::<Result<_>>()?;
+    let mut skipped = Vec::new();
+    for (id, by) in planned
+        .iter()
+        .map(|(_, _, id)| id)
+        .zip(run_states.iter().map(JobState::holder))
+        .chain(ladders.iter().map(|(_, id)| id).zip(ladder_states.iter().map(JobState::holder)))
+        .filter_map(|(id, by)| Some((id, by?)))
+    {
+        on_event(&Event::RunSkipped { id: id.clone(), holder: by.to_string() });
+        skipped.push((id.clone(), by.to_string()));
+    }
+    // The locks of the jobs this process does, held until it returns.
+    let mut locks = Vec::new();
+    // Per planned run in order: its finished record, `Mine` when this process does it now,
+    // `Theirs` when another process holds it.
+    let mut finished: Vec<Slot<RunRecord>> = Vec::new();
+    let mut todo: Vec<(&(usize, Method, RunId), &toml::Table)> = Vec::new();
+    for ((p, s), st) in planned.iter().zip(&run_settings).zip(run_states) {
+        finished.push(match st {
+            JobState::Finished(r) => Slot::Done(r),
+            JobState::Todo(lock) => {
+                locks.push(lock);
+                todo.push((p, s));
+                Slot::Mine
+            }
+            JobState::Skipped(_) | JobState::Conflict(_) => Slot::Theirs,
+        });
+    }
+    let mut ladders_todo: Vec<(&(usize, RunId), &toml::Table)> = Vec::new();
+    let mut ladders_done: Vec<Slot<Vec<RunRecord>>> = Vec::new();
+    for ((l, s), st) in ladders.iter().zip(&ladder_settings).zip(ladder_states) {
+        ladders_done.push(match st {
+            JobState::Finished(rows) => Slot::Done(rows),
+            JobState::Todo(lock) => {
+                locks.push(lock);
+                ladders_todo.push((l, s));
+                Slot::Mine
+            }
+            JobState::Skipped(_) | JobState::Conflict(_) => Slot::Theirs,
+        });
+    }
     let mut needed: Vec<(usize, PredictorKind, u64)> =
-        todo.iter().map(|(d, m, id)| (*d, m.predictor, id.seed)).collect();
+        todo.iter().map(|((d, m, id), _)| (*d, m.predictor, id.seed)).collect();
     // The state of every DCRL cell is the SA-Time-LSTM of the MoH of its dataset and seed.
     needed.extend(
         todo.iter()
-            .filter(|(_, m, _)| m.policy.reads_state())
-            .map(|(d, _, id)| (*d, PredictorKind::Moh, id.seed)),
+            .filter(|((_, m, _), _)| m.policy.reads_state())
+            .map(|((d, _, id), _)| (*d, PredictorKind::Moh, id.seed)),
     );
     // The ladder's rows through each predictor's ranking need that predictor.
-    for ((d, id), _) in ladders.iter().zip(&ladders_done).filter(|(_, done)| done.is_none()) {
+    for ((d, id), _) in &ladders_todo {
         needed.extend(ranking_predictors(&methods[*d]).into_iter().map(|kind| (*d, kind, id.seed)));
     }
     needed.sort();
     needed.dedup();
-    let ladders_todo = ladders_done.iter().filter(|l| l.is_none()).count();
+    let predictor_settings: Vec<toml::Table> = needed
+        .iter()
+        .map(|(d, kind, seed)| settings::predictor(config, loaded.get(*d, *seed), *kind, *seed))
+        .collect::<Result<_>>()?;
+    for ((d, kind, seed), s) in needed.iter().zip(&predictor_settings) {
+        let name = &loaded.get(*d, *seed).name;
+        let dir = predictors::predictor_dir(out, name, *kind, *seed);
+        if let Recorded::Differs(keys) = settings::recorded(&dir, s)? {
+            if options.force {
+                settings::move_aside(out, &dir, &stamp)?;
+            } else {
+                conflicts.push((format!("predictor {name}/{kind}/seed{seed}"), keys));
+            }
+        }
+    }
+    plan::refuse_conflicts(out, &conflicts)?;
+    // Every job matches the experiment now: the config may be written.
+    create_dir(out)?;
+    deepprl_core::io::write_atomic(&out.join("experiment.toml"), full.as_bytes())?;
     on_event(&Event::Planned {
-        runs: planned.len() + ladders.len(),
-        done: planned.len() - todo.len() + ladders.len() - ladders_todo,
+        runs: planned.len() + ladders.len() - skipped.len(),
+        done: finished.iter().filter(|s| matches!(s, Slot::Done(_))).count()
+            + ladders_done.iter().filter(|s| matches!(s, Slot::Done(_))).count(),
         predictors: needed.len(),
     });
     let jobs = if config.jobs == 0 { rayon::current_num_threads() } else { config.jobs };
@@ -242,12 +367,17 @@ pub fn run_experiment(
     let summaries: Vec<Result<PredictorSummary>> = pool.install(|| {
         needed
             .par_iter()
-            .map(|(d, kind, seed)| {
+            .zip(&predictor_settings)
+            .map(|((d, kind, seed), settings)| {
                 let data = loaded.get(*d, *seed);
                 let pid = format!("{}/{kind}/seed{seed}", data.name);
+                let dir = predictors::predictor_dir(out, &data.name, *kind, *seed);
+                // Another process training this predictor finishes it first; its work counts.
+                let _lock = (*kind != PredictorKind::Truth)
+                    .then(|| predictor_lock(out, &dir, &pid, settings, on_event))
+                    .transpose()?;
                 on_event(&Event::PredictorStarted { id: pid.clone() });
                 let t = Instant::now();
-                let dir = predictors::predictor_dir(out, &data.name, *kind, *seed);
                 let s = predictors::train_predictor(*kind, config, data, *seed, &dir, &mut |e| {
                     if let deepprl_models::train::TrainEvent::EpochFinished {
                         epoch, record, ..
@@ -273,7 +403,7 @@ pub fn run_experiment(
     // Stage B: the policies.
     let new_records: Vec<Option<RunRecord>> = pool.install(|| {
         todo.par_iter()
-            .map(|(d, method, id)| {
+            .map(|((d, method, id), settings)| {
                 let data = loaded.get(*d, id.seed);
                 on_event(&Event::RunStarted { id: id.clone() });
                 let t = Instant::now();
@@ -282,7 +412,7 @@ pub fn run_experiment(
                     .map_err(|e| Error::PredictorFailed(e.to_string()))
                     .and_then(|summary| {
                         let dir = run_dir(out, id);
-                        create_dir(&dir)?;
+                        settings::write(&dir, settings)?;
                         let ctx = RunContext {
                             config,
                             data,
@@ -309,7 +439,7 @@ pub fn run_experiment(
                         };
                         let mut record = stage_b::run(&ctx)?;
                         record.wall_secs = t.elapsed().as_secs_f64();
-                        let job = Job { id, config: &full, data, started, jobs };
+                        let job = Job { id, config: &full, settings, data, started, jobs };
                         job.finish(&dir, stage_b::versions(method), record.wall_secs, &record)?;
                         Ok(record)
                     });
@@ -334,13 +464,9 @@ pub fn run_experiment(
 
     // The oracle ladder's reference rows, once per world seed.
     let ladder_rows: Vec<Vec<RunRecord>> = pool.install(|| {
-        ladders
+        ladders_todo
             .par_iter()
-            .zip(ladders_done)
-            .map(|((d, id), done)| {
-                if let Some(rows) = done {
-                    return rows;
-                }
+            .map(|((d, id), settings)| {
                 let data = loaded.get(*d, id.seed);
                 on_event(&Event::RunStarted { id: id.clone() });
                 let t = Instant::now();
@@ -359,12 +485,12 @@ pub fn run_experiment(
                     .collect::<Result<Vec<_>>>();
                 let result = trained
                     .and_then(|trained| {
+                        settings::write(&run_dir(out, id), settings)?;
                         ladder::ladder_records(config, data, id.seed, trained, &progress)
                     })
                     .and_then(|rows| {
                         let dir = run_dir(out, id);
-                        create_dir(&dir)?;
-                        let job = Job { id, config: &full, data, started, jobs };
+                        let job = Job { id, config: &full, settings, data, started, jobs };
                         let wall_secs = t.elapsed().as_secs_f64();
                         job.finish(&dir, manifest::crate_versions(), wall_secs, &rows)?;
                         Ok(rows)
@@ -386,22 +512,63 @@ pub fn run_experiment(
             .collect()
     });
 
-    let mut new_iter = new_records.into_iter();
-    let records: Vec<RunRecord> = finished
-        .into_iter()
-        .filter_map(|f| match f {
-            Some(r) => Some(r),
-            None => new_iter.next().flatten(),
-        })
-        .chain(ladder_rows.into_iter().flatten())
-        .collect();
+    drop(locks);
+    // In plan order: what finished before, what this process did, and what another process
+    // has finished by now (so the last process to finish writes the whole report).
+    let mut new_runs = new_records.into_iter();
+    let mut new_ladders = ladder_rows.into_iter();
+    let runs = planned.iter().zip(finished).filter_map(|((_, _, id), slot)| match slot {
+        Slot::Done(r) => Some(r),
+        Slot::Mine => new_runs.next().flatten(),
+        Slot::Theirs => plan::read_result(&run_dir(out, id)),
+    });
+    let ladder_records = ladders.iter().zip(ladders_done).flat_map(|((_, id), slot)| match slot {
+        Slot::Done(rows) => rows,
+        Slot::Mine => new_ladders.next().unwrap_or_default(),
+        Slot::Theirs => plan::read_result(&run_dir(out, id)).unwrap_or_default(),
+    });
+    let records: Vec<RunRecord> =
+        runs.collect::<Vec<_>>().into_iter().chain(ladder_records).collect();
     let matched = matched::matched_records(&records, &config.highlight);
     let records = [records, matched].concat();
     let infos: Vec<DatasetInfo> =
         datasets.iter().zip(&requests).map(|(d, r)| dataset_info(d, r.as_ref())).collect();
     let report = deepprl_report::write_report(out, &infos, &records, Some(&config.highlight))?;
     on_event(&Event::ReportWritten { path: out.join("report.md") });
-    Ok(Outcome { records, failures: failures.into_inner().expect("no panic"), report })
+    Ok(Outcome { records, failures: failures.into_inner().expect("no panic"), skipped, report })
+}
+
+/// A planned job's result as this process sees it.
+enum Slot<T> {
+    /// Finished earlier.
+    Done(T),
+    /// This process does it.
+    Mine,
+    /// Another process holds it.
+    Theirs,
+}
+
+/// Locks the predictor whose folder is `dir` (waiting for another process that trains it)
+/// and records its settings there, unless the folder records other settings.
+fn predictor_lock(
+    out: &Path,
+    dir: &Path,
+    pid: &str,
+    settings: &toml::Table,
+    on_event: &(dyn Fn(&Event) + Sync),
+) -> Result<lock::JobLock> {
+    let held = lock::lock(dir, &|by| {
+        on_event(&Event::Waiting { id: pid.to_string(), holder: by.to_string() })
+    })?;
+    match settings::recorded(dir, settings)? {
+        Recorded::Nothing => settings::write(dir, settings)?,
+        Recorded::Same => {}
+        Recorded::Differs(keys) => {
+            let conflict = [(format!("predictor {pid}"), keys)];
+            return Err(Error::Usage(settings::conflict_message(out, &conflict)));
+        }
+    }
+    Ok(held)
 }
 
 /// An experiment's datasets per seed: a logged dataset once, the world once per seed.
@@ -441,6 +608,8 @@ struct Job<'a> {
     id: &'a RunId,
     /// The whole experiment config, as TOML.
     config: &'a str,
+    /// The settings that determine the job ([`crate::settings`]).
+    settings: &'a toml::Table,
     data: &'a ExperimentData,
     /// When the job started (UTC).
     started: String,
@@ -463,6 +632,7 @@ impl Job<'_> {
             method: self.id.method.clone(),
             seed: self.id.seed,
             config: self.config.to_string(),
+            settings_sha256: settings::encode(self.settings)?.1,
             git_revision: manifest::git_revision(),
             data_sha256: self.data.sha256.clone(),
             versions,

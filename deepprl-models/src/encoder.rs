@@ -41,6 +41,23 @@ impl Default for EncoderConfig {
 }
 
 impl EncoderConfig {
+    /// Checks that every width is in 1..=[`crate::moh::MAX_WIDTH`].
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] naming the key.
+    pub fn validate(&self) -> crate::Result<()> {
+        for (key, v) in [
+            ("d_hidden", self.d_hidden),
+            ("d_outcome", self.d_outcome),
+            ("d_key", self.d_key),
+            ("d_state", self.d_state),
+        ] {
+            deepprl_core::bounds::count(v, 1, crate::moh::MAX_WIDTH)
+                .map_err(|r| crate::Error::config(key, r))?;
+        }
+        Ok(())
+    }
+
     /// Builds the encoder for item embeddings of width `d_item` and `n_objectives` outcomes.
     ///
     /// # Errors

@@ -65,6 +65,37 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
+    /// Whether this is a training file that cannot be read back: a truncated or corrupt
+    /// parameter file, a file that is not one, a missing checkpoint, or a state file that does
+    /// not parse. The trainer sets such files aside and starts again
+    /// ([`crate::train::TrainEvent::Restarted`]).
+    pub fn is_corrupt_file(&self) -> bool {
+        match self {
+            Error::Core(
+                deepprl_core::Error::Corrupt { .. } | deepprl_core::Error::ForeignFile { .. },
+            ) => true,
+            Error::Core(deepprl_core::Error::Io { source, .. }) | Error::Io { source, .. } => {
+                source.kind() == std::io::ErrorKind::NotFound
+            }
+            Error::ConfigParse { path, .. } => path.extension().is_some_and(|e| e == "toml"),
+            _ => false,
+        }
+    }
+
+    /// The error with its key moved under `section` (`lr` → `optimizer.lr`), for a config
+    /// nested in another; other errors are unchanged.
+    pub fn under(self, section: &str) -> Self {
+        match self {
+            Error::Config { key, reason } => {
+                Error::Config { key: format!("{section}.{key}"), reason }
+            }
+            Error::Core(deepprl_core::Error::InvalidConfig { key, reason }) => {
+                Error::Config { key: format!("{section}.{key}"), reason }
+            }
+            e => e,
+        }
+    }
+
     /// Shorthand for [`Error::Config`].
     pub fn config(key: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::Config { key: key.into(), reason: reason.into() }

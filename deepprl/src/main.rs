@@ -152,6 +152,10 @@ struct ExperimentArgs {
     /// Runs in parallel (default: the experiment's `jobs`, else one per core).
     #[arg(long)]
     jobs: Option<usize>,
+    /// When the output folder holds runs or predictors made with other settings, move them
+    /// aside (into <out>/replaced/<time>/) and redo them, instead of refusing.
+    #[arg(long)]
+    force: bool,
     /// No progress output.
     #[arg(long, conflicts_with = "json")]
     quiet: bool,
@@ -227,7 +231,8 @@ fn experiment(args: ExperimentArgs, ablate: bool) -> deepprl::Result<()> {
     } else {
         Output::Human
     };
-    cli::experiment::run(&config, &base, &out, output)?;
+    let options = deepprl::experiment::RunOptions { force: args.force };
+    cli::experiment::run(&config, &base, &out, options, output)?;
     Ok(())
 }
 

@@ -6,51 +6,13 @@
 //! Needs the plugin cdylibs (`cargo xtask test` builds them first).
 
 use anyhow::{Context, Result, ensure};
-use deepprl::data::world::World;
 use deepprl::experiment::presets;
-use deepprl::experiment::{ExperimentConfig, run_experiment};
+use deepprl::experiment::run_experiment;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("deepprl-exp-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).expect("temp dir");
-        Self(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The quick preset, shrunk further for a test, on the simulator and the written log.
-fn tiny(dir: &Path) -> Result<ExperimentConfig> {
-    let mut c = presets::quick(vec!["world".into()]);
-    let world = World::new(&c.world)?;
-    let log = world.generate(&mut deepprl::core::rng::seeded(0));
-    let config = log.write(&world, dir)?;
-    // Loaded from files it is a logged dataset; it needs its own name beside the simulator's.
-    let text =
-        std::fs::read_to_string(&config)?.replace("name = \"world\"", "name = \"world-log\"");
-    std::fs::write(&config, text)?;
-    c.datasets.push(config.display().to_string());
-    c.train.epochs = 1;
-    (c.rl.episodes, c.rl.transitions) = (30, 0);
-    c.rl.eval_episodes = 8;
-    c.rl.grid_episodes = 4;
-    c.dcrl.warmup = 64;
-    c.dcrl.d_hidden = vec![16];
-    c.jobs = 2;
-    // The tiny log has a few dozen test requests: let them all count.
-    c.rl.min_requests = 1;
-    Ok(c)
-}
+mod common;
+use common::{TempDir, tiny};
 
 #[test]
 fn the_quick_preset_writes_every_report_file_and_a_row_per_run() -> Result<()> {
@@ -192,8 +154,13 @@ fn a_killed_experiment_resumes_without_redoing_finished_runs() -> Result<()> {
         .collect();
     ensure!(!finished.is_empty());
     ensure!(!out.join("report.md").exists(), "the first invocation was killed before its report");
-    let output = run().output()?;
-    ensure!(output.status.success(), "rerun failed: {:?}", output.status);
+    let output = run().stderr(std::process::Stdio::piped()).output()?;
+    ensure!(
+        output.status.success(),
+        "rerun failed: {:?}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
     let events = String::from_utf8(output.stdout)?;
     let planned: serde_json::Value =
         serde_json::from_str(events.lines().next().context("no event")?)?;

@@ -1,8 +1,12 @@
 //! Configuration of the Mixture of HyperNetworks.
 
 use crate::encoder::EncoderConfig;
+use deepprl_core::bounds;
 use deepprl_core::optim::AdamConfig;
 use serde::{Deserialize, Serialize};
+
+/// The widest layer a config may ask for (a weight matrix of two such widths is 16 GB).
+pub const MAX_WIDTH: usize = 65_536;
 
 /// Every key of a MoH model, with its default; `[moh]` in an experiment file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +74,36 @@ impl MohConfig {
             path: origin.to_path_buf(),
             message: e.to_string(),
         })
+    }
+
+    /// Checks value ranges when the file is read, before any model is built: widths (`d_embed`,
+    /// `rank`, `d_tower`, `d_mixture_key`, each entry of `d_hyper_hidden`, the encoder's) in
+    /// 1..=[`MAX_WIDTH`], at most 16 hidden layers, `n_shards` in 1..=1024, `clip_norm` and
+    /// `loss_weights` finite and >= 0, the optimiser's own ranges; the number of objectives
+    /// is checked against `loss_weights` when the data is known ([`MohConfig::loss_weights`]).
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] naming the key, e.g. `sa_time_lstm.d_hidden` or `optimizer.lr`.
+    pub fn validate(&self) -> crate::Result<()> {
+        fn at(key: &str) -> impl FnOnce(String) -> crate::Error + '_ {
+            move |reason| crate::Error::config(key, reason)
+        }
+        for (key, v) in [
+            ("d_embed", self.d_embed),
+            ("rank", self.rank),
+            ("d_tower", self.d_tower),
+            ("d_mixture_key", self.d_mixture_key),
+        ] {
+            bounds::count(v, 1, MAX_WIDTH).map_err(at(key))?;
+        }
+        bounds::counts(&self.d_hyper_hidden, 0..=16, 1, MAX_WIDTH).map_err(at("d_hyper_hidden"))?;
+        bounds::count(self.n_shards, 1, 1024).map_err(at("n_shards"))?;
+        bounds::non_negative(self.clip_norm).map_err(at("clip_norm"))?;
+        for (i, &w) in self.loss_weights.iter().enumerate() {
+            bounds::non_negative(w).map_err(at(&format!("loss_weights[{i}]")))?;
+        }
+        self.sa_time_lstm.validate().map_err(|e| e.under("sa_time_lstm"))?;
+        self.optimizer.validate().map_err(|e| crate::Error::from(e).under("optimizer"))
     }
 
     /// The loss weight of objective `k` of `n`.

@@ -8,7 +8,7 @@ mod state;
 mod tests;
 
 pub use crate::network::loss;
-pub use config::MohConfig;
+pub use config::{MAX_WIDTH, MohConfig};
 pub use model::{Moh, MohCache, MohGrads};
 pub use predictor::MohPredictor;
 pub use state::{MAX_RAW_ID, StateCache, StateEncoder, StateInput};

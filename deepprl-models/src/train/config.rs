@@ -1,5 +1,6 @@
 //! Configuration of the supervised trainer (`[train]` in an experiment file).
 
+use deepprl_core::bounds;
 use serde::{Deserialize, Serialize};
 
 /// How the learning rate changes over training.
@@ -55,8 +56,16 @@ impl Default for TrainConfig {
     }
 }
 
+/// The most epochs, and the most steps of warm-up, a config may ask for.
+const MAX_EPOCHS: usize = 1_000_000;
+/// The largest batch: its activations are allocated at once.
+const MAX_BATCH: usize = 1 << 20;
+const MAX_STEPS: usize = 1_000_000_000;
+
 impl TrainConfig {
-    /// Checks value ranges.
+    /// Checks value ranges: `epochs` and `batch_size` at least 1, `epochs` and `patience` at
+    /// most 10⁶, `batch_size` at most 2²⁰, `warmup_steps` at most 10⁹, `lr` finite and > 0,
+    /// `min_lr_ratio` in [0, 1].
     ///
     /// # Errors
     /// [`crate::Error::Config`] naming the key.
@@ -66,6 +75,14 @@ impl TrainConfig {
         }
         if self.batch_size == 0 {
             return Err(crate::Error::config("batch_size", "must be at least 1, got 0"));
+        }
+        for (key, v, hi) in [
+            ("epochs", self.epochs, MAX_EPOCHS),
+            ("batch_size", self.batch_size, MAX_BATCH),
+            ("warmup_steps", self.warmup_steps, MAX_STEPS),
+            ("patience", self.patience, MAX_EPOCHS),
+        ] {
+            bounds::count(v, 0, hi).map_err(|r| crate::Error::config(key, r))?;
         }
         if !(self.lr.is_finite() && self.lr > 0.0) {
             return Err(crate::Error::config(

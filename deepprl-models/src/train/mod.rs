@@ -53,6 +53,14 @@ pub enum TrainEvent {
         /// Whether it set a new best validation loss.
         improved: bool,
     },
+    /// The checkpoint (or state file) to resume from was corrupt: these files were renamed
+    /// with a `.corrupt` suffix and training starts again from epoch 0.
+    Restarted {
+        /// Why the checkpoint was rejected.
+        reason: String,
+        /// The files set aside (their new names).
+        moved: Vec<std::path::PathBuf>,
+    },
     /// Early stopping fired after this epoch.
     EarlyStopped {
         /// Epoch index.
@@ -108,15 +116,20 @@ pub fn train(
     }
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
     let state_path = dir.join(STATE);
-    let mut state = if state_path.exists() {
-        let s = TrainState::load(&state_path)?;
-        if let Some(ckpt) = &s.checkpoint {
-            predictor.load(&dir.join(ckpt))?;
+    let mut state = match resume(predictor, dir) {
+        Ok(Some(s)) => {
+            on_event(&TrainEvent::Resumed { epochs_done: s.epochs_done });
+            s
         }
-        on_event(&TrainEvent::Resumed { epochs_done: s.epochs_done });
-        s
-    } else {
-        TrainState::default()
+        Ok(None) => TrainState::default(),
+        // A torn or corrupted file (a disk fault, a copy cut short) would fail every rerun:
+        // it is set aside and training starts over, which loses at most the finished epochs.
+        Err(e) if e.is_corrupt_file() => {
+            let moved = set_aside(dir)?;
+            on_event(&TrainEvent::Restarted { reason: e.to_string(), moved });
+            TrainState::default()
+        }
+        Err(e) => return Err(e),
     };
     let n = train.n_examples();
     let steps_per_epoch = n.div_ceil(config.batch_size);
@@ -173,6 +186,44 @@ pub fn train(
         predictor.load(&dir.join(BEST))?;
     }
     Ok(state)
+}
+
+/// The state of an earlier run in `dir` with its checkpoint loaded into `predictor`, if any.
+fn resume(predictor: &mut dyn Predictor, dir: &Path) -> crate::Result<Option<TrainState>> {
+    let state_path = dir.join(STATE);
+    if !state_path.exists() {
+        return Ok(None);
+    }
+    let s = TrainState::load(&state_path)?;
+    if s.best.is_some() {
+        // Loaded first only to check it, so a corrupt best checkpoint restarts training now
+        // instead of failing at the end of it on every rerun.
+        predictor.load(&dir.join(BEST))?;
+    }
+    if let Some(ckpt) = &s.checkpoint {
+        predictor.load(&dir.join(ckpt))?;
+    }
+    Ok(Some(s))
+}
+
+/// Renames the training files of `dir` (`state.toml`, `best.ckpt`, `epoch-*.ckpt`) with a
+/// `.corrupt` suffix; returns their new paths.
+fn set_aside(dir: &Path) -> crate::Result<Vec<std::path::PathBuf>> {
+    let mut moved = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io_err(dir))? {
+        let path = entry.map_err(io_err(dir))?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let training = name == STATE
+            || name == BEST
+            || (name.starts_with("epoch-") && name.ends_with(".ckpt"));
+        if training {
+            let to = dir.join(format!("{name}.corrupt"));
+            std::fs::rename(&path, &to).map_err(io_err(&path))?;
+            moved.push(to);
+        }
+    }
+    moved.sort();
+    Ok(moved)
 }
 
 #[cfg(test)]

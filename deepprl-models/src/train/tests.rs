@@ -125,6 +125,36 @@ fn a_non_finite_loss_stops_with_an_error_and_keeps_the_last_good_checkpoint() ->
     Ok(())
 }
 
+/// A corrupt checkpoint (here `best.ckpt`, cut in half) would fail every rerun; the trainer
+/// sets the training files aside and trains again from the start, to the same result as a
+/// fresh run.
+#[test]
+fn a_corrupt_checkpoint_is_set_aside_and_training_starts_again() -> crate::Result<()> {
+    let (tr, va) = data();
+    let schema = tiny_schema(2, 3);
+    let dir = TempDir::new("corrupt");
+    let mut p = MohPredictor::new(&MohConfig::default(), &schema, 0)?;
+    train(&mut p, &tr, &va, &TrainConfig { stop_after: Some(1), ..config() }, &dir.0, &mut |_| {})?;
+    let best = dir.0.join("best.ckpt");
+    let bytes = std::fs::read(&best).unwrap();
+    std::fs::write(&best, &bytes[..bytes.len() / 2]).unwrap();
+    let mut events = Vec::new();
+    let mut p = MohPredictor::new(&MohConfig::default(), &schema, 0)?;
+    let state = train(&mut p, &tr, &va, &config(), &dir.0, &mut |e| events.push(e.clone()))?;
+    let Some(TrainEvent::Restarted { moved, .. }) =
+        events.iter().find(|e| matches!(e, TrainEvent::Restarted { .. }))
+    else {
+        panic!("no restart in {events:?}");
+    };
+    assert!(moved.contains(&dir.0.join("best.ckpt.corrupt")), "{moved:?}");
+    assert!(!events.iter().any(|e| matches!(e, TrainEvent::Resumed { .. })));
+    let fresh_dir = TempDir::new("corrupt-fresh");
+    let mut fresh = MohPredictor::new(&MohConfig::default(), &schema, 0)?;
+    let want = train(&mut fresh, &tr, &va, &config(), &fresh_dir.0, &mut |_| {})?;
+    assert_eq!(state.history, want.history, "the restart trains as a fresh run does");
+    Ok(())
+}
+
 #[test]
 fn the_schedule_warms_up_then_decays() {
     let c = TrainConfig {

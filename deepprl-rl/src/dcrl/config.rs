@@ -1,6 +1,7 @@
 //! Configuration of the contextual actor–critic (`[dcrl]` in an experiment file).
 
 use super::preference;
+use deepprl_core::bounds;
 use deepprl_core::optim::AdamConfig;
 use serde::{Deserialize, Serialize};
 
@@ -135,19 +136,6 @@ impl DcrlConfig {
         for (i, l) in self.lambda_grid.iter().enumerate() {
             preference::normalised(&format!("lambda_grid[{i}]"), l, k)?;
         }
-        if !(self.nest_l2.is_finite() && self.nest_l2 >= 0.0) {
-            return bad("nest_l2", format!("must be finite and >= 0, got {}", self.nest_l2));
-        }
-        for (key, v) in [
-            ("batch_size", self.batch_size),
-            ("replay_capacity", self.replay_capacity),
-            ("policy_delay", self.policy_delay),
-            ("n_step", self.n_step),
-        ] {
-            if v == 0 {
-                return bad(key, "must be at least 1, got 0".into());
-            }
-        }
         if self.finetune_encoder && !self.personalised {
             return bad(
                 "finetune_encoder",
@@ -155,8 +143,52 @@ impl DcrlConfig {
                     .into(),
             );
         }
-        self.actor_optimizer.validate()?;
-        self.critic_optimizer.validate()?;
+        self.validate_ranges()
+    }
+
+    /// The checks of [`DcrlConfig::validate`] that do not depend on the number of objectives,
+    /// run when an experiment file is read: `d_hidden` 1..=16 layers of 1..=65 536 units,
+    /// `n_step` at most 10⁴, `batch_size` at most 2²⁰, `replay_capacity` at most 10⁸ (it is
+    /// allocated), `warmup` and `noise_decay_steps` at most 10⁹, `policy_delay` at most 10⁶,
+    /// the noise settings, `nest_l2` and `clip_norm` finite and >= 0, and both optimisers' own
+    /// ranges (keys `actor_optimizer.lr`, …).
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] naming the key.
+    pub fn validate_ranges(&self) -> crate::Result<()> {
+        let at = |key: &'static str| move |reason: String| crate::Error::config(key, reason);
+        bounds::counts(&self.d_hidden, 1..=16, 1, 65_536).map_err(at("d_hidden"))?;
+        for (key, v, lo, hi) in [
+            ("n_step", self.n_step, 1, 10_000),
+            ("batch_size", self.batch_size, 1, 1 << 20),
+            ("replay_capacity", self.replay_capacity, 1, 100_000_000),
+            ("warmup", self.warmup, 0, 1_000_000_000),
+            ("noise_decay_steps", self.noise_decay_steps, 0, 1_000_000_000),
+            ("policy_delay", self.policy_delay, 1, 1_000_000),
+        ] {
+            bounds::count(v, lo, hi).map_err(at(key))?;
+        }
+        for (key, v) in [
+            ("noise_start", self.noise_start),
+            ("noise_end", self.noise_end),
+            ("target_noise", self.target_noise),
+            ("target_noise_clip", self.target_noise_clip),
+            ("nest_l2", self.nest_l2),
+            ("clip_norm", self.clip_norm),
+        ] {
+            bounds::non_negative(v).map_err(at(key))?;
+        }
+        for (section, adam) in [
+            ("actor_optimizer", &self.actor_optimizer),
+            ("critic_optimizer", &self.critic_optimizer),
+        ] {
+            adam.validate().map_err(|e| match e {
+                deepprl_core::Error::InvalidConfig { key, reason } => {
+                    crate::Error::config(format!("{section}.{key}"), reason)
+                }
+                e => e.into(),
+            })?;
+        }
         Ok(())
     }
 

@@ -1,7 +1,7 @@
 //! `deepprl compare` and `deepprl ablate`: run an experiment and write its report, with progress
 //! bars on a terminal, plain lines otherwise, nothing with `--quiet`, JSON lines with `--json`.
 
-use deepprl::experiment::{Event, ExperimentConfig, Outcome, run_experiment};
+use deepprl::experiment::{Event, ExperimentConfig, Outcome, RunOptions, run_experiment_with};
 use deepprl::{Error, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
@@ -133,6 +133,12 @@ impl Display {
                 }
                 self.line(&format!("run {id} FAILED: {error}"));
             }
+            Event::RunSkipped { id, holder } => {
+                self.line(&format!("run {id} skipped: {holder} holds it"))
+            }
+            Event::Waiting { id, holder } => {
+                self.line(&format!("waiting for predictor {id}: {holder} is training it"))
+            }
             Event::ReportWritten { path } => {
                 if let Some(o) = self.overall.take() {
                     o.finish_and_clear();
@@ -147,12 +153,24 @@ impl Display {
 /// paths.
 ///
 /// # Errors
-/// As [`run_experiment`]; and when any run failed (after writing the report of the others).
-pub fn run(config: &ExperimentConfig, base: &Path, out: &Path, output: Output) -> Result<Outcome> {
+/// As [`run_experiment_with`]; and when any run failed (after writing the report of the others).
+pub fn run(
+    config: &ExperimentConfig,
+    base: &Path,
+    out: &Path,
+    options: RunOptions,
+    output: Output,
+) -> Result<Outcome> {
     let display = Mutex::new(Display::new(output));
-    let outcome = run_experiment(config, base, out, &|e| {
+    let outcome = run_experiment_with(config, base, out, options, &|e| {
         display.lock().expect("no panic in progress").event(e)
     })?;
+    if !outcome.skipped.is_empty() && output == Output::Human {
+        eprintln!(
+            "{} runs were skipped because another process holds them; its report will have them",
+            outcome.skipped.len()
+        );
+    }
     if !outcome.failures.is_empty() {
         let list: Vec<String> =
             outcome.failures.iter().map(|(id, e)| format!("  {id}: {e}")).collect();

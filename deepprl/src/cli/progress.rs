@@ -26,6 +26,11 @@ impl Progress {
             TrainEvent::Resumed { epochs_done } => {
                 eprintln!("resuming after {epochs_done} finished epochs")
             }
+            TrainEvent::Restarted { reason, moved } => eprintln!(
+                "the checkpoint to resume from is unreadable ({reason}); set aside {} file(s) \
+                 as *.corrupt and training from the start",
+                moved.len()
+            ),
             TrainEvent::EpochStarted { epoch, n_steps } if self.terminal => {
                 let bar = ProgressBar::new(*n_steps as u64);
                 bar.set_style(

@@ -45,9 +45,10 @@ pub fn train(args: &TrainArgs) -> Result<()> {
     if let Some(run) = &args.predictor_run {
         let refs = config.dataset_refs(Path::new("."))?;
         let data = ExperimentData::load(&refs[0], &config.world, args.seed)?;
-        adopt_checkpoint(run, &args.out, &data, method.predictor, args.seed)?;
+        adopt_checkpoint(run, &args.out, &config, &data, method.predictor, args.seed)?;
     }
-    let outcome = experiment::run(&config, Path::new("."), &args.out, args.output)?;
+    let options = deepprl::experiment::RunOptions::default();
+    let outcome = experiment::run(&config, Path::new("."), &args.out, options, args.output)?;
     for r in &outcome.records {
         print_record(r);
     }
