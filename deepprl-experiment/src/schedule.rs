@@ -276,17 +276,13 @@ pub fn run_experiment_with(
             plan::resolve(out, &run_dir(out, id), s, id.to_string(), force, &stamp, &mut conflicts)
         })
         .collect::<Result<_>>()?;
-    let mut skipped = Vec::new();
-    for (id, by) in planned
+    let skipped: Vec<(RunId, String)> = planned
         .iter()
         .map(|(_, _, id)| id)
         .zip(run_states.iter().map(JobState::holder))
         .chain(ladders.iter().map(|(_, id)| id).zip(ladder_states.iter().map(JobState::holder)))
-        .filter_map(|(id, by)| Some((id, by?)))
-    {
-        on_event(&Event::RunSkipped { id: id.clone(), holder: by.to_string() });
-        skipped.push((id.clone(), by.to_string()));
-    }
+        .filter_map(|(id, by)| Some((id.clone(), by?.to_string())))
+        .collect();
     // The locks of the jobs this process does, held until it returns.
     let mut locks = Vec::new();
     // Per planned run in order: its finished record, `Mine` when this process does it now,
@@ -356,6 +352,9 @@ pub fn run_experiment_with(
             + ladders_done.iter().filter(|s| matches!(s, Slot::Done(_))).count(),
         predictors: needed.len(),
     });
+    for (id, holder) in &skipped {
+        on_event(&Event::RunSkipped { id: id.clone(), holder: holder.clone() });
+    }
     let jobs = if config.jobs == 0 { rayon::current_num_threads() } else { config.jobs };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
