@@ -86,20 +86,48 @@ fn the_quick_preset_writes_every_report_file_and_a_row_per_run() -> Result<()> {
     let front = [[3.0, 1.0, 1.0], [1.0, 3.0, 1.0], [1.0, 1.0, 3.0]];
     let hv = deepprl_report::hypervolume::hypervolume(&front, &[0.0, 0.0, 0.0]);
     ensure!((hv - 7.0).abs() < 1e-12, "hypervolume {hv}");
-    // A rerun of the finished experiment re-reads every result from disk and writes the same
-    // report files to the byte: floats round-trip exactly through the result files.
-    let files = ["results.csv", "results.json", "report.md"];
-    let before: Vec<Vec<u8>> =
-        files.iter().map(|f| std::fs::read(out.join(f))).collect::<Result<_, _>>()?;
+    // A rerun of the finished experiment re-reads every result from disk and leaves every
+    // file as it was, to the byte (the report's floats round-trip exactly through the result
+    // files); only the lock files are touched.
+    let before = every_file(&out)?;
+    ensure!(
+        before.keys().any(|p| p.ends_with("report.md")) && before.len() > 50,
+        "{}",
+        before.len()
+    );
     let again = run_experiment(&config, &tmp.0, &out, &|_| {})?;
     ensure!(again.failures.is_empty() && again.records.len() == outcome.records.len());
-    for (f, b) in files.iter().zip(&before) {
+    let after = every_file(&out)?;
+    ensure!(
+        before.keys().eq(after.keys()),
+        "files came or went on a rerun: {:?}",
+        after.keys().filter(|k| !before.contains_key(*k)).collect::<Vec<_>>()
+    );
+    for (path, bytes) in &before {
         ensure!(
-            &std::fs::read(out.join(f))? == b,
-            "{f} changed on a rerun of a finished experiment"
+            &after[path] == bytes,
+            "{} changed on a rerun of a finished experiment",
+            path.display()
         );
     }
     Ok(())
+}
+
+/// Every file under `dir` but the lock files, with its bytes.
+fn every_file(dir: &Path) -> Result<std::collections::BTreeMap<PathBuf, Vec<u8>>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n != "lock") {
+                out.insert(path.clone(), std::fs::read(&path)?);
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[test]

@@ -40,7 +40,18 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// The bytes of a parameter file.
 pub fn encode<F: Float>(file: &TensorFile<F>) -> Vec<u8> {
-    let mut out = Vec::new();
+    // The exact size, so a large file (a replay buffer) is written without regrowing.
+    let size = MAGIC.len()
+        + 4
+        + 1
+        + 8
+        + file
+            .tensors
+            .iter()
+            .map(|(name, t)| 4 + name.len() + 4 + 8 * t.ndim() + t.len() * usize::from(F::BYTES))
+            .sum::<usize>()
+        + 8;
+    let mut out = Vec::with_capacity(size);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
     out.push(F::BYTES);
@@ -58,6 +69,7 @@ pub fn encode<F: Float>(file: &TensorFile<F>) -> Vec<u8> {
     }
     let check = fnv1a(&out);
     out.extend_from_slice(&check.to_le_bytes());
+    debug_assert_eq!(out.len(), size, "the size computed up front");
     out
 }
 
