@@ -13,7 +13,7 @@ use deepprl_data::expr::{ColumnKind, Expr};
 use deepprl_data::world::WorldConfig;
 use deepprl_data::{DatasetConfig, Error, load};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngSeed};
+use proptest::test_runner::{Config, RngSeed, TestCaseError};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -215,6 +215,24 @@ proptest! {
     }
 
     #[test]
+    fn expressions_of_the_grammar_parse_and_explain_exactly_their_values_that_are_not_finite(
+        text in grammar_expression(),
+        values in prop::collection::vec(prop_oneof![
+            Just(0.0), Just(-1.0), Just(1.0), Just(1e308), Just(-1e-308), any::<f64>()
+                .prop_filter("finite", |v| v.is_finite())
+        ], 8),
+    ) {
+        let e: Expr = text.parse().map_err(|m| TestCaseError::fail(format!("{text:?}: {m}")))?;
+        let v: Vec<f64> = e.column_kinds().iter().zip(&values).map(|(k, &x)| match k {
+            ColumnKind::Number => x,
+            ColumnKind::Text => e.text_code(b"a"),
+        }).collect();
+        prop_assert_eq!(v.len(), e.columns().len());
+        let y = e.eval(&v);
+        prop_assert_eq!(y.is_finite(), e.why_not_finite(&v).is_none(), "{} on {:?}", text, v);
+    }
+
+    #[test]
     fn the_expression_parser_never_panics_and_names_a_position(
         text in expression(),
         values in prop::collection::vec(prop_oneof![
@@ -308,7 +326,44 @@ fn config_text(base: &'static str) -> impl Strategy<Value = String> {
     })
 }
 
-/// Expressions: mostly token soup from the grammar's tokens, sometimes deeply nested.
+/// Expressions of the grammar (`CONFIG.md`), every operand in parentheses: number columns
+/// `x`, `y`, `` `a b` ``, a text column `s` compared with strings only, numbers of every size,
+/// every operator and function, `in` and `not in` lists.
+fn grammar_expression() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        prop::sample::select(vec!["x", "y", "`a b`"]).prop_map(String::from),
+        prop::sample::select(vec!["0", "1", "2.5", "1e308", "1e-300", ".5", "3"])
+            .prop_map(String::from),
+        prop::sample::select(vec![
+            "s == \"a\"",
+            "\"b\" != s",
+            "s in (\"a\", \"q\\\"\")",
+            "s not in (\"x\")",
+        ])
+        .prop_map(String::from),
+    ];
+    leaf.prop_recursive(6, 48, 3, |inner| {
+        let ops = vec!["+", "-", "*", "/", "<", "<=", ">", ">=", "==", "!=", "&&", "||"];
+        prop_oneof![
+            (inner.clone(), prop::sample::select(ops), inner.clone())
+                .prop_map(|(a, op, b)| format!("({a}) {op} ({b})")),
+            (prop::sample::select(vec!["-", "!", ""]), inner.clone())
+                .prop_map(|(op, a)| format!("{op}({a})")),
+            (prop::sample::select(vec!["abs", "log1p"]), inner.clone())
+                .prop_map(|(f, a)| format!("{f}({a})")),
+            (prop::sample::select(vec!["min", "max"]), prop::collection::vec(inner.clone(), 1..4))
+                .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
+            (inner.clone(), any::<bool>(), prop::collection::vec(inner, 1..4)).prop_map(
+                |(a, not, items)| {
+                    format!("({a}) {}in ({})", if not { "not " } else { "" }, items.join(", "))
+                }
+            ),
+        ]
+    })
+}
+
+/// Expressions: token soup from the grammar's tokens, sometimes deeply nested, and
+/// expressions of the grammar with one token changed.
 fn expression() -> impl Strategy<Value = String> {
     let token = prop_oneof![
         4 => prop::sample::select(vec!["x", "y", "c", "`a b`", "`in`", "not", "in", "not in"]).prop_map(String::from),
@@ -319,7 +374,7 @@ fn expression() -> impl Strategy<Value = String> {
         2 => prop::sample::select(vec!["min(", "max(", "abs(", "log1p(", "foo(", "`open"]).prop_map(String::from),
         1 => "[ -~]",
     ];
-    let soup = prop::collection::vec(token, 0..40)
+    let soup = prop::collection::vec(token.clone(), 0..40)
         .prop_flat_map(|toks| (Just(toks), any::<bool>()))
         .prop_map(|(toks, spaced)| toks.join(if spaced { " " } else { "" }));
     let deep = (1usize..2_000, prop::sample::select(vec!["(", "-", "!", "abs(", "-!"])).prop_map(
@@ -328,5 +383,14 @@ fn expression() -> impl Strategy<Value = String> {
             format!("{}x{}", open.repeat(n), close.repeat(n))
         },
     );
-    prop_oneof![8 => soup, 1 => deep]
+    let mutated = (grammar_expression(), any::<prop::sample::Index>(), token.clone()).prop_map(
+        |(text, at, tok)| {
+            let words: Vec<&str> = text.split(' ').collect();
+            let i = at.index(words.len());
+            let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            out[i] = tok;
+            out.join(" ")
+        },
+    );
+    prop_oneof![4 => soup, 4 => mutated, 1 => deep]
 }
