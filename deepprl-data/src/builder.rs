@@ -133,7 +133,17 @@ pub(crate) fn finish(raw: RawLog, spec: Spec) -> Result<Dataset> {
     if split.train.is_empty() {
         return Err(Error::EmptySlice {
             what: "training statistics",
-            reason: format!("{}: the training slice of {n} rows is empty", spec.name),
+            reason: format!(
+                "{}{}: the training slice of {n} rows is empty (keys `split.valid`, `split.test`)",
+                spec.name,
+                if spec.sources.is_empty() {
+                    String::new()
+                } else {
+                    let files: Vec<String> =
+                        spec.sources.iter().map(|p| p.display().to_string()).collect();
+                    format!(" ({})", files.join(", "))
+                }
+            ),
         });
     }
     let train = &order[split.train.clone()];

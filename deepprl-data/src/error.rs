@@ -27,6 +27,16 @@ pub enum Error {
         /// The parser's error, which names the line, column and key.
         source: Box<toml::de::Error>,
     },
+    /// A config file is not UTF-8 text.
+    #[error("{path}: line {line}, column {column}: not valid UTF-8 (config files are UTF-8 text)")]
+    NotUtf8 {
+        /// The config file.
+        path: PathBuf,
+        /// The line of the first invalid byte.
+        line: u64,
+        /// Its column (1-based, in characters).
+        column: u64,
+    },
     /// A config value is out of its valid range or inconsistent with another one.
     #[error("{path}: key `{key}`: {reason}")]
     InvalidConfig {
@@ -131,6 +141,20 @@ pub enum Error {
         column: String,
         /// The field text.
         value: String,
+    },
+    /// An objective's expression gives a value the objective cannot take on a row: not finite
+    /// (a division by zero, an overflow, `log1p` of a value at or below -1), or not 0 or 1 for a
+    /// binary objective.
+    #[error("{path}: line {line}: key `{key}`: {reason}")]
+    ExprValue {
+        /// The data file.
+        path: PathBuf,
+        /// The line.
+        line: u64,
+        /// The config key of the expression, e.g. `objectives[1].expr`.
+        key: String,
+        /// What the expression gave and why, with the values of the columns it read.
+        reason: String,
     },
     /// A timestamp is earlier than the previous row's although the config requires sorted rows.
     #[error(

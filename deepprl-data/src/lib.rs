@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod batch;
+pub mod bounds;
 mod builder;
 pub mod config;
 mod crlf;

@@ -195,19 +195,39 @@ fn read_file(cfg: &DatasetConfig, path: &Path, named: usize, raw: &mut RawLog) -
         }
         for (&c, tr) in b.numeric.iter().zip(&transforms) {
             let v = tr.apply(table.number(&rec, line, c)?);
-            if !v.is_finite() {
-                return Err(table.parse_error(
-                    &rec,
-                    line,
-                    c,
-                    "a number above -1 (transform log1p)",
-                ));
+            // Stored as f32: a finite f64 beyond its range would be stored infinite.
+            if !(v as f32).is_finite() {
+                let expected = match tr.transform {
+                    Transform::Log1p => "a number above -1 (transform log1p)",
+                    Transform::Identity => "a number within ±3.4e38 after divide_by",
+                };
+                return Err(table.parse_error(&rec, line, c, expected));
             }
             raw.numeric.push(v as f32);
         }
-        for (value, o) in b.objectives.iter().zip(&cfg.objectives) {
-            let (v, col, binary) = match value {
-                Value::Column(c) => (table.number(&rec, line, *c)?, *c, "0 or 1"),
+        for (j, (value, o)) in b.objectives.iter().zip(&cfg.objectives).enumerate() {
+            let tr =
+                crate::config::NumericTransform { divide_by: o.divide_by, transform: o.transform };
+            let v = match value {
+                Value::Column(c) => {
+                    let v = table.number(&rec, line, *c)?;
+                    let v = match o.kind {
+                        ObjectiveKind::Binary if v == 0.0 || v == 1.0 => v,
+                        ObjectiveKind::Binary => {
+                            return Err(table.parse_error(&rec, line, *c, "0 or 1"));
+                        }
+                        ObjectiveKind::Continuous => tr.apply(v),
+                    };
+                    // Stored as f32: a finite f64 beyond its range would be stored infinite.
+                    if !(v as f32).is_finite() {
+                        let expected = match o.transform {
+                            Transform::Log1p => "a number above -1 (transform log1p)",
+                            Transform::Identity => "a number within ±3.4e38 after divide_by",
+                        };
+                        return Err(table.parse_error(&rec, line, *c, expected));
+                    }
+                    v
+                }
                 Value::Expr(e, cols) => {
                     scratch.clear();
                     for &(c, kind) in cols {
@@ -216,28 +236,14 @@ fn read_file(cfg: &DatasetConfig, path: &Path, named: usize, raw: &mut RawLog) -
                             ColumnKind::Text => e.text_code(&rec[c]),
                         });
                     }
-                    let first = cols.first().map_or(0, |&(c, _)| c);
-                    (e.eval(&scratch), first, "a value giving the binary expression 0 or 1")
+                    expr_value(e, &scratch, o.kind, tr).map_err(|reason| Error::ExprValue {
+                        path: path.to_path_buf(),
+                        line,
+                        key: format!("objectives[{j}].expr"),
+                        reason: format!("{reason} (with {})", describe(e, cols, &rec)),
+                    })?
                 }
             };
-            let v = match o.kind {
-                ObjectiveKind::Binary if v == 0.0 || v == 1.0 => v,
-                ObjectiveKind::Binary => return Err(table.parse_error(&rec, line, col, binary)),
-                ObjectiveKind::Continuous => {
-                    let tr = crate::config::NumericTransform {
-                        divide_by: o.divide_by,
-                        transform: o.transform,
-                    };
-                    tr.apply(v)
-                }
-            };
-            if !v.is_finite() {
-                let expected = match o.transform {
-                    Transform::Log1p => "a number above -1 (transform log1p)",
-                    Transform::Identity => "a finite value of the objective's expression",
-                };
-                return Err(table.parse_error(&rec, line, col, expected));
-            }
             raw.outcomes.push(v as f32);
         }
     }
@@ -249,6 +255,64 @@ fn read_file(cfg: &DatasetConfig, path: &Path, named: usize, raw: &mut RawLog) -
         });
     }
     Ok(())
+}
+
+/// The stored value of an objective given by `e` on a row whose column values are `values`.
+///
+/// # Errors
+/// Why the value is not one the objective can take: not finite (with the operation that made it
+/// so), not 0 or 1 for a binary objective, or not finite after the transform.
+fn expr_value(
+    e: &Expr,
+    values: &[f64],
+    kind: ObjectiveKind,
+    tr: crate::config::NumericTransform,
+) -> std::result::Result<f64, String> {
+    let v = e.eval(values);
+    if let Some(why) = e.why_not_finite(values) {
+        return Err(format!("the expression gives {v}: {why}"));
+    }
+    match kind {
+        ObjectiveKind::Binary if v == 0.0 || v == 1.0 => Ok(v),
+        ObjectiveKind::Binary => {
+            Err(format!("the expression gives {v}, not 0 or 1 (the objective is binary)"))
+        }
+        ObjectiveKind::Continuous => {
+            let t = tr.apply(v);
+            if (t as f32).is_finite() {
+                return Ok(t);
+            }
+            let name = match tr.transform {
+                Transform::Log1p => "log1p (which needs a value above -1)",
+                Transform::Identity => "identity",
+            };
+            Err(format!(
+                "the expression gives {v}, which is {t} after divide_by = {} and transform {name}, \
+                 beyond the stored f32 values",
+                tr.divide_by
+            ))
+        }
+    }
+}
+
+/// The fields an expression read on a row, for messages: `` `a` = 5, `tab` = "feed" ``.
+fn describe(e: &Expr, cols: &[(usize, ColumnKind)], rec: &ByteRecord) -> String {
+    if cols.is_empty() {
+        return "no column read".into();
+    }
+    let fields: Vec<String> = e
+        .columns()
+        .iter()
+        .zip(cols)
+        .map(|(name, &(c, kind))| {
+            let text = String::from_utf8_lossy(&rec[c]);
+            match kind {
+                ColumnKind::Number => format!("`{name}` = {}", text.trim()),
+                ColumnKind::Text => format!("`{name}` = {text:?}"),
+            }
+        })
+        .collect();
+    fields.join(", ")
 }
 
 impl Dataset {

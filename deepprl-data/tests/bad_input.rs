@@ -271,3 +271,16 @@ fn crlf_files_report_the_right_lines() -> anyhow::Result<()> {
     assert!(matches!(err, Error::RaggedRow { line: 5, .. }), "{msg}");
     Ok(())
 }
+
+#[test]
+fn files_with_lone_cr_line_endings_report_the_right_lines() -> anyhow::Result<()> {
+    // Old Mac line endings: every error named line 1 before (found by tests/properties.rs).
+    let cr = |text: &str| text.replace('\n', "\r");
+    let (ds, _) = load_fixture("cr", CONFIG, &cr(&format!("{HEADER}{ROWS}")))?;
+    assert_eq!(ds?.len(), 4);
+    let rows = cr(&ROWS.replace("\t1000\t9000", "\t1x00\t9000"));
+    let (err, msg) = expect_err(load_fixture("cr-number", CONFIG, &(cr(HEADER) + &rows))?.0)?;
+    assert!(matches!(err, Error::Parse { line: 3, .. }), "{err:?}");
+    assert!(msg.contains("log.tsv: line 3, column `play_time_ms`"), "{msg}");
+    Ok(())
+}

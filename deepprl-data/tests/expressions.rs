@@ -259,3 +259,70 @@ fn bad_strings_and_string_orderings_name_the_key() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn the_depths_of_the_issue_name_the_key_and_the_limit() -> anyhow::Result<()> {
+    // The depths that overflowed the stack before the limit (issue 18): 4,700 parentheses and
+    // 22,750 unary operators, `-` and `!` mixed.
+    let parens = format!("{}price{}", "(".repeat(4_700), ")".repeat(4_700));
+    let unary = format!("{}price", "-!".repeat(22_750 / 2));
+    for deep in [parens, unary] {
+        let config = CONFIG.replace("'(behavior == \"buy\") * price'", &format!("'{deep}'"));
+        let (key, reason) = invalid_key(read_config(&config))?;
+        assert_eq!(key, "objectives[3].expr");
+        assert!(reason.contains("limit of 256 levels"), "{reason}");
+    }
+    Ok(())
+}
+
+#[test]
+fn a_constant_division_by_zero_names_the_division_not_a_column() -> anyhow::Result<()> {
+    let config = CONFIG.replace("'(behavior == \"buy\") * price'", "'1/0'");
+    let err = read_config(&config).expect_err("1/0 is never finite");
+    let msg = err.to_string();
+    assert!(
+        matches!(&err, Error::InvalidConfig { key, .. } if key == "objectives[3].expr"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("reads no column and is always inf: division by zero at character 2"),
+        "{msg}"
+    );
+    assert!(!msg.contains("behavior") && !msg.contains("price"), "{msg}");
+    // A constant that a binary objective cannot take, and a number literal beyond f64.
+    let config = CONFIG.replace("'behavior == \"buy\"'", "'2'");
+    let (key, reason) = invalid_key(read_config(&config))?;
+    assert_eq!(key, "objectives[0].expr");
+    assert!(reason.contains("always 2, not 0 or 1"), "{reason}");
+    let config = CONFIG.replace("'(behavior == \"buy\") * price'", "'price * 1e999'");
+    let (_, reason) = invalid_key(read_config(&config))?;
+    assert!(reason.contains("at character 9: the number `1e999` is too large"), "{reason}");
+    Ok(())
+}
+
+#[test]
+fn a_division_by_zero_in_a_row_names_the_line_key_division_and_values() -> anyhow::Result<()> {
+    // The first row has price 10: `price / (price - 10)` divides by zero on line 2.
+    let config = CONFIG.replace("'(behavior == \"buy\") * price'", "'price / (price - 10)'");
+    let err = load_events("div-zero", &config)?.expect_err("a division by zero");
+    let msg = err.to_string();
+    assert!(
+        matches!(&err, Error::ExprValue { line: 2, key, .. } if key == "objectives[3].expr"),
+        "{err:?}"
+    );
+    assert!(msg.contains("events.csv: line 2: key `objectives[3].expr`"), "{msg}");
+    assert!(
+        msg.contains("gives inf: division by zero at character 7 (with `price` = 10)"),
+        "{msg}"
+    );
+    // A binary objective's expression that gives another value names the line and the value.
+    let config = CONFIG.replace("'behavior == \"buy\"'", "'(behavior == \"buy\") + price / 20'");
+    let err = load_events("binary-half", &config)?.expect_err("0.5 is not binary");
+    let msg = err.to_string();
+    assert!(matches!(&err, Error::ExprValue { line: 2, .. }), "{err:?}");
+    assert!(
+        msg.contains("gives 0.5, not 0 or 1 (the objective is binary) (with `behavior` = \"pv\", `price` = 10)"),
+        "{msg}"
+    );
+    Ok(())
+}

@@ -45,6 +45,23 @@ use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// The text of the config file at `path`.
+///
+/// # Errors
+/// [`Error::Io`] if it cannot be read, [`Error::NotUtf8`] naming the line and column of the
+/// first byte that is not UTF-8.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        // Characters, not bytes, before the bad byte on its line.
+        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        Error::NotUtf8 { path: path.to_path_buf(), line, column: column as u64 }
+    })
+}
+
 /// Which slice a file of a pre-split source feeds (a single log file feeds `Log`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileRole {
@@ -108,10 +125,11 @@ impl DatasetConfig {
     /// or against `$DEEPPRL_DATA_ROOT` when that is set.
     ///
     /// # Errors
-    /// [`Error::Io`] if the file cannot be read, [`Error::ConfigSyntax`] for TOML errors and
-    /// unknown keys, [`Error::InvalidConfig`] for values out of range.
+    /// [`Error::Io`] if the file cannot be read, [`Error::NotUtf8`] if it is not UTF-8,
+    /// [`Error::ConfigSyntax`] for TOML errors and unknown keys, [`Error::InvalidConfig`] for
+    /// values out of range.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = read_text(path)?;
         let env_root = std::env::var_os(DATA_ROOT_ENV).map(PathBuf::from);
         Self::from_toml_str(&text, path, env_root.as_deref())
     }

@@ -2,7 +2,7 @@
 
 use super::{DatasetConfig, ObjectiveKind, SplitMethod, Transform};
 use crate::expr::Expr;
-use crate::{Result, time};
+use crate::{Result, bounds, time};
 use std::collections::HashSet;
 
 impl DatasetConfig {
@@ -16,23 +16,25 @@ impl DatasetConfig {
         self.validate_objectives()?;
         self.validate_column_kinds()?;
         self.validate_split()?;
-        if self.sequence.history_len == 0 {
-            return Err(self.invalid("sequence.history_len", "must be at least 1"));
-        }
-        if self.requests.window_secs <= 0 {
-            return Err(self.invalid("requests.window_secs", "must be positive"));
-        }
-        if self.requests.min_candidates == 0 {
-            return Err(self.invalid("requests.min_candidates", "must be at least 1"));
-        }
+        let (seq, req) = (&self.sequence, &self.requests);
+        bounds::count("sequence.history_len", seq.history_len, 1, bounds::MAX_HISTORY_LEN)
+            .and_then(|()| {
+                bounds::integer("requests.window_secs", req.window_secs, 1, bounds::MAX_WINDOW_SECS)
+            })
+            .and_then(|()| {
+                let most = bounds::MAX_MIN_CANDIDATES;
+                bounds::count("requests.min_candidates", req.min_candidates, 1, most)
+            })
+            .map_err(|(key, reason)| self.invalid(key, reason))?;
         if let Some(r) = &self.reference_point {
             if r.len() != self.objectives.len() {
                 let reason =
                     format!("has {} values for {} objectives", r.len(), self.objectives.len());
                 return Err(self.invalid("reference_point", reason));
             }
-            if r.iter().any(|x| !x.is_finite()) {
-                return Err(self.invalid("reference_point", "values must be finite"));
+            if let Some(j) = r.iter().position(|x| !x.is_finite()) {
+                let reason = format!("must be a finite number, got {}", r[j]);
+                return Err(self.invalid(format!("reference_point[{j}]"), reason));
             }
         }
         Ok(())
@@ -70,9 +72,12 @@ impl DatasetConfig {
             if self.ids.is_none() {
                 return Err(self.invalid("time", "needs `[ids]` (tabular datasets have no time)"));
             }
-            if !t.utc_offset_hours.is_finite() || t.utc_offset_hours.abs() > 14.0 {
-                return Err(self.invalid("time.utc_offset_hours", "must be within -14..=14"));
-            }
+            bounds::real(
+                "time.utc_offset_hours",
+                t.utc_offset_hours,
+                bounds::Range::symmetric(14.0),
+            )
+            .map_err(|(key, reason)| self.invalid(key, reason))?;
         }
         if !self.context.derived.is_empty() && self.time.is_none() {
             return Err(self.invalid("context.derived", "needs a `[time]` column"));
@@ -103,7 +108,8 @@ impl DatasetConfig {
                 return Err(self.invalid(key, "is not a column of `features.numeric`"));
             }
             if !(t.divide_by.is_finite() && t.divide_by != 0.0) {
-                return Err(self.invalid(key + ".divide_by", "must be finite and non-zero"));
+                let reason = format!("must be a finite number other than 0, got {}", t.divide_by);
+                return Err(self.invalid(key + ".divide_by", reason));
             }
         }
         Ok(())
@@ -126,12 +132,15 @@ impl DatasetConfig {
                     );
                 }
                 (None, Some(e)) => {
-                    e.parse::<Expr>().map_err(|reason| self.invalid(key("expr"), reason))?;
+                    let e =
+                        e.parse::<Expr>().map_err(|reason| self.invalid(key("expr"), reason))?;
+                    self.validate_constant(&key("expr"), &e, o.kind)?;
                 }
                 (Some(_), None) => {}
             }
             if !(o.divide_by.is_finite() && o.divide_by != 0.0) {
-                return Err(self.invalid(key("divide_by"), "must be finite and non-zero"));
+                let reason = format!("must be a finite number other than 0, got {}", o.divide_by);
+                return Err(self.invalid(key("divide_by"), reason));
             }
             if o.kind == ObjectiveKind::Binary
                 && (o.transform != Transform::Identity || o.divide_by != 1.0)
@@ -142,12 +151,29 @@ impl DatasetConfig {
         Ok(())
     }
 
+    /// An expression that reads no column has one value for every row: it must suit its
+    /// objective (finite; 0 or 1 when binary), or the config is wrong whatever the data.
+    fn validate_constant(&self, key: &str, e: &Expr, kind: ObjectiveKind) -> Result<()> {
+        if !e.columns().is_empty() {
+            return Ok(());
+        }
+        let v = e.eval(&[]);
+        if let Some(why) = e.why_not_finite(&[]) {
+            return Err(self.invalid(key, format!("reads no column and is always {v}: {why}")));
+        }
+        if kind == ObjectiveKind::Binary && v != 0.0 && v != 1.0 {
+            let reason =
+                format!("reads no column and is always {v}, not 0 or 1 (a binary objective)");
+            return Err(self.invalid(key, reason));
+        }
+        Ok(())
+    }
+
     fn validate_split(&self) -> Result<()> {
         let s = &self.split;
         for (k, v) in [("split.valid", s.valid), ("split.test", s.test)] {
-            if !(0.0..1.0).contains(&v) {
-                return Err(self.invalid(k, format!("must be in [0, 1), got {v}")));
-            }
+            bounds::real(k, v, bounds::Range::closed_open(0.0, 1.0))
+                .map_err(|(key, reason)| self.invalid(key, reason))?;
         }
         let pre_split = self.source.is_pre_split();
         match s.method {

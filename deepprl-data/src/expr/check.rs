@@ -54,13 +54,13 @@ impl Checker<'_> {
             )),
             Node::Col(i) => self.mark(*i, ColumnKind::Number),
             Node::Neg(a) | Node::Not(a) => self.number(a),
-            Node::Bin(BinOp::Eq | BinOp::Ne, a, b) => self.equality(a, std::slice::from_ref(b)),
-            Node::Bin(_, a, b) => {
+            Node::Bin(BinOp::Eq | BinOp::Ne, a, b, _) => self.equality(a, std::slice::from_ref(b)),
+            Node::Bin(_, a, b, _) => {
                 self.number(a)?;
                 self.number(b)
             }
             Node::In(a, items) | Node::NotIn(a, items) => self.equality(a, items),
-            Node::Call(_, args) => args.iter().try_for_each(|a| self.number(a)),
+            Node::Call(_, args, _) => args.iter().try_for_each(|a| self.number(a)),
         }
     }
 
@@ -70,15 +70,22 @@ impl Checker<'_> {
         if !is_string(lhs) && !rhs.iter().any(is_string) {
             return operands.into_iter().try_for_each(|n| self.number(n));
         }
+        // The string the messages name (one side is a string).
+        let Some(Node::Str(i)) = std::iter::once(lhs).chain(rhs).find(|n| is_string(n)) else {
+            unreachable!("checked above")
+        };
+        let s = quote(&self.strings[*i]);
         for n in operands {
             match n {
                 Node::Str(_) => {}
                 Node::Col(i) => self.mark(*i, ColumnKind::Text)?,
-                Node::Num(x) => return Err(format!("a string is compared with the number {x}")),
+                Node::Num(x) => {
+                    return Err(format!("the string {s} is compared with the number {x}"));
+                }
                 _ => {
-                    return Err(
-                        "a string can only be compared with a column or another string".into()
-                    );
+                    return Err(format!(
+                        "the string {s} can only be compared with a column or another string"
+                    ));
                 }
             }
         }

@@ -107,7 +107,10 @@ pub(super) fn lex(text: &str) -> Result<Vec<(Tok, usize)>, String> {
                 i += 1;
             }
             let s: String = chars[start..i].iter().collect();
-            let x = s.parse().map_err(|_| format!("at character {pos}: bad number `{s}`"))?;
+            let x: f64 = s.parse().map_err(|_| format!("at character {pos}: bad number `{s}`"))?;
+            if !x.is_finite() {
+                return Err(format!("at character {pos}: the number `{s}` is too large"));
+            }
             out.push((Tok::Num(x), pos));
         } else if c.is_ascii_alphabetic() || c == '_' {
             let start = i;

@@ -83,7 +83,8 @@ pub(crate) enum Func {
     Log1p,
 }
 
-/// A node of the expression tree; `Col` indexes [`Expr::columns`], `Str` the distinct strings.
+/// A node of the expression tree; `Col` indexes [`Expr::columns`], `Str` the distinct strings;
+/// `Bin` and `Call` keep the character position of their operator or function name.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Node {
     Num(f64),
@@ -91,10 +92,10 @@ pub(crate) enum Node {
     Col(usize),
     Neg(Box<Node>),
     Not(Box<Node>),
-    Bin(BinOp, Box<Node>, Box<Node>),
+    Bin(BinOp, Box<Node>, Box<Node>, usize),
     In(Box<Node>, Vec<Node>),
     NotIn(Box<Node>, Vec<Node>),
-    Call(Func, Vec<Node>),
+    Call(Func, Vec<Node>, usize),
 }
 
 /// A parsed expression and the distinct columns it reads, in order of first appearance.
@@ -137,6 +138,59 @@ impl Expr {
         );
         eval(&self.root, values)
     }
+
+    /// Why the expression is not finite on `values` ([`Expr::eval`]'s argument): the first
+    /// operation, in evaluation order, that turns finite operands into a value that is not
+    /// finite, e.g. `division by zero at character 2`; `None` when the value is finite.
+    ///
+    /// ```
+    /// use deepprl_data::expr::Expr;
+    /// let e: Expr = "watched / length".parse().unwrap();
+    /// assert_eq!(e.why_not_finite(&[3.0, 0.0]).unwrap(), "division by zero at character 9");
+    /// assert_eq!(e.why_not_finite(&[3.0, 2.0]), None);
+    /// ```
+    pub fn why_not_finite(&self, values: &[f64]) -> Option<String> {
+        origin(&self.root, values, &self.columns)
+    }
+}
+
+/// The innermost operation of `node` whose operands are finite but whose value is not.
+fn origin(node: &Node, v: &[f64], names: &[String]) -> Option<String> {
+    if eval(node, v).is_finite() {
+        return None;
+    }
+    let sym = |op: &BinOp| match op {
+        BinOp::Add => "addition",
+        BinOp::Sub => "subtraction",
+        BinOp::Mul => "multiplication",
+        _ => "operation",
+    };
+    match node {
+        Node::Num(x) => Some(format!("the number {x} is not finite")),
+        Node::Col(i) => Some(format!("column `{}` is {}", names[*i], v[*i])),
+        Node::Neg(a) => origin(a, v, names),
+        Node::Bin(op, a, b, pos) => {
+            origin(a, v, names).or_else(|| origin(b, v, names)).or_else(|| {
+                let (x, y) = (eval(a, v), eval(b, v));
+                Some(match op {
+                    BinOp::Div if y == 0.0 => format!("division by zero at character {pos}"),
+                    BinOp::Div => format!("the division at character {pos} overflows ({x} / {y})"),
+                    op => format!("the {} at character {pos} overflows ({x} and {y})", sym(op)),
+                })
+            })
+        }
+        Node::Call(f, args, pos) => args.iter().find_map(|a| origin(a, v, names)).or_else(|| {
+            let x = args.first().map_or(f64::NAN, |a| eval(a, v));
+            Some(match f {
+                Func::Log1p => {
+                    format!("log1p of {x} at character {pos} (log1p needs a value above -1)")
+                }
+                _ => format!("the call at character {pos} is not finite"),
+            })
+        }),
+        // Comparisons, `!`, `in` and strings give finite values.
+        Node::Str(_) | Node::Not(_) | Node::In(..) | Node::NotIn(..) => None,
+    }
 }
 
 fn truth(b: bool) -> f64 {
@@ -156,7 +210,7 @@ fn eval(node: &Node, v: &[f64]) -> f64 {
             let member = items.iter().any(|item| eval(item, v) == x);
             truth(member == matches!(node, Node::In(..)))
         }
-        Node::Bin(op, a, b) => {
+        Node::Bin(op, a, b, _) => {
             let x = eval(a, v);
             match op {
                 BinOp::Or => truth(x != 0.0 || eval(b, v) != 0.0),
@@ -179,7 +233,7 @@ fn eval(node: &Node, v: &[f64]) -> f64 {
                 }
             }
         }
-        Node::Call(f, args) => {
+        Node::Call(f, args, _) => {
             let mut xs = args.iter().map(|a| eval(a, v));
             match f {
                 Func::Min => xs.fold(f64::INFINITY, f64::min),

@@ -119,7 +119,8 @@ impl Parser<'_> {
                 if self.eat(text) {
                     let rhs = next(self)?;
                     let depth = 1 + lhs.1.max(rhs.1);
-                    lhs = Self::node(Node::Bin(*op, Box::new(lhs.0), Box::new(rhs.0)), depth, pos)?;
+                    let node = Node::Bin(*op, Box::new(lhs.0), Box::new(rhs.0), pos);
+                    lhs = Self::node(node, depth, pos)?;
                     if repeat {
                         continue 'outer;
                     }
@@ -215,6 +216,6 @@ impl Parser<'_> {
                 args.len()
             ));
         }
-        Self::node(Node::Call(func, args), depth + 1, pos)
+        Self::node(Node::Call(func, args, pos), depth + 1, pos)
     }
 }

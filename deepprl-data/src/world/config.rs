@@ -8,7 +8,7 @@
 //! ```
 
 use super::params::{DynamicsParams, ItemParams, LogParams, ResponseParams};
-use crate::{Error, Result};
+use crate::{Error, Result, bounds};
 use serde::{Deserialize, Serialize};
 
 macro_rules! defaults {
@@ -113,83 +113,127 @@ impl WorldConfig {
         c
     }
 
-    /// Checks every value.
+    /// Checks every value against its range (`CONFIG.md`, [`crate::bounds`]): counts within
+    /// their bounds, the log's size (`n_users × log.days × log.max_steps × log.slate_size`) and
+    /// the per-(user, topic) tables within theirs, every float finite.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] naming the key.
+    /// [`Error::InvalidConfig`] naming the key and its range (the path is `<world>`;
+    /// [`WorldConfig::from_file`] puts the file's in).
     pub fn validate(&self) -> Result<()> {
-        let bad = |key: &str, reason: &str| Err(Error::config("<world>", key, reason));
+        self.check().map_err(|(key, reason)| Error::config("<world>", key, reason))
+    }
+
+    fn check(&self) -> std::result::Result<(), bounds::Failed> {
+        use bounds::{Range, count, integer, real};
         let l = &self.log;
-        let positive = [
-            ("n_users", self.n_users as f64),
-            ("n_items", self.n_items as f64),
-            ("n_topics", self.n_topics as f64),
-            ("interest_concentration", self.interest_concentration),
-            ("preference_concentration", self.preference_concentration),
-            ("items.clickbait_a", self.items.clickbait_a),
-            ("items.clickbait_b", self.items.clickbait_b),
-            ("items.quality_a", self.items.quality_a),
-            ("items.quality_b", self.items.quality_b),
-            ("items.length_median_secs", self.items.length_median_secs),
-            ("log.slate_size", l.slate_size as f64),
-            ("log.max_steps", l.max_steps as f64),
-            ("log.temperature", l.temperature),
-            ("log.history_len", l.history_len as f64),
-            ("log.window_secs", l.window_secs as f64),
-            ("segments", self.segments as f64),
-            ("episode_days", self.episode_days as f64),
-        ];
-        for (key, v) in positive {
-            if !(v.is_finite() && v > 0.0) {
-                return bad(key, "must be positive");
-            }
+        count("n_users", self.n_users, 1, bounds::MAX_USERS)?;
+        count("n_items", self.n_items, 1, bounds::MAX_ITEMS)?;
+        count("n_topics", self.n_topics, 1, bounds::MAX_TOPICS)?;
+        count("segments", self.segments, 1, bounds::MAX_TOPICS)?;
+        count("episode_days", self.episode_days, 1, bounds::MAX_DAYS)?;
+        count("log.days", l.days, 1, bounds::MAX_DAYS)?;
+        count("log.slate_size", l.slate_size, 1, bounds::MAX_SLATE)?;
+        let most = self.n_items.min(bounds::MAX_CANDIDATES);
+        count("log.candidates", l.candidates, l.slate_size, most).map_err(|(key, reason)| {
+            (
+                key,
+                format!(
+                    "{reason} (between log.slate_size and the smaller of n_items and {})",
+                    bounds::MAX_CANDIDATES
+                ),
+            )
+        })?;
+        count("log.max_steps", l.max_steps, 1, bounds::MAX_STEPS)?;
+        count("log.history_len", l.history_len, 1, bounds::MAX_HISTORY_LEN)?;
+        integer("log.window_secs", l.window_secs, 1, bounds::MAX_WINDOW_SECS)?;
+        integer("log.step_secs", l.step_secs, 0, 86_400)?;
+        let user_topics = self.n_users.saturating_mul(self.n_topics);
+        if user_topics > bounds::MAX_USER_TOPICS {
+            let reason = format!(
+                "n_users × n_topics = {} × {} = {user_topics} exceeds the limit of {} entries \
+                 of the per-(user, topic) tables",
+                self.n_users,
+                self.n_topics,
+                bounds::MAX_USER_TOPICS
+            );
+            return Err(("n_topics".into(), reason));
         }
-        if !(self.items.length_sigma >= 0.0 && self.items.length_sigma.is_finite()) {
-            return bad("items.length_sigma", "must be finite and non-negative");
+        let impressions = [l.days, l.max_steps, l.slate_size]
+            .into_iter()
+            .fold(self.n_users, usize::saturating_mul);
+        if impressions > bounds::MAX_LOG_IMPRESSIONS {
+            let reason = format!(
+                "the log may hold n_users × log.days × log.max_steps × log.slate_size = {} × {} \
+                 × {} × {} = {impressions} impressions, more than the limit of {}",
+                self.n_users,
+                l.days,
+                l.max_steps,
+                l.slate_size,
+                bounds::MAX_LOG_IMPRESSIONS
+            );
+            return Err(("n_users".into(), reason));
         }
-        if l.candidates < l.slate_size || l.candidates > self.n_items {
-            return bad("log.candidates", "must be between log.slate_size and n_items");
+        let positive = Range::open_closed(0.0, 1e6);
+        let unit = Range::closed(0.0, 1.0);
+        let coefficient = Range::symmetric(bounds::MAX_COEFFICIENT);
+        let (i, r, d) = (&self.items, &self.response, &self.dynamics);
+        for (key, v, range) in [
+            ("interest_concentration", self.interest_concentration, positive),
+            ("preference_concentration", self.preference_concentration, positive),
+            ("individual_share", self.individual_share, unit),
+            ("heterogeneity", self.heterogeneity, unit),
+            ("long_term", self.long_term, Range::closed(0.0, bounds::MAX_COEFFICIENT)),
+            ("gamma_eval", self.gamma_eval, unit),
+            ("items.clickbait_a", i.clickbait_a, positive),
+            ("items.clickbait_b", i.clickbait_b, positive),
+            ("items.quality_a", i.quality_a, positive),
+            ("items.quality_b", i.quality_b, positive),
+            ("items.length_median_secs", i.length_median_secs, Range::open_closed(0.0, 86_400.0)),
+            ("items.length_sigma", i.length_sigma, Range::closed(0.0, 10.0)),
+            ("response.click_bias", r.click_bias, coefficient),
+            ("response.click_interest", r.click_interest, coefficient),
+            ("response.click_clickbait", r.click_clickbait, coefficient),
+            ("response.click_quality", r.click_quality, coefficient),
+            ("response.click_satisfaction", r.click_satisfaction, coefficient),
+            ("response.watch_bias", r.watch_bias, coefficient),
+            ("response.watch_interest", r.watch_interest, coefficient),
+            ("response.watch_quality", r.watch_quality, coefficient),
+            ("response.watch_clickbait", r.watch_clickbait, coefficient),
+            ("response.watch_length", r.watch_length, coefficient),
+            ("response.watch_evening", r.watch_evening, coefficient),
+            ("response.watch_satisfaction", r.watch_satisfaction, coefficient),
+            ("response.watch_click", r.watch_click, coefficient),
+            ("dynamics.satisfaction_rate", d.satisfaction_rate, unit),
+            ("dynamics.clickbait_penalty", d.clickbait_penalty, coefficient),
+            ("dynamics.leave_bias", d.leave_bias, coefficient),
+            ("dynamics.leave_satisfaction", d.leave_satisfaction, coefficient),
+            ("dynamics.return_bias", d.return_bias, coefficient),
+            ("dynamics.return_satisfaction", d.return_satisfaction, coefficient),
+            ("dynamics.daily_decay", d.daily_decay, unit),
+            ("dynamics.satisfaction_reference", d.satisfaction_reference, coefficient),
+            ("log.hour_spread", l.hour_spread, Range::closed(0.0, 24.0)),
+            ("log.temperature", l.temperature, positive),
+            ("log.valid", l.valid, Range::closed_open(0.0, 1.0)),
+            ("log.test", l.test, Range::closed_open(0.0, 1.0)),
+        ] {
+            real(key, v, range)?;
         }
-        if l.policy_weights.len() != 3
-            || l.policy_weights.iter().any(|w| !w.is_finite() || *w < 0.0)
-        {
-            return bad("log.policy_weights", "needs 3 non-negative weights");
+        if l.valid + l.test >= 1.0 {
+            return Err(("log.test".into(), "`log.valid` + `log.test` must be below 1".into()));
+        }
+        if l.policy_weights.len() != 3 {
+            let reason = format!("needs 3 weights, got {}", l.policy_weights.len());
+            return Err(("log.policy_weights".into(), reason));
+        }
+        for (j, &w) in l.policy_weights.iter().enumerate() {
+            real(&format!("log.policy_weights[{j}]"), w, Range::closed(0.0, 1e6))?;
         }
         if l.policy_weights.iter().sum::<f64>() <= 0.0 {
-            return bad("log.policy_weights", "must not all be 0");
-        }
-        if !(0.0..1.0).contains(&l.valid)
-            || !(0.0..1.0).contains(&l.test)
-            || l.valid + l.test >= 1.0
-        {
-            return bad("log.test", "`valid`, `test` and their sum must be in [0, 1)");
+            return Err(("log.policy_weights".into(), "must not all be 0".into()));
         }
         if crate::time::parse_datetime(&l.start_date).is_none() {
-            return bad("log.start_date", "is not a YYYY-MM-DD date");
-        }
-        if !(0.0..=1.0).contains(&self.dynamics.satisfaction_rate) {
-            return bad("dynamics.satisfaction_rate", "must be in [0, 1]");
-        }
-        for (key, v) in [
-            ("individual_share", self.individual_share),
-            ("heterogeneity", self.heterogeneity),
-            ("gamma_eval", self.gamma_eval),
-        ] {
-            if !(0.0..=1.0).contains(&v) {
-                return bad(key, "must be in [0, 1]");
-            }
-        }
-        if !self.dynamics.satisfaction_reference.is_finite() {
-            return bad("dynamics.satisfaction_reference", "must be finite");
-        }
-        if !(self.long_term.is_finite() && self.long_term >= 0.0) {
-            return bad("long_term", "must be finite and non-negative");
-        }
-        if !(0.0..=1.0).contains(&self.dynamics.daily_decay) {
-            return bad("dynamics.daily_decay", "must be in [0, 1]");
-        }
-        if l.step_secs < 0 || !l.hour_spread.is_finite() || l.hour_spread < 0.0 {
-            return bad("log.step_secs", "`step_secs` and `hour_spread` must be non-negative");
+            return Err(("log.start_date".into(), "is not a YYYY-MM-DD date".into()));
         }
         Ok(())
     }
@@ -197,10 +241,10 @@ impl WorldConfig {
     /// Reads and validates a world TOML file.
     ///
     /// # Errors
-    /// [`Error::Io`], [`Error::ConfigSyntax`] (unknown keys included) or
+    /// [`Error::Io`], [`Error::NotUtf8`], [`Error::ConfigSyntax`] (unknown keys included) or
     /// [`Error::InvalidConfig`].
     pub fn from_file(path: &std::path::Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::config::read_text(path)?;
         let cfg: WorldConfig = toml::from_str(&text)
             .map_err(|e| Error::ConfigSyntax { path: path.to_path_buf(), source: Box::new(e) })?;
         cfg.validate().map_err(|e| match e {

@@ -3,7 +3,14 @@
 //!
 //! A plugin file is named `<DLL_PREFIX>deepprl_plugin_<name><DLL_SUFFIX>` (what cargo makes of a
 //! package `deepprl-plugin-<name>`), as nushell only runs `nu_plugin_*` binaries; other files are
-//! not looked at. A matching file that fails to load is reported with the reason.
+//! not looked at. A matching entry that fails to load is reported with the reason (a directory
+//! or a symbolic link loop as such, a truncated file by the structure that ends past its end).
+//!
+//! Precedence: directories are searched in order and a plugin name is taken from the first that
+//! has it; a later directory's file of the same name is reported as shadowed (the usual case:
+//! `target/release` and `target/debug` both hold a build). Two files of one directory that
+//! declare the same name are both rejected, naming each other: which one is meant would depend
+//! on their file names.
 
 use crate::error::{Error, LoadError, Result};
 use crate::loader::{Plugin, PluginInfo, PluginRegistry};
@@ -61,46 +68,110 @@ pub struct Rejected {
     pub error: LoadError,
 }
 
+/// A plugin file not used because a file in an earlier directory declares the same name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shadowed {
+    /// The file not used.
+    pub path: PathBuf,
+    /// The plugin name both declare.
+    pub name: String,
+    /// The file used instead, in an earlier directory.
+    pub by: PathBuf,
+}
+
 /// The outcome of a scan of plugin directories.
 #[derive(Debug, Default)]
 pub struct DiscoveryReport {
     /// The directories searched, with whether each exists.
     pub searched: Vec<(PathBuf, bool)>,
-    /// The plugins found, in directory order, then by file name.
+    /// The plugins found, in directory order, then by file name; each name once.
     pub found: Vec<Found>,
-    /// The files rejected, with the reasons.
+    /// The files rejected, with the reasons (two files of one directory declaring the same
+    /// name are both rejected, [`LoadError::DuplicateName`]).
     pub rejected: Vec<Rejected>,
+    /// The plugins of later directories whose names an earlier directory's plugins already
+    /// have: the earlier directory wins, as a `PATH` search does.
+    pub shadowed: Vec<Shadowed>,
 }
 
 impl DiscoveryReport {
-    /// The first found plugin called `name`.
+    /// The found plugin called `name`.
     pub fn get(&self, name: &str) -> Option<&Found> {
         self.found.iter().find(|f| f.info.name == name)
     }
+
+    /// One line per plugin file that is not used: each rejected file with its reason, then
+    /// each shadowed file with the file used instead; empty when every plugin file is used.
+    /// This is what a program prints once, before its runs, so that a broken or shadowed
+    /// plugin is not silently ignored.
+    ///
+    /// ```
+    /// let report = deepprl_plugins::DiscoveryReport::default();
+    /// assert!(report.problems().is_empty());
+    /// ```
+    pub fn problems(&self) -> Vec<String> {
+        let rejected = self.rejected.iter().map(|r| format!("rejected {}", r.error));
+        let shadowed = self.shadowed.iter().map(|s| {
+            format!(
+                "ignored {}: plugin `{}` is also in {}, an earlier plugin directory, which is used",
+                s.path.display(),
+                s.name,
+                s.by.display()
+            )
+        });
+        rejected.chain(shadowed).collect()
+    }
+}
+
+/// The entries of `dir` whose names follow the plugin naming convention (files, and also
+/// directories and links, which the registry then reports as what they are), sorted; `None`
+/// when `dir` cannot be read.
+fn candidates(dir: &Path) -> Option<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(is_plugin_file_name))
+        .collect();
+    files.sort();
+    Some(files)
 }
 
 /// Scans `dirs` for plugin files and loads each through `registry`.
+///
+/// Precedence: a name is taken from the first directory that has it; a file of a later
+/// directory with the same name is [`DiscoveryReport::shadowed`] (a warning, not an error), and
+/// two files of one directory with the same name are both [`LoadError::DuplicateName`].
 pub fn discover(registry: &PluginRegistry, dirs: &[PathBuf]) -> DiscoveryReport {
     let mut report = DiscoveryReport::default();
     let mut seen = std::collections::HashSet::new();
     for dir in dirs {
-        let entries = std::fs::read_dir(dir);
-        report.searched.push((dir.clone(), entries.is_ok()));
-        let mut files: Vec<PathBuf> = entries
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(is_plugin_file_name))
-            .collect();
-        files.sort();
-        for path in files {
+        let files = candidates(dir);
+        report.searched.push((dir.clone(), files.is_some()));
+        let mut here: Vec<Found> = Vec::new();
+        for path in files.into_iter().flatten() {
             if !seen.insert(path.canonicalize().unwrap_or_else(|_| path.clone())) {
                 continue;
             }
             match registry.load(&path) {
-                Ok(plugin) => report.found.push(Found { path, info: plugin.info().clone() }),
+                Ok(plugin) => here.push(Found { path, info: plugin.info().clone() }),
                 Err(error) => report.rejected.push(Rejected { path, error }),
+            }
+        }
+        for (i, f) in here.iter().enumerate() {
+            let twin = here.iter().enumerate().find(|&(j, g)| j != i && g.info.name == f.info.name);
+            if let Some((_, other)) = twin {
+                let error = LoadError::DuplicateName {
+                    path: f.path.clone(),
+                    name: f.info.name.clone(),
+                    other: other.path.clone(),
+                };
+                report.rejected.push(Rejected { path: f.path.clone(), error });
+            } else if let Some(earlier) = report.get(&f.info.name) {
+                let (name, by) = (f.info.name.clone(), earlier.path.clone());
+                report.shadowed.push(Shadowed { path: f.path.clone(), name, by });
+            } else {
+                report.found.push(f.clone());
             }
         }
     }
@@ -112,14 +183,36 @@ pub fn list_plugins() -> DiscoveryReport {
     discover(PluginRegistry::global(), &plugin_dirs())
 }
 
-/// The first plugin called `name` in the default directories, loaded.
+/// The plugin called `name` in the default directories (the first directory that has it),
+/// loaded through the process-wide registry: [`find_plugin_in`] of [`plugin_dirs`].
 ///
 /// # Errors
-/// [`Error::NoSuchPlugin`] naming the directories searched.
+/// As [`find_plugin_in`].
 pub fn find_plugin(name: &str) -> Result<Arc<Plugin>> {
-    let report = list_plugins();
+    find_plugin_in(PluginRegistry::global(), &plugin_dirs(), name)
+}
+
+/// The plugin called `name` in `dirs` (the first directory that has it), loaded through
+/// `registry`.
+///
+/// # Errors
+/// [`Error::Load`] with [`LoadError::DuplicateName`] naming both files when two files of one
+/// directory declare `name`; [`Error::NoSuchPlugin`] naming the directories searched.
+pub fn find_plugin_in(
+    registry: &PluginRegistry,
+    dirs: &[PathBuf],
+    name: &str,
+) -> Result<Arc<Plugin>> {
+    let mut report = discover(registry, dirs);
+    let duplicate = report
+        .rejected
+        .iter()
+        .position(|r| matches!(&r.error, LoadError::DuplicateName { name: n, .. } if n == name));
+    if let Some(i) = duplicate {
+        return Err(report.rejected.swap_remove(i).error.into());
+    }
     match report.get(name) {
-        Some(found) => Ok(PluginRegistry::global().load(&found.path)?),
+        Some(found) => Ok(registry.load(&found.path)?),
         None => {
             let searched: Vec<String> =
                 report.searched.iter().map(|(d, _)| d.display().to_string()).collect();
@@ -148,7 +241,17 @@ impl fmt::Display for DiscoveryReport {
         }
         writeln!(f, "rejected {} file(s):", self.rejected.len())?;
         for r in &self.rejected {
-            writeln!(f, "  {}: {}", r.path.display(), r.error)?;
+            writeln!(f, "  {}", r.error)?;
+        }
+        if !self.shadowed.is_empty() {
+            writeln!(
+                f,
+                "shadowed by an earlier directory, not used: {} file(s):",
+                self.shadowed.len()
+            )?;
+            for s in &self.shadowed {
+                writeln!(f, "  {}: `{}` is {}", s.path.display(), s.name, s.by.display())?;
+            }
         }
         Ok(())
     }

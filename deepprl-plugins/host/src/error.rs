@@ -14,13 +14,42 @@ pub enum LoadError {
         /// The path.
         path: PathBuf,
     },
-    /// The file is not a loadable library for this platform.
-    #[error("{path}: not a loadable library: {source}")]
+    /// The path is not a regular file: a directory, a symbolic link loop or a dangling link, a
+    /// FIFO, socket or device (opening a FIFO would block the host).
+    #[error("{path}: is {what}, not a library file")]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is instead, e.g. `a directory`.
+        what: String,
+    },
+    /// The file could not be read.
+    #[error("{path}: cannot be read: {source}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The file is not a complete library of this platform's format, found before it is
+    /// mapped ([`check_plugin_file`](crate::check_plugin_file)): e.g. a segment past the end of
+    /// a truncated copy, which `dlopen` would map and the host die of (SIGBUS) on first touch.
+    #[error("{path}: not a loadable library: {reason}")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, e.g. `segment 3 (file bytes 4096..90112) ends past the end of the
+        /// file (65536 bytes): the file is truncated or corrupt`.
+        reason: String,
+    },
+    /// The platform's loader (`dlopen`, `LoadLibraryExW`) refused the file.
+    #[error("{path}: not a loadable library: {reason}")]
     Open {
         /// The file.
         path: PathBuf,
-        /// The loader's error.
-        source: libloading::Error,
+        /// The loader's own message (libloading's error and its cause: `dlopen failed: <the
+        /// dlerror() text>`).
+        reason: String,
     },
     /// The library does not export the entry symbol of this ABI major.
     #[error("{path}: no `{symbol}` symbol (not a deepprl plugin, or one for another ABI major)")]
@@ -100,6 +129,20 @@ pub enum LoadError {
         plugin: (u32, u32),
         /// The (major, minor) that defines the layout.
         need: (u32, u32),
+    },
+    /// Another file in the same plugin directory declares the same plugin name: which one a
+    /// name means would depend on file names, so neither is used (a file in a later directory
+    /// is shadowed instead, see [`DiscoveryReport::shadowed`](crate::DiscoveryReport::shadowed)).
+    #[error(
+        "{path}: declares plugin `{name}`, as does {other} in the same directory: neither is used"
+    )]
+    DuplicateName {
+        /// The file.
+        path: PathBuf,
+        /// The plugin name both declare.
+        name: String,
+        /// The other file.
+        other: PathBuf,
     },
     /// A function its kind needs is null.
     #[error("{path}: a {kind} plugin must provide `{function}`")]
@@ -220,6 +263,22 @@ pub enum Error {
         /// The directories searched.
         searched: String,
     },
+}
+
+/// `e` and its chain of sources as one line, `outer: inner: innermost`: libloading's errors
+/// say only `dlopen failed` and keep the loader's reason in their source.
+pub(crate) fn with_sources(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
 }
 
 /// `Result` with the host's [`Error`].

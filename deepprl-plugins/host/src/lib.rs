@@ -2,8 +2,10 @@
 //! [`deepprl_plugin_abi`] and wraps them in the traits the in-tree models implement, so the
 //! experiment code cannot tell a plugin from the MoH.
 //!
-//! - [`PluginRegistry`] loads a library once per path, checks its header (symbol, magic, ABI
-//!   major, vtable size, strings, kind, functions) and never unloads it.
+//! - [`PluginRegistry`] loads a library once per path, checks the file before `dlopen` (a
+//!   regular file and a complete ELF, Mach-O or PE image: [`check_plugin_file`]) and its header
+//!   after (symbol, magic, ABI major, vtable size, strings, kind, functions), and never unloads
+//!   it.
 //! - [`discover`], [`list_plugins`] and [`find_plugin`] scan the plugin directories
 //!   (`$DEEPPRL_PLUGIN_DIR`, else next to the binary, then the workspace's `target/`).
 //! - [`ModelHandle`] makes the raw calls; a plugin panic becomes [`Status::Panic`] and the handle
@@ -27,6 +29,7 @@ mod discover;
 mod error;
 #[allow(unsafe_code)]
 mod handle;
+mod image;
 #[allow(unsafe_code)]
 mod loader;
 mod policy;
@@ -35,11 +38,12 @@ mod predictor;
 pub mod testing;
 
 pub use discover::{
-    DiscoveryReport, Found, PLUGIN_DIR_ENV, Rejected, discover, find_plugin, is_plugin_file_name,
-    list_plugins, plugin_dirs,
+    DiscoveryReport, Found, PLUGIN_DIR_ENV, Rejected, Shadowed, discover, find_plugin,
+    find_plugin_in, is_plugin_file_name, list_plugins, plugin_dirs,
 };
 pub use error::{CallError, Error, LoadError, Result, Status, plugin_error};
 pub use handle::ModelHandle;
+pub use image::check_plugin_file;
 pub use loader::{Plugin, PluginInfo, PluginKind, PluginRegistry, load_library};
 pub use policy::PluginWeightPolicy;
 pub use predictor::{CreateOptions, PluginPredictor};

@@ -4,7 +4,7 @@
 //! thread-local destructors, blocked on macOS for libraries with TLS): a loaded library is
 //! leaked on purpose, so its vtable is `'static` and every handle may outlive the registry.
 
-use crate::error::LoadError;
+use crate::error::{LoadError, with_sources};
 use deepprl_plugin_abi::{
     DP_ABI_MAJOR, DP_ABI_MINOR, DP_FLAT_MINOR, DP_KIND_PREDICTOR, DP_KIND_WEIGHT_POLICY, DP_MAGIC,
     DpModelVTable, ENTRY_SYMBOL,
@@ -149,19 +149,18 @@ pub(crate) fn check_vtable(path: &Path, vt: &DpModelVTable) -> Result<PluginInfo
     Ok(PluginInfo { name, kind, version, abi })
 }
 
-/// Opens `path`, finds the entry symbol and checks the vtable.
+/// Checks the file ([`check_plugin_file`](crate::check_plugin_file)), opens it, finds the entry
+/// symbol and checks the vtable.
 ///
 /// # Errors
 /// The first failed check, as a [`LoadError`].
 pub fn load_library(path: &Path) -> Result<Plugin, LoadError> {
-    if !path.is_file() {
-        return Err(LoadError::NotFound { path: path.to_path_buf() });
-    }
+    crate::image::check_plugin_file(path)?;
     // SAFETY: opening a library runs its initialisers. A deepprl plugin is a Rust cdylib whose
     // only initialisers are std's; any other library is refused right after, and its
     // initialisers are the risk the user takes by pointing the host at it.
     let library = unsafe { libloading::Library::new(path) }
-        .map_err(|source| LoadError::Open { path: path.to_path_buf(), source })?;
+        .map_err(|e| LoadError::Open { path: path.to_path_buf(), reason: with_sources(&e) })?;
     // Never unloaded, accepted or not (see the module docs).
     let library: &'static libloading::Library = Box::leak(Box::new(library));
     type Entry = unsafe extern "C" fn() -> *const DpModelVTable;
@@ -210,10 +209,13 @@ impl PluginRegistry {
     /// The plugin at `path`, loading and checking it on first use.
     ///
     /// # Errors
-    /// As [`load_library`].
+    /// As [`load_library`]; a path that is not a regular file is reported as what it is (a
+    /// directory, a symbolic link loop), not as missing.
     pub fn load(&self, path: &Path) -> Result<Arc<Plugin>, LoadError> {
-        let key =
-            path.canonicalize().map_err(|_| LoadError::NotFound { path: path.to_path_buf() })?;
+        crate::image::check_plugin_file(path)?;
+        let key = path
+            .canonicalize()
+            .map_err(|source| LoadError::Unreadable { path: path.to_path_buf(), source })?;
         let mut loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(plugin) = loaded.get(&key) {
             return Ok(Arc::clone(plugin));

@@ -39,12 +39,15 @@ fn a_missing_file_is_not_found() {
 }
 
 #[test]
-fn a_file_that_is_not_a_library_is_refused_by_the_loader() -> Result<()> {
+fn a_file_that_is_not_a_library_is_refused_before_the_loader_sees_it() -> Result<()> {
     let path = scratch_dir("not-a-library")?.join(library_file("deepprl_plugin_text"));
     std::fs::write(&path, "this is not a shared library\n")?;
     let err = PluginRegistry::new().load(&path).unwrap_err();
-    assert!(matches!(err, LoadError::Open { .. }), "{err}");
-    assert!(err.to_string().contains("not a loadable library"), "{err}");
+    assert!(matches!(err, LoadError::Malformed { .. }), "{err}");
+    assert!(
+        err.to_string().contains("not a loadable library: not an ELF, Mach-O or PE file"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -229,12 +232,14 @@ fn discovery_lists_plugins_and_rejected_files_with_reasons() -> Result<()> {
     let report = discover(&PluginRegistry::new(), &[dir.clone(), fixture_dir().to_path_buf()]);
     let found: Vec<&str> = report.found.iter().map(|f| f.info.name.as_str()).collect();
     // The fixture built for ABI 1.1 is a predictor the host still accepts (for schemas without
-    // histories), found before the current one by file name.
-    assert_eq!(found, ["mmoe", "morl", "lookup_fixture", "lookup_fixture"], "{report}");
-    assert_eq!(report.rejected.len(), 5, "{report}");
+    // histories), but it declares the current fixture's name in the same folder: both are
+    // rejected as duplicates, each naming the other.
+    assert_eq!(found, ["mmoe", "morl"], "{report}");
+    assert_eq!(report.rejected.len(), 7, "{report}");
     let text = report.to_string();
     for reason in [
         "not a loadable library",
+        "declares plugin `lookup_fixture`, as does",
         "bad magic",
         "built for plugin ABI 2.2",
         "older than the batch layout of ABI 1.1",
