@@ -376,8 +376,8 @@ impl ExperimentConfig {
     /// [`Error::Usage`] naming the file, and the line, column and key of a malformed or unknown
     /// setting; unknown method names list the known ones.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        // Invalid UTF-8 is reported with the file, line and column.
+        let text = deepprl_data::config::read_text(path)?;
         Self::from_toml_str(&text, path)
     }
 
@@ -422,8 +422,13 @@ impl ExperimentConfig {
             return bad("datasets", "needs at least one dataset".into());
         }
         for d in &self.datasets {
-            world_config(d, &self.world)
+            let world = world_config(d, &self.world)
                 .map_err(|e| Error::Usage(format!("key `datasets`: {e}")))?;
+            if let Some(w) = world.filter(|_| d != WORLD) {
+                w.validate().map_err(|e| {
+                    Error::Usage(format!("key `datasets`: `{d}` (overrides of [world]): {e}"))
+                })?;
+            }
         }
         if self.methods.is_empty() {
             return bad("methods", "needs at least one method".into());
@@ -650,6 +655,7 @@ mod tests {
             ("[train]\nbatch_size = 100000000", "batch_size"),
             ("[train]\nlr = nan", "lr"),
             ("[world]\nheterogeneity = nan", "heterogeneity"),
+            ("datasets = [\"world.n_users=1000000000\"]", "n_users"),
         ] {
             let err = parse(text).unwrap_err().to_string();
             assert!(err.contains(key), "`{text}` gave: {err}");

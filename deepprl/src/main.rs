@@ -205,6 +205,14 @@ enum RlCommand {
 fn experiment(args: ExperimentArgs, ablate: bool) -> deepprl::Result<()> {
     use cli::experiment::Output;
     use deepprl::experiment::{ExperimentConfig, presets};
+    let output = if args.json {
+        Output::Json
+    } else if args.quiet {
+        Output::Quiet
+    } else {
+        Output::Human
+    };
+    cli::experiment::warn_unused_plugins(output);
     let (mut config, base) = match &args.experiment {
         Some(path) => {
             let c = ExperimentConfig::from_file(path)?;
@@ -224,13 +232,6 @@ fn experiment(args: ExperimentArgs, ablate: bool) -> deepprl::Result<()> {
             .collect();
         PathBuf::from("reports").join(slug.trim_matches('-'))
     });
-    let output = if args.json {
-        Output::Json
-    } else if args.quiet {
-        Output::Quiet
-    } else {
-        Output::Human
-    };
     let options = deepprl::experiment::RunOptions { force: args.force };
     cli::experiment::run(&config, &base, &out, options, output)?;
     Ok(())

@@ -141,6 +141,40 @@ fn plugins_list_reports_found_and_rejected_files() -> Result<()> {
     Ok(())
 }
 
+/// `compare` names the plugin files it will not use once, before anything runs (here the
+/// experiment is invalid, so nothing runs after the warning).
+#[test]
+fn compare_lists_the_rejected_plugin_files_once() -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("deepprl-cli-rejected-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let junk = dir.join(format!(
+        "{}deepprl_plugin_junk{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
+    std::fs::write(&junk, "not a library")?;
+    let experiment = dir.join("exp.toml");
+    std::fs::write(&experiment, "seeds = 0\n")?;
+    let out = Command::new(env!("CARGO_BIN_EXE_deepprl"))
+        .arg("compare")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .env("DEEPPRL_PLUGIN_DIR", &dir)
+        .output()?;
+    let stderr = String::from_utf8(out.stderr)?;
+    ensure!(!out.status.success() && stderr.contains("key `seeds`"), "{stderr}");
+    ensure!(
+        stderr.matches("warning: plugin folder: rejected").count() == 1
+            && stderr.contains("deepprl_plugin_junk"),
+        "{stderr}"
+    );
+    ensure!(!dir.join("out").exists(), "an invalid experiment wrote its folder");
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
 #[test]
 fn rl_train_runs_a_policy_and_rl_evaluate_prints_it() -> Result<()> {
     let out = std::env::temp_dir().join(format!("deepprl-cli-rl-{}", std::process::id()));

@@ -149,6 +149,16 @@ impl Display {
     }
 }
 
+/// Names the plugin files that will not be used (rejected, or shadowed by another of the
+/// same name), once, before an experiment reads its file; nothing with `--quiet` or `--json`.
+pub fn warn_unused_plugins(output: Output) {
+    if output == Output::Human {
+        for line in deepprl::plugins::list_plugins().problems() {
+            eprintln!("warning: plugin folder: {line}");
+        }
+    }
+}
+
 /// Runs `config` into `out` with progress shown per `output`; `base` resolves relative dataset
 /// paths.
 ///
