@@ -2,7 +2,8 @@
 //! (issue #18, point 2): every predictor of every dataset is built once, so a `[moh]` that does
 //! not fit the data or a plugin that rejects its `[plugins.*]` table fails now, naming the
 //! key, instead of after hours of training; every DCRL variant checks its `[dcrl]` against the
-//! dataset's objectives; MORL's plugin parses its table.
+//! dataset's objectives; MORL's plugin parses its table; a grid policy's simplex grid has at
+//! most [`MAX_GRID_POINTS`] points for the dataset's objectives.
 //!
 //! A plugin that is not built is not an error here: its runs fail with the message that says
 //! how to build it, and the other runs go on, as before.
@@ -15,6 +16,9 @@ use crate::stage_b::learn::make_policy;
 use crate::{Error, Result};
 use deepprl_plugins::find_plugin;
 use deepprl_rl::dcrl::StateLayout;
+
+/// The most points a weight grid may have: each is scored on every selection episode.
+pub const MAX_GRID_POINTS: usize = 100_000;
 
 /// Checks `config`'s methods on each dataset (`methods[d]` on `datasets[d]`).
 ///
@@ -54,12 +58,19 @@ pub fn check(
                         .map(drop)
                         .map_err(at(format!("policy `{policy}`")))?;
                 }
-                PolicyBuild::Morl
-                | PolicyBuild::Grid
-                | PolicyBuild::GridSegmentHour
-                | PolicyBuild::Static
-                | PolicyBuild::Uniform
-                | PolicyBuild::Oracle => {}
+                PolicyBuild::Grid | PolicyBuild::GridSegmentHour | PolicyBuild::Oracle => {
+                    let d = config.rl.grid_divisions;
+                    let points = deepprl_core::simplex::grid_size(k, d);
+                    if points.is_none_or(|p| p > MAX_GRID_POINTS) {
+                        let n = points.map_or("more than usize::MAX".into(), |p| p.to_string());
+                        return Err(Error::Usage(format!(
+                            "key `rl.grid_divisions`: {d} divisions of `{}`'s {k} objectives are \
+                             a grid of {n} points (policy `{policy}`), at most {MAX_GRID_POINTS}",
+                            data.name
+                        )));
+                    }
+                }
+                PolicyBuild::Morl | PolicyBuild::Static | PolicyBuild::Uniform => {}
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Configuration of MORL; `configs/morl.toml` lists every key with its default.
 
 use crate::MorlPolicy;
+use deepprl_core::bounds;
 use deepprl_core::optim::AdamConfig;
 use deepprl_models::{Error, Result};
 use deepprl_plugin_support::PolicyConfig;
@@ -91,6 +92,12 @@ impl MorlConfig {
         if self.critic_steps == 0 {
             return Err(Error::config("critic_steps", "must be at least 1, got 0"));
         }
+        // Upper bounds, so a typo is an error naming the key, not an allocation abort.
+        let at = |key: &'static str| move |reason: String| Error::config(key, reason);
+        bounds::count(self.n_objectives, 2, 1000).map_err(at("n_objectives"))?;
+        bounds::count(self.state_dim, 0, 1 << 20).map_err(at("state_dim"))?;
+        bounds::counts(&self.d_critic_hidden, 0..=16, 1, 65_536).map_err(at("d_critic_hidden"))?;
+        bounds::count(self.critic_steps, 1, 1_000_000).map_err(at("critic_steps"))?;
         for (key, v, ok) in [
             ("gamma", self.gamma, (0.0..1.0).contains(&self.gamma)),
             ("tau", self.tau, self.tau > 0.0 && self.tau <= 1.0),
@@ -116,5 +123,26 @@ impl PolicyConfig for MorlConfig {
 
     fn build(&self, seed: u64) -> Result<MorlPolicy> {
         MorlPolicy::new(self, seed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sizes that would abort on allocation are errors naming the key.
+    #[test]
+    fn out_of_range_keys_are_errors_naming_the_key() {
+        let ok = MorlConfig { n_objectives: 3, state_dim: 8, ..MorlConfig::default() };
+        ok.validate().unwrap();
+        for (c, key) in [
+            (MorlConfig { d_critic_hidden: vec![1_000_000_000], ..ok.clone() }, "d_critic_hidden"),
+            (MorlConfig { state_dim: usize::MAX, ..ok.clone() }, "state_dim"),
+            (MorlConfig { critic_steps: 10_000_000, ..ok.clone() }, "critic_steps"),
+            (MorlConfig { exploration_std: f64::NAN, ..ok.clone() }, "exploration_std"),
+        ] {
+            let e = c.validate().unwrap_err().to_string();
+            assert!(e.contains(key), "{key}: {e}");
+        }
     }
 }

@@ -1,8 +1,10 @@
 //! Configuration of Shared-Bottom; `configs/shared-bottom.toml` lists every key with its default.
 
 use crate::SharedBottom;
+use deepprl_core::bounds;
 use deepprl_core::optim::AdamConfig;
 use deepprl_core::rng::DeepRng;
+use deepprl_models::moh::MAX_WIDTH;
 use deepprl_models::network::{NetConfig, Training};
 use deepprl_models::{Error, Result, Schema};
 use serde::{Deserialize, Serialize};
@@ -50,6 +52,14 @@ impl SharedBottomConfig {
         if self.d_bottom.is_empty() {
             return Err(Error::config("d_bottom", "needs at least one layer"));
         }
+        // Upper bounds, so a typo is an error naming the key, not an allocation abort.
+        let at = |key: &'static str| move |reason: String| Error::config(key, reason);
+        bounds::count(self.d_embed, 1, MAX_WIDTH).map_err(at("d_embed"))?;
+        bounds::counts(&self.d_bottom, 1..=16, 1, MAX_WIDTH).map_err(at("d_bottom"))?;
+        bounds::counts(&self.d_tower, 0..=16, 1, MAX_WIDTH).map_err(at("d_tower"))?;
+        bounds::count(self.n_shards, 1, 1024).map_err(at("n_shards"))?;
+        bounds::non_negative(self.clip_norm).map_err(at("clip_norm"))?;
+        self.optimizer.validate()?;
         Ok(())
     }
 }
@@ -80,6 +90,34 @@ mod tests {
         let text = include_str!("../configs/shared-bottom.toml");
         let parsed: SharedBottomConfig = deepprl_plugin_support::config::parse(text).unwrap();
         assert_eq!(parsed, SharedBottomConfig::default());
+    }
+
+    /// Sizes that would abort on allocation, and NaN clips, are errors naming the key.
+    #[test]
+    fn out_of_range_keys_are_errors_naming_the_key() {
+        for (c, key) in [
+            (
+                SharedBottomConfig {
+                    d_bottom: vec![1_000_000_000],
+                    ..SharedBottomConfig::default()
+                },
+                "d_bottom",
+            ),
+            (SharedBottomConfig { d_embed: 0, ..SharedBottomConfig::default() }, "d_embed"),
+            (
+                SharedBottomConfig { d_tower: vec![16; 17], ..SharedBottomConfig::default() },
+                "d_tower",
+            ),
+            (
+                SharedBottomConfig { clip_norm: f64::NAN, ..SharedBottomConfig::default() },
+                "clip_norm",
+            ),
+            (SharedBottomConfig { n_shards: 0, ..SharedBottomConfig::default() }, "n_shards"),
+        ] {
+            let e = c.validate().unwrap_err().to_string();
+            assert!(e.contains(key), "{key}: {e}");
+        }
+        SharedBottomConfig::default().validate().unwrap();
     }
 
     #[test]
