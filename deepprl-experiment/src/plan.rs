@@ -5,6 +5,7 @@
 //! `--force` moves their folders aside and redoes them.
 
 use crate::lock::{self, Acquired, JobLock};
+use crate::schedule::RunId;
 use crate::settings::{self, Recorded};
 use crate::{Error, Result};
 use serde::de::DeserializeOwned;
@@ -22,16 +23,6 @@ pub enum JobState<T> {
     Skipped(String),
     /// The folder holds work made with other settings (these keys differ; none: unknown).
     Conflict(Vec<String>),
-}
-
-impl<T> JobState<T> {
-    /// The other process's host and PID, for a skipped job.
-    pub fn holder(&self) -> Option<&str> {
-        match self {
-            JobState::Skipped(by) => Some(by),
-            JobState::Finished(_) | JobState::Todo(_) | JobState::Conflict(_) => None,
-        }
-    }
 }
 
 /// A job's `result.json`, if it finished.
@@ -119,5 +110,70 @@ pub fn refuse_conflicts(out: &Path, conflicts: &[(String, Vec<String>)]) -> Resu
         Ok(())
     } else {
         Err(Error::Usage(settings::conflict_message(out, conflicts)))
+    }
+}
+
+/// A planned job's result as this process sees it.
+pub enum Slot<T> {
+    /// Finished earlier.
+    Done(T),
+    /// This process does it.
+    Mine,
+    /// Another process holds it.
+    Theirs,
+}
+
+/// Planned jobs of one kind (runs, or ladder jobs) sorted by what this process does about them.
+pub struct Sorted<'a, P, T> {
+    /// Per job in plan order.
+    pub slots: Vec<Slot<T>>,
+    /// The jobs this process does, with their settings.
+    pub todo: Vec<(&'a P, &'a Table)>,
+    /// Their locks, held until dropped.
+    pub locks: Vec<JobLock>,
+    /// The jobs another process holds, with its host and PID.
+    pub skipped: Vec<(RunId, String)>,
+}
+
+/// [`resolve`]s every job of `jobs` (named by `id`, in `run_dir(out, id)`, with the settings
+/// of the same index) and sorts them; conflicts go into `conflicts`.
+///
+/// # Errors
+/// As [`resolve`].
+pub fn sort<'a, P, T: DeserializeOwned>(
+    out: &Path,
+    jobs: &'a [P],
+    id: impl Fn(&P) -> &RunId,
+    settings: &'a [Table],
+    force: bool,
+    stamp: &str,
+    conflicts: &mut Vec<(String, Vec<String>)>,
+) -> Result<Sorted<'a, P, T>> {
+    let mut sorted =
+        Sorted { slots: Vec::new(), todo: Vec::new(), locks: Vec::new(), skipped: Vec::new() };
+    for (job, s) in jobs.iter().zip(settings) {
+        let id = id(job);
+        let dir = crate::schedule::run_dir(out, id);
+        sorted.slots.push(match resolve(out, &dir, s, id.to_string(), force, stamp, conflicts)? {
+            JobState::Finished(r) => Slot::Done(r),
+            JobState::Todo(held) => {
+                sorted.locks.push(held);
+                sorted.todo.push((job, s));
+                Slot::Mine
+            }
+            JobState::Skipped(by) => {
+                sorted.skipped.push((id.clone(), by));
+                Slot::Theirs
+            }
+            JobState::Conflict(_) => Slot::Theirs,
+        });
+    }
+    Ok(sorted)
+}
+
+impl<P, T> Sorted<'_, P, T> {
+    /// Jobs finished before this process started.
+    pub fn n_done(&self) -> usize {
+        self.slots.iter().filter(|s| matches!(s, Slot::Done(_))).count()
     }
 }

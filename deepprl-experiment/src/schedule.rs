@@ -21,7 +21,7 @@ use crate::lock;
 use crate::manifest::{self, Manifest};
 use crate::matched;
 use crate::method::{Method, PolicyKind, PredictorKind};
-use crate::plan::{self, JobState};
+use crate::plan::{self, Slot};
 use crate::predictors::{self, PredictorSummary};
 use crate::preflight;
 use crate::settings::{self, Recorded};
@@ -262,57 +262,14 @@ pub fn run_experiment_with(
         })
         .collect::<Result<_>>()?;
     let force = options.force;
-    let run_states: Vec<JobState<RunRecord>> = planned
-        .iter()
-        .zip(&run_settings)
-        .map(|((_, _, id), s)| {
-            plan::resolve(out, &run_dir(out, id), s, id.to_string(), force, &stamp, &mut conflicts)
-        })
-        .collect::<Result<_>>()?;
-    let ladder_states: Vec<JobState<Vec<RunRecord>>> = ladders
-        .iter()
-        .zip(&ladder_settings)
-        .map(|((_, id), s)| {
-            plan::resolve(out, &run_dir(out, id), s, id.to_string(), force, &stamp, &mut conflicts)
-        })
-        .collect::<Result<_>>()?;
-    let skipped: Vec<(RunId, String)> = planned
-        .iter()
-        .map(|(_, _, id)| id)
-        .zip(run_states.iter().map(JobState::holder))
-        .chain(ladders.iter().map(|(_, id)| id).zip(ladder_states.iter().map(JobState::holder)))
-        .filter_map(|(id, by)| Some((id.clone(), by?.to_string())))
-        .collect();
-    // The locks of the jobs this process does, held until it returns.
-    let mut locks = Vec::new();
-    // Per planned run in order: its finished record, `Mine` when this process does it now,
-    // `Theirs` when another process holds it.
-    let mut finished: Vec<Slot<RunRecord>> = Vec::new();
-    let mut todo: Vec<(&(usize, Method, RunId), &toml::Table)> = Vec::new();
-    for ((p, s), st) in planned.iter().zip(&run_settings).zip(run_states) {
-        finished.push(match st {
-            JobState::Finished(r) => Slot::Done(r),
-            JobState::Todo(lock) => {
-                locks.push(lock);
-                todo.push((p, s));
-                Slot::Mine
-            }
-            JobState::Skipped(_) | JobState::Conflict(_) => Slot::Theirs,
-        });
-    }
-    let mut ladders_todo: Vec<(&(usize, RunId), &toml::Table)> = Vec::new();
-    let mut ladders_done: Vec<Slot<Vec<RunRecord>>> = Vec::new();
-    for ((l, s), st) in ladders.iter().zip(&ladder_settings).zip(ladder_states) {
-        ladders_done.push(match st {
-            JobState::Finished(rows) => Slot::Done(rows),
-            JobState::Todo(lock) => {
-                locks.push(lock);
-                ladders_todo.push((l, s));
-                Slot::Mine
-            }
-            JobState::Skipped(_) | JobState::Conflict(_) => Slot::Theirs,
-        });
-    }
+    let runs =
+        plan::sort(out, &planned, |(_, _, id)| id, &run_settings, force, &stamp, &mut conflicts)?;
+    let ladder_jobs =
+        plan::sort(out, &ladders, |(_, id)| id, &ladder_settings, force, &stamp, &mut conflicts)?;
+    let todo = &runs.todo;
+    let ladders_todo = &ladder_jobs.todo;
+    let skipped: Vec<(RunId, String)> =
+        runs.skipped.iter().chain(&ladder_jobs.skipped).cloned().collect();
     let mut needed: Vec<(usize, PredictorKind, u64)> =
         todo.iter().map(|((d, m, id), _)| (*d, m.predictor, id.seed)).collect();
     // The state of every DCRL cell is the SA-Time-LSTM of the MoH of its dataset and seed.
@@ -322,7 +279,7 @@ pub fn run_experiment_with(
             .map(|((d, _, id), _)| (*d, PredictorKind::Moh, id.seed)),
     );
     // The ladder's rows through each predictor's ranking need that predictor.
-    for ((d, id), _) in &ladders_todo {
+    for ((d, id), _) in ladders_todo {
         needed.extend(ranking_predictors(&methods[*d]).into_iter().map(|kind| (*d, kind, id.seed)));
     }
     needed.sort();
@@ -348,8 +305,7 @@ pub fn run_experiment_with(
     deepprl_core::io::write_atomic(&out.join("experiment.toml"), full.as_bytes())?;
     on_event(&Event::Planned {
         runs: planned.len() + ladders.len() - skipped.len(),
-        done: finished.iter().filter(|s| matches!(s, Slot::Done(_))).count()
-            + ladders_done.iter().filter(|s| matches!(s, Slot::Done(_))).count(),
+        done: runs.n_done() + ladder_jobs.n_done(),
         predictors: needed.len(),
     });
     for (id, holder) in &skipped {
@@ -511,23 +467,23 @@ pub fn run_experiment_with(
             .collect()
     });
 
-    drop(locks);
+    let (run_slots, ladder_slots) = (runs.slots, ladder_jobs.slots);
+    drop((runs.locks, ladder_jobs.locks));
     // In plan order: what finished before, what this process did, and what another process
     // has finished by now (so the last process to finish writes the whole report).
     let mut new_runs = new_records.into_iter();
     let mut new_ladders = ladder_rows.into_iter();
-    let runs = planned.iter().zip(finished).filter_map(|((_, _, id), slot)| match slot {
+    let run_records = planned.iter().zip(run_slots).filter_map(|((_, _, id), slot)| match slot {
         Slot::Done(r) => Some(r),
         Slot::Mine => new_runs.next().flatten(),
         Slot::Theirs => plan::read_result(&run_dir(out, id)),
     });
-    let ladder_records = ladders.iter().zip(ladders_done).flat_map(|((_, id), slot)| match slot {
+    let ladder_records = ladders.iter().zip(ladder_slots).flat_map(|((_, id), slot)| match slot {
         Slot::Done(rows) => rows,
         Slot::Mine => new_ladders.next().unwrap_or_default(),
         Slot::Theirs => plan::read_result(&run_dir(out, id)).unwrap_or_default(),
     });
-    let records: Vec<RunRecord> =
-        runs.collect::<Vec<_>>().into_iter().chain(ladder_records).collect();
+    let records: Vec<RunRecord> = run_records.chain(ladder_records).collect();
     let matched = matched::matched_records(&records, &config.highlight);
     let records = [records, matched].concat();
     let infos: Vec<DatasetInfo> =
@@ -535,16 +491,6 @@ pub fn run_experiment_with(
     let report = deepprl_report::write_report(out, &infos, &records, Some(&config.highlight))?;
     on_event(&Event::ReportWritten { path: out.join("report.md") });
     Ok(Outcome { records, failures: failures.into_inner().expect("no panic"), skipped, report })
-}
-
-/// A planned job's result as this process sees it.
-enum Slot<T> {
-    /// Finished earlier.
-    Done(T),
-    /// This process does it.
-    Mine,
-    /// Another process holds it.
-    Theirs,
 }
 
 /// Locks the predictor whose folder is `dir` (waiting for another process that trains it)
