@@ -44,9 +44,12 @@ impl WithSimd for PeakLoop {
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) -> (usize, f32) {
-        let (x, y) = (simd.splat_f32s(0.999_999), simd.splat_f32s(1e-6));
-        let mut acc = [simd.splat_f32s(1.0); PEAK_ACCUMULATORS];
-        for _ in 0..self.iters {
+        // Opaque, distinct starting values: identical accumulators would be merged into one
+        // chain, and known ones let the compiler drop the loop.
+        let (x, y) = (simd.splat_f32s(black_box(0.999_999)), simd.splat_f32s(black_box(1e-6)));
+        let mut acc: [S::f32s; PEAK_ACCUMULATORS] =
+            std::array::from_fn(|i| simd.splat_f32s(black_box(1.0 + i as f32 * 1e-3)));
+        for _ in 0..black_box(self.iters) {
             for a in &mut acc {
                 *a = simd.mul_add_f32s(*a, x, y);
             }

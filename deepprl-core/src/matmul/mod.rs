@@ -57,6 +57,10 @@ const TINY_ROWS: usize = 4;
 const PARALLEL_MACS: usize = 1 << 21;
 /// A task's rows are a multiple of every kernel's tile height (8, 6 and 4).
 const ROW_QUANTUM: usize = 24;
+/// Fewest rows per task: each task packs all of `B`, which costs about as much as 20 rows of
+/// multiply-adds, so smaller tasks (e.g. a 256-row data-parallel shard cut in two, when the
+/// other threads are busy with the other shards) lose more than a split can win.
+const MIN_TASK_ROWS: usize = 256;
 
 /// `C = alpha · A · B + beta · C` with the [`selected`] kernel.
 ///
@@ -149,7 +153,8 @@ fn run_flat<F: Float>(
         return;
     }
     let threads = rayon::current_num_threads();
-    let tasks = if threads > 1 && macs >= PARALLEL_MACS { threads.min(m / ROW_QUANTUM) } else { 1 };
+    let tasks =
+        if threads > 1 && macs >= PARALLEL_MACS { threads.min(m / MIN_TASK_ROWS) } else { 1 };
     if tasks <= 1 {
         run_packed(token, alpha, a, b, c);
         return;

@@ -14,6 +14,8 @@ use pulp::{Simd, WithSimd};
 
 /// Columns of `B` packed at once (a `KC × NC` block: 512 KB of `f32`).
 pub(super) const NC: usize = 512;
+/// Row panels of `A` swept under one panel of `B` (96 rows of AVX-512's 8-row tile).
+const MC_PANELS: usize = 12;
 
 /// One product `C += alpha · A · B` on the packed path (`C` already scaled by `beta`), with a
 /// register tile of `MR` rows and `NV` vectors.
@@ -43,13 +45,25 @@ impl<F: Float, const MR: usize, const NV: usize> WithSimd for Packed<'_, F, MR, 
                 for j0 in (0..n).step_by(NC) {
                     let j1 = (j0 + NC).min(n);
                     pack_panels(&bt, j0..j1, depths.clone(), nr, b_pack);
-                    for (qi, a_panel) in a_pack.chunks_exact(MR * kc).enumerate() {
-                        let i = qi * MR;
+                    // Row blocks of MC_PANELS panels: the B panel stays in L1 while the block's
+                    // A panels stream from L2, and C is swept a few rows at a time.
+                    for (qb, a_block) in a_pack.chunks(MC_PANELS * MR * kc).enumerate() {
                         for (qj, b_panel) in b_pack.chunks_exact(nr * kc).enumerate() {
                             let j = j0 + qj * nr;
-                            let acc = micro::tile::<F, S, MR, NV>(simd, a_panel, b_panel);
-                            let valid = (MR.min(m - i), nr.min(j1 - j));
-                            micro::add_to_c::<F, S, MR, NV>(simd, alpha, &acc, c, n, (i, j), valid);
+                            for (qi, a_panel) in a_block.chunks_exact(MR * kc).enumerate() {
+                                let i = (qb * MC_PANELS + qi) * MR;
+                                let acc = micro::tile::<F, S, MR, NV>(simd, a_panel, b_panel);
+                                let valid = (MR.min(m - i), nr.min(j1 - j));
+                                micro::add_to_c::<F, S, MR, NV>(
+                                    simd,
+                                    alpha,
+                                    &acc,
+                                    c,
+                                    n,
+                                    (i, j),
+                                    valid,
+                                );
+                            }
                         }
                     }
                 }

@@ -183,7 +183,7 @@ fn rows_do_not_depend_on_the_row_count() -> Result<()> {
 /// A product large enough to be split across threads gives the same bits on 1, 2 and 4.
 #[test]
 fn threads_do_not_change_the_bits() -> Result<()> {
-    let (m, k, n) = (300, 300, 200);
+    let (m, k, n) = (4 * MIN_TASK_ROWS + 30, 300, 40);
     assert!(m * k * n >= PARALLEL_MACS);
     let (a, b, c0) = (random::<f32>((m, k), 4), random::<f32>((k, n), 5), random::<f32>((m, n), 6));
     for kernel in Kernel::supported() {
