@@ -181,7 +181,7 @@ mod tests {
             infer_ex_per_s: 400.0,
             peak_rss_mb: 200.0,
         };
-        let table = ratio_table(&[ours.clone()], &[peer]);
+        let table = ratio_table(std::slice::from_ref(&ours), &[peer]);
         let row = table.lines().nth(1).unwrap_or_default();
         assert!(row.contains("3.00") && row.contains("0.50") && row.contains("0.25"), "{table}");
         let missing = ratio_table(&[Measurement { threads: 1, ..ours }], &[]);

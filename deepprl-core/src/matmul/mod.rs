@@ -171,7 +171,7 @@ fn scale<F: Float>(c: &mut [F], beta: F) {
     if beta == F::zero() {
         c.fill(F::zero());
     } else if beta != F::one() {
-        c.iter_mut().for_each(|x| *x = *x * beta);
+        c.iter_mut().for_each(|x| *x *= beta);
     }
 }
 
