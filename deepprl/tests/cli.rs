@@ -128,9 +128,9 @@ fn train_then_evaluate_on_a_small_world_with_no_files() -> Result<()> {
     Ok(())
 }
 
-#[test]
-fn plugins_list_reports_found_and_rejected_files() -> Result<()> {
-    let dir = std::env::temp_dir().join(format!("deepprl-cli-plugins-{}", std::process::id()));
+/// A fresh plugin folder holding one file named like a plugin that is not a library.
+fn junk_plugin_folder(tag: &str) -> Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("deepprl-cli-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
     let junk = dir.join(format!(
@@ -139,6 +139,12 @@ fn plugins_list_reports_found_and_rejected_files() -> Result<()> {
         std::env::consts::DLL_SUFFIX
     ));
     std::fs::write(&junk, "not a library")?;
+    Ok(dir)
+}
+
+#[test]
+fn plugins_list_reports_found_and_rejected_files() -> Result<()> {
+    let dir = junk_plugin_folder("plugins")?;
     let out = Command::new(env!("CARGO_BIN_EXE_deepprl"))
         .args(["plugins", "list"])
         .env("DEEPPRL_PLUGIN_DIR", &dir)
@@ -158,15 +164,7 @@ fn plugins_list_reports_found_and_rejected_files() -> Result<()> {
 /// experiment is invalid, so nothing runs after the warning).
 #[test]
 fn compare_lists_the_rejected_plugin_files_once() -> Result<()> {
-    let dir = std::env::temp_dir().join(format!("deepprl-cli-rejected-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir)?;
-    let junk = dir.join(format!(
-        "{}deepprl_plugin_junk{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    ));
-    std::fs::write(&junk, "not a library")?;
+    let dir = junk_plugin_folder("rejected")?;
     let experiment = dir.join("exp.toml");
     std::fs::write(&experiment, "seeds = 0\n")?;
     let out = Command::new(env!("CARGO_BIN_EXE_deepprl"))
