@@ -5,7 +5,6 @@
 //! `--force` moves their folders aside and redoes them.
 
 use crate::lock::{self, Acquired, JobLock};
-use crate::schedule::RunId;
 use crate::settings::{self, Recorded};
 use crate::{Error, Result};
 use serde::de::DeserializeOwned;
@@ -132,18 +131,18 @@ pub struct Sorted<'a, P, T> {
     /// Their locks, held until dropped.
     pub locks: Vec<JobLock>,
     /// The jobs another process holds, with its host and PID.
-    pub skipped: Vec<(RunId, String)>,
+    pub skipped: Vec<(&'a P, String)>,
 }
 
-/// [`resolve`]s every job of `jobs` (named by `id`, in `run_dir(out, id)`, with the settings
-/// of the same index) and sorts them; conflicts go into `conflicts`.
+/// [`resolve`]s every job of `jobs` (`place` gives its name in messages and its folder; the
+/// settings of the same index) and sorts them; conflicts go into `conflicts`.
 ///
 /// # Errors
 /// As [`resolve`].
 pub fn sort<'a, P, T: DeserializeOwned>(
     out: &Path,
     jobs: &'a [P],
-    id: impl Fn(&P) -> &RunId,
+    place: impl Fn(&P) -> (String, std::path::PathBuf),
     settings: &'a [Table],
     force: bool,
     stamp: &str,
@@ -152,9 +151,8 @@ pub fn sort<'a, P, T: DeserializeOwned>(
     let mut sorted =
         Sorted { slots: Vec::new(), todo: Vec::new(), locks: Vec::new(), skipped: Vec::new() };
     for (job, s) in jobs.iter().zip(settings) {
-        let id = id(job);
-        let dir = crate::schedule::run_dir(out, id);
-        sorted.slots.push(match resolve(out, &dir, s, id.to_string(), force, stamp, conflicts)? {
+        let (name, dir) = place(job);
+        sorted.slots.push(match resolve(out, &dir, s, name, force, stamp, conflicts)? {
             JobState::Finished(r) => Slot::Done(r),
             JobState::Todo(held) => {
                 sorted.locks.push(held);
@@ -162,7 +160,7 @@ pub fn sort<'a, P, T: DeserializeOwned>(
                 Slot::Mine
             }
             JobState::Skipped(by) => {
-                sorted.skipped.push((id.clone(), by));
+                sorted.skipped.push((job, by));
                 Slot::Theirs
             }
             JobState::Conflict(_) => Slot::Theirs,

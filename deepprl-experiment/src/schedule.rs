@@ -262,14 +262,25 @@ pub fn run_experiment_with(
         })
         .collect::<Result<_>>()?;
     let force = options.force;
-    let runs =
-        plan::sort(out, &planned, |(_, _, id)| id, &run_settings, force, &stamp, &mut conflicts)?;
-    let ladder_jobs =
-        plan::sort(out, &ladders, |(_, id)| id, &ladder_settings, force, &stamp, &mut conflicts)?;
+    let place = |id: &RunId| (id.to_string(), run_dir(out, id));
+    let (runs, ladder_jobs) = (
+        plan::sort(out, &planned, |p| place(&p.2), &run_settings, force, &stamp, &mut conflicts)?,
+        plan::sort(
+            out,
+            &ladders,
+            |l| place(&l.1),
+            &ladder_settings,
+            force,
+            &stamp,
+            &mut conflicts,
+        )?,
+    );
     let todo = &runs.todo;
     let ladders_todo = &ladder_jobs.todo;
-    let skipped: Vec<(RunId, String)> =
-        runs.skipped.iter().chain(&ladder_jobs.skipped).cloned().collect();
+    let skipped: Vec<(RunId, String)> = (runs.skipped.iter().map(|(p, by)| (&p.2, by)))
+        .chain(ladder_jobs.skipped.iter().map(|(l, by)| (&l.1, by)))
+        .map(|(id, by)| (id.clone(), by.clone()))
+        .collect();
     let mut needed: Vec<(usize, PredictorKind, u64)> =
         todo.iter().map(|((d, m, id), _)| (*d, m.predictor, id.seed)).collect();
     // The state of every DCRL cell is the SA-Time-LSTM of the MoH of its dataset and seed.
