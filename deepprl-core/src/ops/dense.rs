@@ -16,7 +16,7 @@
 //! ```
 
 use crate::Float;
-use crate::matmul::gemm;
+use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis, Zip};
 
 /// What [`backward`] needs: the input.
@@ -64,7 +64,7 @@ pub fn forward_only<F: Float>(
     assert_eq!(b.len(), w.ncols(), "dense: w is {:?} but b has {} entries", w.dim(), b.len());
     let mut y = Array2::zeros((x.nrows(), w.ncols()));
     Zip::from(y.rows_mut()).for_each(|mut row| row.assign(&b));
-    gemm(F::one(), x, w, F::one(), y.view_mut());
+    general_mat_mul(F::one(), &x, &w, F::one(), &mut y);
     y
 }
 
@@ -99,7 +99,7 @@ pub fn backward_into<F: Float>(
 ) -> Array2<F> {
     accumulate_param_grads(cache.x.view(), dy, dw, db);
     let mut dx = Array2::zeros(cache.x.raw_dim());
-    gemm(F::one(), dy, w.t(), F::zero(), dx.view_mut());
+    general_mat_mul(F::one(), &dy, &w.t(), F::zero(), &mut dx);
     dx
 }
 
@@ -117,7 +117,7 @@ pub fn accumulate_param_grads<F: Float>(
 ) {
     assert_eq!(dy.dim(), (x.nrows(), dw.ncols()), "dense backward: dy is {:?}", dy.dim());
     assert_eq!(dw.nrows(), x.ncols(), "dense backward: dw is {:?}", dw.dim());
-    gemm(F::one(), x.t(), dy, F::one(), dw.view_mut());
+    general_mat_mul(F::one(), &x.t(), &dy, F::one(), &mut dw);
     db += &dy.sum_axis(Axis(0));
 }
 
