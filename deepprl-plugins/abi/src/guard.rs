@@ -7,15 +7,26 @@
 use crate::plugin::PluginError;
 use crate::types::{DP_ERR_INTERNAL, DP_ERR_PANIC, DP_OK, DpErrBuf, DpStatus};
 use std::any::Any;
+use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, Once};
 
 /// Number of guards running in this image (any thread).
 static ACTIVE: AtomicUsize = AtomicUsize::new(0);
-/// Where the first panic under an active guard happened, `file:line:column`.
-static LOCATION: Mutex<Option<String>> = Mutex::new(None);
+/// Where the first panic on a thread that runs no guard happened while some guard was active
+/// (a plugin's worker thread), `file:line:column`; a guard whose own thread recorded nothing
+/// takes it.
+static WORKER_LOCATION: Mutex<Option<String>> = Mutex::new(None);
 static HOOK: Once = Once::new();
+
+thread_local! {
+    /// Guards running on this thread (a guarded call may call another).
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
+    /// Where the first panic on this thread under its guard happened. Per thread, so that
+    /// guards running at the same time on other threads never take each other's location.
+    static LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
 
 /// Chains a hook that records the location instead of printing while a guard is active (panics
 /// in a plugin's worker threads too: they resurface in the guarded call).
@@ -26,8 +37,14 @@ fn install_hook() {
             if ACTIVE.load(Ordering::SeqCst) == 0 {
                 return previous(info);
             }
-            if let (Some(at), Ok(mut slot)) = (info.location(), LOCATION.lock()) {
-                slot.get_or_insert_with(|| format!("{}:{}:{}", at.file(), at.line(), at.column()));
+            let Some(at) = info.location() else { return };
+            let at = || format!("{}:{}:{}", at.file(), at.line(), at.column());
+            if DEPTH.with(Cell::get) > 0 {
+                LOCATION.with(|slot| {
+                    slot.borrow_mut().get_or_insert_with(at);
+                });
+            } else if let Ok(mut slot) = WORKER_LOCATION.lock() {
+                slot.get_or_insert_with(at);
             }
         }));
     });
@@ -55,7 +72,9 @@ pub unsafe fn ffi_guard(
 ) -> DpStatus {
     install_hook();
     ACTIVE.fetch_add(1, Ordering::SeqCst);
+    DEPTH.with(|d| d.set(d.get() + 1));
     let outcome = catch_unwind(AssertUnwindSafe(f));
+    DEPTH.with(|d| d.set(d.get() - 1));
     ACTIVE.fetch_sub(1, Ordering::SeqCst);
     let (status, message) = match outcome {
         Ok(Ok(())) => return DP_OK,
@@ -65,7 +84,9 @@ pub unsafe fn ffi_guard(
         Ok(Err(e)) => (e.status, e.message),
         Err(payload) => {
             let message = panic_message(payload.as_ref());
-            let at = LOCATION.lock().ok().and_then(|mut slot| slot.take());
+            let at = LOCATION
+                .with(|slot| slot.borrow_mut().take())
+                .or_else(|| WORKER_LOCATION.lock().ok().and_then(|mut slot| slot.take()));
             // Dropping a payload runs foreign code; keep even that from unwinding.
             let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
             match at {
@@ -126,6 +147,38 @@ mod tests {
         assert_eq!(status, DP_ERR_PANIC);
         assert!(msg.starts_with("panic at ") && msg.ends_with("zero-width input"), "{msg}");
         assert!(msg.contains("guard.rs"), "{msg}");
+    }
+
+    #[test]
+    fn guards_panicking_at_once_on_many_threads_each_report_their_own_location() {
+        std::thread::scope(|scope| {
+            for i in 0..8 {
+                scope.spawn(move || {
+                    for _ in 0..200 {
+                        let here = line!() + 1;
+                        let (status, msg) = run(|| panic!("thread {i}"));
+                        assert_eq!(status, DP_ERR_PANIC);
+                        let want = format!("guard.rs:{here}:");
+                        assert!(
+                            msg.contains(&want) && msg.ends_with(&format!("thread {i}")),
+                            "{msg}"
+                        );
+                    }
+                });
+            }
+        });
+    }
+
+    #[test]
+    fn a_panic_on_a_worker_thread_reports_the_worker_location() {
+        let (status, msg) = run(|| {
+            let worker = std::thread::spawn(|| panic!("in a worker"));
+            let payload = worker.join().expect_err("the worker panicked");
+            std::panic::resume_unwind(payload)
+        });
+        assert_eq!(status, DP_ERR_PANIC);
+        assert!(msg.starts_with("panic at ") && msg.contains("guard.rs"), "{msg}");
+        assert!(msg.ends_with("in a worker"), "{msg}");
     }
 
     #[test]
