@@ -4,7 +4,7 @@
 //! produces examples (a dataset loader, the synthetic world, a plugin host) fills a [`Batch`]
 //! that follows a [`Schema`].
 
-use ndarray::{Array2, Array3, Axis, s};
+use ndarray::{Array2, Array3, ArrayView1, Axis, s};
 use serde::{Deserialize, Serialize};
 
 /// What a categorical field stands for; it decides where its embedding goes in the model.
@@ -85,6 +85,51 @@ pub struct History {
     pub delta: Array2<f32>,
     /// `true` where a step is real, `[batch, L]`.
     pub mask: Array2<bool>,
+}
+
+impl History {
+    /// The runs of consecutive rows with equal histories (items, outcomes, intervals and mask,
+    /// bit for bit): the first row of each run, and each row's run. The candidates of one
+    /// request share the user's history, so inference summarises a run's history once.
+    pub fn runs(&self) -> (Vec<usize>, Vec<usize>) {
+        let bits = |a: ArrayView1<'_, f32>, b: ArrayView1<'_, f32>| {
+            a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+        };
+        runs(self.item.nrows(), |a, b| {
+            self.item.row(a) == self.item.row(b)
+                && self.mask.row(a) == self.mask.row(b)
+                && bits(self.delta.row(a), self.delta.row(b))
+                && self
+                    .outcome
+                    .index_axis(Axis(0), a)
+                    .iter()
+                    .zip(self.outcome.index_axis(Axis(0), b))
+                    .all(|(x, y)| x.to_bits() == y.to_bits())
+        })
+    }
+
+    /// The histories of `rows`, in that order.
+    pub fn select(&self, rows: &[usize]) -> History {
+        History {
+            item: self.item.select(Axis(0), rows),
+            outcome: self.outcome.select(Axis(0), rows),
+            delta: self.delta.select(Axis(0), rows),
+            mask: self.mask.select(Axis(0), rows),
+        }
+    }
+}
+
+/// The first row of each run of consecutive rows among `n` that `same` says are equal, and
+/// each row's run.
+pub fn runs(n: usize, same: impl Fn(usize, usize) -> bool) -> (Vec<usize>, Vec<usize>) {
+    let (mut first, mut run) = (Vec::new(), Vec::with_capacity(n));
+    for r in 0..n {
+        if first.last().is_none_or(|&f| !same(f, r)) {
+            first.push(r);
+        }
+        run.push(first.len() - 1);
+    }
+    (first, run)
 }
 
 /// A batch of examples following a [`Schema`].

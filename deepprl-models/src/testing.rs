@@ -57,3 +57,33 @@ pub fn random_batch(schema: &Schema, n: usize, rng: &mut impl Rng) -> Batch {
     });
     Batch { cat, num, history, labels }
 }
+
+/// A random batch of requests as the simulator scores them: row `r` is a candidate of request
+/// `runs[r]` (non-decreasing), and the candidates of one request share the user's history,
+/// user and context fields; their items and other fields differ. Every request's history has
+/// a real step (with random outcomes), so consecutive requests' histories differ.
+pub fn request_batch(schema: &Schema, runs: &[usize], rng: &mut impl Rng) -> Batch {
+    let n_requests = runs.last().map_or(0, |&r| r + 1);
+    let mut requests = random_batch(schema, n_requests, rng);
+    if let Some(h) = requests.history.as_mut() {
+        let last = schema.history_len - 1;
+        for b in 0..n_requests {
+            if !h.mask[[b, last]] {
+                h.mask[[b, last]] = true;
+                h.item[[b, last]] = 1;
+                h.delta[[b, last]] = rng.random_range(0.0..3.0);
+                h.outcome.slice_mut(ndarray::s![b, last, ..]).fill(rng.random_range(0.0..1.0));
+            }
+        }
+    }
+    let mut batch = random_batch(schema, runs.len(), rng);
+    batch.history = requests.history.as_ref().map(|h| h.select(runs));
+    for (j, f) in schema.cat_fields.iter().enumerate() {
+        if matches!(f.role, FieldRole::User | FieldRole::Context) {
+            for (r, &run) in runs.iter().enumerate() {
+                batch.cat[[r, j]] = requests.cat[[run, j]];
+            }
+        }
+    }
+    batch
+}

@@ -41,6 +41,23 @@ pub fn forward<F: Float>(
     gates: ArrayView2<'_, F>,
     experts: &[ArrayView2<'_, F>],
 ) -> (Array2<F>, ExpertMixCache<F>) {
+    let m = forward_only(gates, experts);
+    let cache = ExpertMixCache {
+        gates: gates.to_owned(),
+        experts: experts.iter().map(|x| x.to_owned()).collect(),
+    };
+    (m, cache)
+}
+
+/// [`forward`]'s output without its cache (inference).
+///
+/// # Panics
+/// As [`forward`].
+#[track_caller]
+pub fn forward_only<F: Float>(
+    gates: ArrayView2<'_, F>,
+    experts: &[ArrayView2<'_, F>],
+) -> Array2<F> {
     let (batch, n_experts) = gates.dim();
     assert_eq!(
         experts.len(),
@@ -56,11 +73,7 @@ pub fn forward<F: Float>(
             m.scaled_add(g, &x);
         });
     }
-    let cache = ExpertMixCache {
-        gates: gates.to_owned(),
-        experts: experts.iter().map(|x| x.to_owned()).collect(),
-    };
-    (m, cache)
+    m
 }
 
 /// Backward of [`forward`].

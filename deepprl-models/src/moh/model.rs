@@ -10,7 +10,7 @@
 //! A schema with no user or context field conditions the hypernetworks on `x` itself.
 
 use super::config::MohConfig;
-use crate::batch::{Batch, FieldRole, History, Schema};
+use crate::batch::{Batch, FieldRole, Schema, runs};
 use crate::embed::{Embedded, Embedder};
 use crate::encoder::{Encoder, EncoderCache};
 use deepprl_core::layers::{
@@ -100,19 +100,6 @@ fn to_f<F: Float, D: ndarray::Dimension>(a: &ndarray::Array<f32, D>) -> ndarray:
     a.mapv(|v| F::from_f64(f64::from(v)))
 }
 
-/// The first row of each run of consecutive rows among `n` that `same` says are equal, and
-/// each row's run.
-fn runs(n: usize, same: impl Fn(usize, usize) -> bool) -> (Vec<usize>, Vec<usize>) {
-    let (mut first, mut run) = (Vec::new(), Vec::with_capacity(n));
-    for r in 0..n {
-        if first.last().is_none_or(|&f| !same(f, r)) {
-            first.push(r);
-        }
-        run.push(first.len() - 1);
-    }
-    (first, run)
-}
-
 /// The runs of consecutive equal rows of `z` (bit for bit).
 fn row_runs<F: Float>(z: ArrayView2<'_, F>) -> (Vec<usize>, Vec<usize>) {
     runs(z.nrows(), |a, b| {
@@ -120,24 +107,6 @@ fn row_runs<F: Float>(z: ArrayView2<'_, F>) -> (Vec<usize>, Vec<usize>) {
             .iter()
             .zip(z.row(b))
             .all(|(x, y)| x == y && x.is_sign_negative() == y.is_sign_negative())
-    })
-}
-
-/// The runs of consecutive rows with equal histories (items, outcomes, intervals and mask,
-/// bit for bit).
-pub(super) fn history_runs(h: &History) -> (Vec<usize>, Vec<usize>) {
-    let bits = |a: ndarray::ArrayView1<'_, f32>, b: ndarray::ArrayView1<'_, f32>| {
-        a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
-    };
-    runs(h.item.nrows(), |a, b| {
-        h.item.row(a) == h.item.row(b)
-            && h.mask.row(a) == h.mask.row(b)
-            && bits(h.delta.row(a), h.delta.row(b))
-            && h.outcome
-                .index_axis(Axis(0), a)
-                .iter()
-                .zip(h.outcome.index_axis(Axis(0), b))
-                .all(|(x, y)| x.to_bits() == y.to_bits())
     })
 }
 
@@ -240,7 +209,7 @@ impl<F: Float> Moh<F> {
             let emb = self.embed.forward(batch);
             return self.predict_from(batch, &emb, None);
         };
-        let (first, run) = history_runs(h);
+        let (first, run) = h.runs();
         let item = self.schema.field(FieldRole::Item).expect("a history needs an item field");
         let (u, l) = (first.len(), h.item.ncols());
         let ids: Vec<usize> = first.iter().flat_map(|&r| h.item.row(r).to_vec()).collect();

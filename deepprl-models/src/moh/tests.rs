@@ -5,7 +5,6 @@ use crate::testing::{random_batch, tiny_schema};
 use deepprl_core::Parameterized;
 use deepprl_core::rng::seeded;
 use deepprl_core::testing::{check_param_grads, zero_grads};
-use ndarray::Axis;
 
 fn small_config() -> MohConfig {
     let mut c = MohConfig {
@@ -134,26 +133,9 @@ fn predict_encodes_a_shared_history_once_and_equals_forward_bit_for_bit() {
     let model: Moh<f32> = Moh::new(&MohConfig::default(), &schema, rng).unwrap();
     // Three requests of 5, 1 and 7 candidates: each run shares one history, as the
     // simulator's candidates do; the candidates' own fields differ.
-    let histories = random_batch(&schema, 3, rng);
     let runs = [0, 0, 0, 0, 0, 1, 2, 2, 2, 2, 2, 2, 2];
-    let mut batch = random_batch(&schema, runs.len(), rng);
-    let h = histories.history.as_ref().unwrap();
-    batch.history = Some(crate::batch::History {
-        item: h.item.select(Axis(0), &runs),
-        outcome: h.outcome.select(Axis(0), &runs),
-        delta: h.delta.select(Axis(0), &runs),
-        mask: h.mask.select(Axis(0), &runs),
-    });
-    // Candidates of one request share the user and the context too (the hypernetworks'
-    // conditioning z), but not the item.
-    for (j, f) in schema.cat_fields.iter().enumerate() {
-        if matches!(f.role, crate::batch::FieldRole::User | crate::batch::FieldRole::Context) {
-            for (r, &run) in runs.iter().enumerate() {
-                batch.cat[[r, j]] = histories.cat[[run, j]];
-            }
-        }
-    }
-    let (first, run) = super::model::history_runs(batch.history.as_ref().unwrap());
+    let batch = crate::testing::request_batch(&schema, &runs, rng);
+    let (first, run) = batch.history.as_ref().unwrap().runs();
     assert_eq!((first, run), (vec![0, 5, 6], runs.to_vec()));
     let want = model.forward(&batch).0;
     assert_eq!(model.predict(&batch), want, "bit for bit");
@@ -165,6 +147,6 @@ fn predict_encodes_a_shared_history_once_and_equals_forward_bit_for_bit() {
     let hh = split.history.as_mut().unwrap();
     let t = (0..4).find(|&t| hh.mask[[8, t]]).expect("a real step");
     hh.outcome[[8, t, 0]] = f32::from_bits(hh.outcome[[8, t, 0]].to_bits() ^ 1);
-    assert_eq!(super::model::history_runs(hh).0, vec![0, 5, 6, 8, 9]);
+    assert_eq!(hh.runs().0, vec![0, 5, 6, 8, 9]);
     assert_eq!(model.predict(&split), model.forward(&split).0);
 }

@@ -117,6 +117,21 @@ impl<F: Float> MultiTaskNet<F> for Mmoe<F> {
         (out, MmoeCache { input, experts, tasks })
     }
 
+    /// [`forward`](MultiTaskNet::forward)'s output bit for bit, without its caches; a request's
+    /// shared history is summarised once ([`FeatureInput::predict`]).
+    fn predict(&self, batch: &Batch) -> Array2<F> {
+        let x = self.input.predict(batch);
+        let outs: Vec<_> = self.experts.iter().map(|e| e.predict(x.view())).collect();
+        let views: Vec<_> = outs.iter().map(|o| o.view()).collect();
+        let mut out = Array2::zeros((batch.len(), self.towers.len()));
+        for (k, (gate, tower)) in self.gates.iter().zip(&self.towers).enumerate() {
+            let probs = softmax::forward(gate.predict(x.view()).view(), None);
+            let m = expert_mix::forward_only(probs.view(), &views);
+            out.column_mut(k).assign(&tower.predict(m.view()).column(0));
+        }
+        out
+    }
+
     fn backward(&self, cache: &MmoeCache<F>, d_out: ArrayView2<'_, F>, grads: &mut MmoeGrads<F>) {
         let batch = d_out.nrows();
         let mut dx = Array2::zeros((batch, self.input.d_output()));
@@ -166,7 +181,7 @@ mod tests {
     use deepprl_core::rng::seeded;
     use deepprl_core::testing::{check_param_grads, zero_grads};
     use deepprl_models::network::loss;
-    use deepprl_models::testing::{random_batch, tiny_schema};
+    use deepprl_models::testing::{random_batch, request_batch, tiny_schema};
 
     fn tiny(rng: &mut deepprl_core::DeepRng) -> (Schema, Batch, Mmoe<f64>) {
         tiny_with(tiny_schema(2, 0), rng)
@@ -224,6 +239,21 @@ mod tests {
         let d_extra = config.d_embed + 2 + 2;
         let extra = d_extra * (config.n_experts * config.d_expert[0] + 2 * config.n_experts);
         assert_eq!(with.num_params(), without.num_params() + extra);
+    }
+
+    #[test]
+    fn predict_equals_forward_bit_for_bit_with_shared_and_distinct_histories() {
+        let schema = tiny_schema(2, 4);
+        let rng = &mut seeded(5);
+        let model = Mmoe::<f32>::new(&MmoeConfig::default(), &schema, rng).unwrap();
+        let batch = request_batch(&schema, &[0, 0, 0, 1, 2, 2, 2, 2], rng);
+        assert_eq!(batch.history.as_ref().unwrap().runs().0, vec![0, 3, 4]);
+        assert_eq!(model.predict(&batch), model.forward(&batch).0);
+        let distinct = random_batch(&schema, 6, rng);
+        assert_eq!(model.predict(&distinct), model.forward(&distinct).0);
+        let plain = random_batch(&tiny_schema(2, 0), 6, rng);
+        let model = Mmoe::<f32>::new(&MmoeConfig::default(), &tiny_schema(2, 0), rng).unwrap();
+        assert_eq!(model.predict(&plain), model.forward(&plain).0);
     }
 
     #[test]

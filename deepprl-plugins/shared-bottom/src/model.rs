@@ -82,6 +82,17 @@ impl<F: Float> MultiTaskNet<F> for SharedBottom<F> {
         (out, SharedBottomCache { input, bottom, towers })
     }
 
+    /// [`forward`](MultiTaskNet::forward)'s output bit for bit, without its caches; a request's
+    /// shared history is summarised once ([`FeatureInput::predict`]).
+    fn predict(&self, batch: &Batch) -> Array2<F> {
+        let h = self.bottom.predict(self.input.predict(batch).view());
+        let mut out = Array2::zeros((batch.len(), self.towers.len()));
+        for (k, tower) in self.towers.iter().enumerate() {
+            out.column_mut(k).assign(&tower.predict(h.view()).column(0));
+        }
+        out
+    }
+
     fn backward(
         &self,
         cache: &SharedBottomCache<F>,
@@ -105,7 +116,7 @@ mod tests {
     use deepprl_core::rng::seeded;
     use deepprl_core::testing::{check_param_grads, zero_grads};
     use deepprl_models::network::loss;
-    use deepprl_models::testing::{random_batch, tiny_schema};
+    use deepprl_models::testing::{random_batch, request_batch, tiny_schema};
 
     /// Checks every parameter's gradient on a batch of `schema`; the number of tensors checked.
     fn check_gradients(schema: &Schema) -> usize {
@@ -129,6 +140,22 @@ mod tests {
         model.backward(&cache, d.view(), &mut g);
         assert_eq!(zero_grads(&g), Vec::<String>::new());
         check_param_grads(&model, &g, loss)
+    }
+
+    #[test]
+    fn predict_equals_forward_bit_for_bit_with_shared_and_distinct_histories() {
+        let schema = tiny_schema(2, 4);
+        let rng = &mut seeded(5);
+        let config = SharedBottomConfig::default();
+        let model = SharedBottom::<f32>::new(&config, &schema, rng).unwrap();
+        let batch = request_batch(&schema, &[0, 0, 1, 1, 1, 2], rng);
+        assert_eq!(batch.history.as_ref().unwrap().runs().0, vec![0, 2, 5]);
+        assert_eq!(model.predict(&batch), model.forward(&batch).0);
+        let distinct = random_batch(&schema, 6, rng);
+        assert_eq!(model.predict(&distinct), model.forward(&distinct).0);
+        let plain = random_batch(&tiny_schema(2, 0), 6, rng);
+        let model = SharedBottom::<f32>::new(&config, &tiny_schema(2, 0), rng).unwrap();
+        assert_eq!(model.predict(&plain), model.forward(&plain).0);
     }
 
     #[test]

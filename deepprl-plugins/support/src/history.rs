@@ -206,6 +206,23 @@ impl<F: Float> FeatureInput<F> {
         (x, FeatureInputCache { fields, history: Some(cache) })
     }
 
+    /// [`FeatureInput::forward`]'s output, bit for bit, for inference: a run of consecutive rows
+    /// with one history (the candidates of one request share the user's history) is
+    /// summarised once and its summary repeated.
+    ///
+    /// # Panics
+    /// As [`FeatureInput::forward`].
+    #[track_caller]
+    pub fn predict(&self, batch: &Batch) -> Array2<F> {
+        let (x, _) = self.fields.forward(batch);
+        let Some(features) = &self.history else { return x };
+        let history = batch.history.as_ref().expect("the schema has histories, the batch none");
+        let (first, run) = history.runs();
+        let items = &self.fields.embed.tables[features.item_field];
+        let (h, _) = features.forward(items, &history.select(&first));
+        concat::forward(&[x.view(), h.select(ndarray::Axis(0), &run).view()])
+    }
+
     /// Accumulates the tables' sparse gradients from dL/dx `[batch, d_output]`; the item table
     /// gets the candidate's rows and the history's.
     pub fn backward(
@@ -247,7 +264,7 @@ mod tests {
     use super::*;
     use deepprl_core::rng::seeded;
     use deepprl_core::testing::{check_param_grads, random, zero_grads};
-    use deepprl_models::testing::{random_batch, tiny_schema};
+    use deepprl_models::testing::{random_batch, request_batch, tiny_schema};
     use ndarray::array;
 
     /// A table whose row i is `(i, 10 i)`, for literal cases.
@@ -316,6 +333,18 @@ mod tests {
         assert_eq!(zero_grads(&g), Vec::<String>::new());
         let loss = |m: &FeatureInput<f64>| (m.forward(&batch).0 * &r).sum();
         assert_eq!(check_param_grads(&input, &g, loss), 4);
+    }
+
+    #[test]
+    fn predict_summarises_a_shared_history_once_and_equals_forward_bit_for_bit() {
+        let rng = &mut seeded(4);
+        let schema = tiny_schema(2, 3);
+        let input = FeatureInput::<f32>::new(&schema, 3, rng).unwrap();
+        let batch = request_batch(&schema, &[0, 0, 0, 0, 1, 2, 2], rng);
+        assert_eq!(batch.history.as_ref().unwrap().runs().0, vec![0, 4, 5]);
+        assert_eq!(input.predict(&batch), input.forward(&batch).0);
+        let distinct = random_batch(&schema, 5, rng);
+        assert_eq!(input.predict(&distinct), input.forward(&distinct).0);
     }
 
     #[test]
