@@ -24,6 +24,8 @@
 //! - [`stage_b`]: stage B of one run, one driver over both environments.
 //! - [`ladder`]: the oracle ladder's reference rows in the simulator, once per world seed.
 //! - [`matched`]: the matched-average static rows, from the highlighted method's runs.
+//! - [`merge`]: the report of an output folder from its plan and whatever finished there.
+//! - [`shard`]: disjoint parts of the grid for processes run at once (`--shard i/n`, Slurm).
 //! - [`manifest`]: what produced a result.
 //! - [`schedule`]: planning, scheduling, skipping, the report.
 //! - [`supervised`]: the single supervised training run behind `deepprl train`.
@@ -40,6 +42,7 @@ pub mod ladder;
 pub mod lock;
 pub mod manifest;
 pub mod matched;
+pub mod merge;
 pub mod method;
 pub mod overrides;
 pub mod plan;
@@ -49,6 +52,7 @@ pub mod presets;
 pub mod schedule;
 pub mod scoring;
 pub mod settings;
+pub mod shard;
 pub mod stage_b;
 pub mod supervised;
 

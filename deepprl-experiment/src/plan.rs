@@ -118,7 +118,7 @@ pub enum Slot<T> {
     Done(T),
     /// This process does it.
     Mine,
-    /// Another process holds it.
+    /// Another process holds it, or another shard owns it.
     Theirs,
 }
 
@@ -134,14 +134,17 @@ pub struct Sorted<'a, P, T> {
     pub skipped: Vec<(&'a P, String)>,
 }
 
-/// [`resolve`]s every job of `jobs` (`place` gives its name in messages and its folder; the
-/// settings of the same index) and sorts them; conflicts go into `conflicts`.
+/// [`resolve`]s every job of `jobs` that this process's shard `owns` (`place` gives its name in
+/// messages and its folder; the settings of the same index) and sorts them; conflicts go into
+/// `conflicts`. Jobs of other shards are [`Slot::Theirs`], untouched.
 ///
 /// # Errors
 /// As [`resolve`].
+#[allow(clippy::too_many_arguments)]
 pub fn sort<'a, P, T: DeserializeOwned>(
     out: &Path,
     jobs: &'a [P],
+    owns: impl Fn(&P) -> bool,
     place: impl Fn(&P) -> (String, std::path::PathBuf),
     settings: &'a [Table],
     force: bool,
@@ -151,6 +154,10 @@ pub fn sort<'a, P, T: DeserializeOwned>(
     let mut sorted =
         Sorted { slots: Vec::new(), todo: Vec::new(), locks: Vec::new(), skipped: Vec::new() };
     for (job, s) in jobs.iter().zip(settings) {
+        if !owns(job) {
+            sorted.slots.push(Slot::Theirs);
+            continue;
+        }
         let (name, dir) = place(job);
         sorted.slots.push(match resolve(out, &dir, s, name, force, stamp, conflicts)? {
             JobState::Finished(r) => Slot::Done(r),
@@ -173,5 +180,10 @@ impl<P, T> Sorted<'_, P, T> {
     /// Jobs finished before this process started.
     pub fn n_done(&self) -> usize {
         self.slots.iter().filter(|s| matches!(s, Slot::Done(_))).count()
+    }
+
+    /// Jobs of this process's shard: finished before, to do, or held by another process.
+    pub fn n_owned(&self) -> usize {
+        self.n_done() + self.todo.len() + self.skipped.len()
     }
 }

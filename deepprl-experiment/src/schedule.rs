@@ -5,6 +5,7 @@
 //! Output folder:
 //! ```text
 //! <out>/experiment.toml                       the config with every default filled in
+//! <out>/plan.json                             the report's datasets and jobs (merge.rs)
 //! <out>/predictors/<dataset>/<predictor>/seed<N>/   stage A (see predictors.rs)
 //! <out>/runs/<dataset>/<method>/seed<N>/result.json, manifest.json, policy checkpoints
 //! <out>/runs/<dataset>/ladder/seed<N>/result.json    the ladder's reference rows (ladder.rs)
@@ -19,12 +20,13 @@ use crate::data::ExperimentData;
 use crate::ladder::{self, LADDER_JOB};
 use crate::lock;
 use crate::manifest::{self, Manifest};
-use crate::matched;
+use crate::merge::{self, ReportPlan};
 use crate::method::{Method, PolicyKind, PredictorKind};
 use crate::plan::{self, Slot};
 use crate::predictors::{self, PredictorSummary};
 use crate::preflight;
 use crate::settings::{self, Recorded};
+use crate::shard::{self, Shard};
 use crate::stage_b::{self, RunContext};
 use crate::supervised::create_dir;
 use crate::{Error, Result};
@@ -153,12 +155,14 @@ pub fn run_dir(out: &Path, id: &RunId) -> PathBuf {
     out.join("runs").join(&id.dataset).join(&id.method).join(format!("seed{}", id.seed))
 }
 
-/// How [`run_experiment_with`] treats an existing `--out`.
+/// How [`run_experiment_with`] treats an existing `--out`, and which part of the grid it runs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunOptions {
     /// Move the folders of runs and predictors made with other settings aside (into
     /// `out/replaced/<time>/`) and redo them, instead of refusing (`--force`).
     pub force: bool,
+    /// Run only this shard's groups of the grid ([`crate::shard`]); `None` runs all.
+    pub shard: Option<Shard>,
 }
 
 /// Runs `config` (datasets resolved against `base`) into `out`, refusing when `out` holds
@@ -263,11 +267,28 @@ pub fn run_experiment_with(
         .collect::<Result<_>>()?;
     let force = options.force;
     let place = |id: &RunId| (id.to_string(), run_dir(out, id));
+    // A shard does the jobs of its (dataset, seed) groups only.
+    let owns = |d: usize, seed: u64| {
+        options.shard.is_none_or(|s| {
+            let at = seeds.iter().position(|&x| x == seed).expect("a planned seed");
+            s.owns(shard::group(d, at, seeds.len()))
+        })
+    };
     let (runs, ladder_jobs) = (
-        plan::sort(out, &planned, |p| place(&p.2), &run_settings, force, &stamp, &mut conflicts)?,
+        plan::sort(
+            out,
+            &planned,
+            |p| owns(p.0, p.2.seed),
+            |p| place(&p.2),
+            &run_settings,
+            force,
+            &stamp,
+            &mut conflicts,
+        )?,
         plan::sort(
             out,
             &ladders,
+            |l| owns(l.0, l.1.seed),
             |l| place(&l.1),
             &ladder_settings,
             force,
@@ -311,11 +332,24 @@ pub fn run_experiment_with(
         }
     }
     plan::refuse_conflicts(out, &conflicts)?;
-    // Every job matches the experiment now: the config may be written.
+    if let Some(shard) = options.shard {
+        refuse_another_experiment(out, &full, shard)?;
+    }
+    // Every job matches the experiment now: the config and the report's plan may be written.
+    let infos: Vec<DatasetInfo> =
+        datasets.iter().zip(&requests).map(|(d, r)| dataset_info(d, r.as_ref())).collect();
+    let relative = |id: &RunId| run_dir(Path::new(""), id);
+    let report_plan = ReportPlan {
+        datasets: infos,
+        runs: planned.iter().map(|p| relative(&p.2)).collect(),
+        ladders: ladders.iter().map(|l| relative(&l.1)).collect(),
+        highlight: config.highlight.clone(),
+    };
     create_dir(out)?;
     deepprl_core::io::write_atomic(&out.join("experiment.toml"), full.as_bytes())?;
+    merge::write_plan(out, &report_plan)?;
     on_event(&Event::Planned {
-        runs: planned.len() + ladders.len() - skipped.len(),
+        runs: runs.n_owned() + ladder_jobs.n_owned() - skipped.len(),
         done: runs.n_done() + ladder_jobs.n_done(),
         predictors: needed.len(),
     });
@@ -478,30 +512,47 @@ pub fn run_experiment_with(
             .collect()
     });
 
-    let (run_slots, ladder_slots) = (runs.slots, ladder_jobs.slots);
+    let (mut run_slots, mut ladder_slots) = (runs.slots.into_iter(), ladder_jobs.slots.into_iter());
     drop((runs.locks, ladder_jobs.locks));
     // In plan order: what finished before, what this process did, and what another process
-    // has finished by now (so the last process to finish writes the whole report).
-    let mut new_runs = new_records.into_iter();
-    let mut new_ladders = ladder_rows.into_iter();
-    let run_records = planned.iter().zip(run_slots).filter_map(|((_, _, id), slot)| match slot {
-        Slot::Done(r) => Some(r),
-        Slot::Mine => new_runs.next().flatten(),
-        Slot::Theirs => plan::read_result(&run_dir(out, id)),
-    });
-    let ladder_records = ladders.iter().zip(ladder_slots).flat_map(|((_, id), slot)| match slot {
-        Slot::Done(rows) => rows,
-        Slot::Mine => new_ladders.next().unwrap_or_default(),
-        Slot::Theirs => plan::read_result(&run_dir(out, id)).unwrap_or_default(),
-    });
-    let records: Vec<RunRecord> = run_records.chain(ladder_records).collect();
-    let matched = matched::matched_records(&records, &config.highlight);
-    let records = [records, matched].concat();
-    let infos: Vec<DatasetInfo> =
-        datasets.iter().zip(&requests).map(|(d, r)| dataset_info(d, r.as_ref())).collect();
-    let report = deepprl_report::write_report(out, &infos, &records, Some(&config.highlight))?;
+    // (or shard) has finished by now (so the last process to finish writes the whole report;
+    // `deepprl report` merges again from the files, see merge.rs).
+    let (mut new_runs, mut new_ladders) = (new_records.into_iter(), ladder_rows.into_iter());
+    let records = merge::records(
+        &report_plan,
+        |dir| match run_slots.next().expect("a slot per run") {
+            Slot::Done(r) => Some(r),
+            Slot::Mine => new_runs.next().flatten(),
+            Slot::Theirs => plan::read_result(&out.join(dir)),
+        },
+        |dir| match ladder_slots.next().expect("a slot per ladder job") {
+            Slot::Done(rows) => Some(rows),
+            Slot::Mine => new_ladders.next(),
+            Slot::Theirs => plan::read_result(&out.join(dir)),
+        },
+    );
+    let report = deepprl_report::write_report(
+        out,
+        &report_plan.datasets,
+        &records,
+        Some(&report_plan.highlight),
+    )?;
     on_event(&Event::ReportWritten { path: out.join("report.md") });
     Ok(Outcome { records, failures: failures.into_inner().expect("no panic"), skipped, report })
+}
+
+/// A shard refuses an output folder whose `experiment.toml` is another experiment's: the shards
+/// of one experiment write the same bytes.
+fn refuse_another_experiment(out: &Path, full: &str, shard: Shard) -> Result<()> {
+    let path = out.join("experiment.toml");
+    match std::fs::read(&path) {
+        Ok(held) if held != full.as_bytes() => Err(Error::Usage(format!(
+            "shard {shard}: {} holds another experiment; every shard of an experiment must be \
+             given the same experiment file (and --quick/--dataset options), or another --out",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Locks the predictor whose folder is `dir` (waiting for another process that trains it)

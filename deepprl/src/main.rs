@@ -95,6 +95,12 @@ enum Command {
         #[command(subcommand)]
         command: WorldCommand,
     },
+    /// Write the report of an experiment's output folder from whatever finished there (merges
+    /// the shards of `compare --shard`).
+    Report {
+        /// The output folder of `deepprl compare` or `deepprl ablate`.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -156,6 +162,11 @@ struct ExperimentArgs {
     /// aside (into <out>/replaced/<time>/) and redo them, instead of refusing.
     #[arg(long)]
     force: bool,
+    /// Run only shard i of n (from 0) of the grid: whole (dataset, seed) groups, assigned by
+    /// the experiment file alone; run every shard into one --out, then `deepprl report`. Without
+    /// it, a Slurm array task's SLURM_ARRAY_TASK_ID, _MIN and _COUNT give i = ID - MIN and n.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
     /// No progress output.
     #[arg(long, conflicts_with = "json")]
     quiet: bool,
@@ -232,7 +243,12 @@ fn experiment(args: ExperimentArgs, ablate: bool) -> deepprl::Result<()> {
             .collect();
         PathBuf::from("reports").join(slug.trim_matches('-'))
     });
-    let options = deepprl::experiment::RunOptions { force: args.force };
+    use deepprl::experiment::shard::Shard;
+    let shard = match &args.shard {
+        Some(text) => Some(Shard::parse(text)?),
+        None => Shard::from_slurm(|k| std::env::var(k).ok())?,
+    };
+    let options = deepprl::experiment::RunOptions { force: args.force, shard };
     cli::experiment::run(&config, &base, &out, options, output)?;
     Ok(())
 }
@@ -344,6 +360,7 @@ fn main() -> ExitCode {
             json,
             front,
         }),
+        Some(Command::Report { dir }) => cli::experiment::report(&dir),
         Some(Command::Rl {
             command:
                 RlCommand::Train { dataset, predictor, policy, predictor_run, sets, seed, out, quiet },

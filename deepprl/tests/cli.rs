@@ -212,3 +212,25 @@ fn rl_train_runs_a_policy_and_rl_evaluate_prints_it() -> Result<()> {
     let _ = std::fs::remove_dir_all(&out);
     Ok(())
 }
+
+#[test]
+fn a_bad_shard_and_a_folder_without_a_plan_are_errors() -> Result<()> {
+    for (args, says) in [
+        (vec!["compare", "--quick", "--shard", "2/2", "--out", "unused"], "below n = 2"),
+        (vec!["compare", "--quick", "--shard", "one", "--out", "unused"], "want i/n"),
+        (vec!["report", "no/such/folder"], "plan.json"),
+    ] {
+        let out = deepprl(&args)?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        ensure!(!out.status.success() && stderr.contains(says), "{args:?}: {stderr}");
+        ensure!(!std::path::Path::new("unused").exists(), "{args:?} wrote its --out");
+    }
+    // Slurm's array variables, half set, are an error naming the missing one.
+    let out = Command::new(env!("CARGO_BIN_EXE_deepprl"))
+        .args(["compare", "--quick", "--out", "unused"])
+        .env("SLURM_ARRAY_TASK_ID", "1")
+        .output()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    ensure!(!out.status.success() && stderr.contains("SLURM_ARRAY_TASK_MIN"), "{stderr}");
+    Ok(())
+}

@@ -93,7 +93,13 @@ fn a_rerun_with_other_settings_refuses_and_force_redoes_the_runs() -> Result<()>
     // MoH tower changes the MoH's runs, not Shared-Bottom's.
     let mut changed = more.clone();
     changed.moh.d_tower /= 2;
-    let forced = run_experiment_with(&changed, &tmp.0, &out, RunOptions { force: true }, &|_| {})?;
+    let forced = run_experiment_with(
+        &changed,
+        &tmp.0,
+        &out,
+        RunOptions { force: true, ..Default::default() },
+        &|_| {},
+    )?;
     ensure!(forced.failures.is_empty(), "{:?}", forced.failures);
     let replaced = std::fs::read_dir(out.join("replaced"))?.count();
     ensure!(replaced == 1, "one replaced/<time> folder, got {replaced}");

@@ -1,5 +1,6 @@
 //! `deepprl compare` and `deepprl ablate`: run an experiment and write its report, with progress
-//! bars on a terminal, plain lines otherwise, nothing with `--quiet`, JSON lines with `--json`.
+//! bars on a terminal, plain lines otherwise, nothing with `--quiet`, JSON lines with `--json`;
+//! `deepprl report`: the report of an output folder from whatever finished there.
 
 use deepprl::experiment::{Event, ExperimentConfig, Outcome, RunOptions, run_experiment_with};
 use deepprl::{Error, Result};
@@ -192,4 +193,20 @@ pub fn run(
         )));
     }
     Ok(outcome)
+}
+
+/// `deepprl report DIR`: writes the report of the output folder `dir` from its plan and every
+/// finished job (the shards of an experiment merged), and says how much of the plan finished.
+///
+/// # Errors
+/// As [`deepprl::experiment::merge::report`].
+pub fn report(dir: &Path) -> Result<()> {
+    let merged = deepprl::experiment::merge::report(dir)?;
+    eprintln!(
+        "{} of {} planned jobs finished; report: {}",
+        merged.finished,
+        merged.planned,
+        merged.report.report_md.display()
+    );
+    Ok(())
 }
