@@ -6,11 +6,15 @@
 
 use crate::config::{Derived, FileRole, SplitConfig, SplitMethod};
 use crate::dataset::{Dataset, Split, Vocabs};
-use crate::meta::{Counts, DatasetKind, FieldMeta, Metadata, ObjectiveMeta, Stats};
+use crate::meta::{Counts, DatasetKind, EventCounts, FieldMeta, Metadata, ObjectiveMeta, Stats};
 use crate::vocab::{Interner, UNKNOWN, Vocab};
 use crate::{Error, RequestsConfig, Result, split, stats, time};
 use ndarray::Array2;
 use std::path::PathBuf;
+
+/// The raw id of a categorical value that is absent (a joined id that is not a key of its
+/// metadata file): always mapped to the unknown row.
+pub(crate) const ABSENT: u32 = u32::MAX;
 
 /// What the conversion needs to know besides the rows.
 #[derive(Debug, Clone)]
@@ -52,6 +56,8 @@ pub(crate) struct RawLog {
     /// When set, users and items keep their interned order as vocabulary (index = id + 1),
     /// whether seen in training or not: the world's catalogue is known in advance.
     pub fixed_vocab: bool,
+    /// For an event log, how its rows became impressions.
+    pub events: Option<EventCounts>,
 }
 
 impl RawLog {
@@ -73,13 +79,30 @@ impl RawLog {
 fn remap(interner: &Interner, ids: impl Iterator<Item = u32>) -> (Vec<u32>, Vocab) {
     let mut map = vec![UNKNOWN; interner.len()];
     let mut names = Vec::new();
-    for id in ids {
+    for id in ids.filter(|&id| id != ABSENT) {
         if map[id as usize] == UNKNOWN {
             names.push(interner.name(id));
             map[id as usize] = names.len() as u32;
         }
     }
     (map, Vocab::from_names(names))
+}
+
+/// The vocabulary index of raw id `id` under `map` ([`ABSENT`] is unknown).
+fn lookup(map: &[u32], id: u32) -> u32 {
+    if id == ABSENT { UNKNOWN } else { map[id as usize] }
+}
+
+/// Replaces the NaNs of each column (joined values of ids absent from their metadata file) by
+/// the column's mean over the training rows that have a value (0 when none has).
+fn fill_absent(numeric: &mut Array2<f32>, train: std::ops::Range<usize>) {
+    for mut col in numeric.columns_mut() {
+        let known = col.slice(ndarray::s![train.clone()]);
+        let known: Vec<f64> = known.iter().filter(|v| !v.is_nan()).map(|&v| f64::from(v)).collect();
+        let mean =
+            if known.is_empty() { 0.0 } else { known.iter().sum::<f64>() / known.len() as f64 };
+        col.iter_mut().filter(|v| v.is_nan()).for_each(|v| *v = mean as f32);
+    }
 }
 
 /// Number of distinct ids among `ids` (all below `n`).
@@ -199,10 +222,10 @@ pub(crate) fn finish(raw: RawLog, spec: Spec) -> Result<Dataset> {
             };
         }
         for (j, (map, _)) in ctx_maps.iter().enumerate() {
-            context[[row, n_der + j]] = map[raw.context_ids[i * n_ctx_cols + j] as usize];
+            context[[row, n_der + j]] = lookup(map, raw.context_ids[i * n_ctx_cols + j]);
         }
         for (j, (map, _)) in cat_maps.iter().enumerate() {
-            categorical[[row, j]] = map[raw.categorical_ids[i * n_cat + j] as usize];
+            categorical[[row, j]] = lookup(map, raw.categorical_ids[i * n_cat + j]);
         }
         for j in 0..n_num {
             numeric[[row, j]] = raw.numeric[i * n_num + j];
@@ -211,6 +234,7 @@ pub(crate) fn finish(raw: RawLog, spec: Spec) -> Result<Dataset> {
             outcomes[[row, j]] = raw.outcomes[i * k + j];
         }
     }
+    fill_absent(&mut numeric, split.train.clone());
 
     let derived_vocabs = spec.derived.iter().map(|d| match d {
         Derived::HourOfDay => Vocab::from_names((0..24).map(|h| h.to_string())),
@@ -250,6 +274,7 @@ pub(crate) fn finish(raw: RawLog, spec: Spec) -> Result<Dataset> {
             users: distinct(&raw.user, raw.users.len()),
             items: distinct(&raw.item, raw.items.len()),
         },
+        events: raw.events,
         sources: spec.sources,
     };
     Ok(Dataset {

@@ -173,6 +173,64 @@ pub enum Error {
         /// This row's timestamp, in the file's unit.
         value: i64,
     },
+    /// A metadata file of a `[[joins]]` table has one key on two lines.
+    #[error(
+        "{path}: line {line}: key {value:?} of column `{column}` is repeated (first on line \
+         {first}; config key `{key}`)"
+    )]
+    DuplicateKey {
+        /// The metadata file.
+        path: PathBuf,
+        /// The line of the repeat.
+        line: u64,
+        /// The key column.
+        column: String,
+        /// The repeated key.
+        value: String,
+        /// The line of its first occurrence.
+        first: u64,
+        /// The config key naming the key column, e.g. `joins[0].key`.
+        key: String,
+    },
+    /// An event log's rows are not in the order `events.order` requires.
+    #[error("{path}: line {line}: {reason} (config key `events.order` = \"{order}\")")]
+    EventOrder {
+        /// The data file.
+        path: PathBuf,
+        /// The line.
+        line: u64,
+        /// The order required: `user` or `time`.
+        order: &'static str,
+        /// What is out of order.
+        reason: String,
+    },
+    /// An event log in which no row starts an impression.
+    #[error(
+        "{path}: line {line}: none of the {rows} rows starts an impression (config key \
+         `events.start` = {start:?})"
+    )]
+    NoImpressions {
+        /// The data file.
+        path: PathBuf,
+        /// The line after the last row.
+        line: u64,
+        /// Rows read.
+        rows: u64,
+        /// The start expression.
+        start: String,
+    },
+    /// An impression's combined objective value cannot be stored.
+    #[error("{path}: line {line}: key `{key}`: {reason}")]
+    GroupValue {
+        /// The data file.
+        path: PathBuf,
+        /// The impression's first line.
+        line: u64,
+        /// The objective's key, e.g. `objectives[2].group`.
+        key: String,
+        /// The value and why it cannot be stored.
+        reason: String,
+    },
     /// Reading delimited text failed below the field level (e.g. invalid UTF-8 in a header).
     #[error("{path}: line {line}: {source}")]
     Csv {

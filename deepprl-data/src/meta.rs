@@ -101,6 +101,19 @@ pub struct Counts {
     pub items: usize,
 }
 
+/// How an event log's rows became impressions (all files together).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EventCounts {
+    /// Rows read.
+    pub rows: u64,
+    /// Impressions: rows that started one.
+    pub impressions: u64,
+    /// Rows that joined an open impression of their (user, item).
+    pub grouped: u64,
+    /// Rows that started no impression and belonged to none (counted, not kept).
+    pub unmatched: u64,
+}
+
 /// Everything about a dataset except its rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metadata {
@@ -134,6 +147,9 @@ pub struct Metadata {
     pub requests: RequestsConfig,
     /// Raw sizes.
     pub counts: Counts,
+    /// For an event log (`[events]`), how its rows became impressions.
+    #[serde(default)]
+    pub events: Option<EventCounts>,
     /// The files read (empty for generated data).
     pub sources: Vec<PathBuf>,
 }

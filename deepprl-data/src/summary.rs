@@ -12,7 +12,7 @@
 //! ```
 
 use crate::config::ObjectiveKind;
-use crate::meta::{DatasetKind, FieldMeta, ObjectiveStats};
+use crate::meta::{DatasetKind, EventCounts, FieldMeta, ObjectiveStats};
 use crate::{Dataset, Result, Slice, requests, stats, time};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -54,6 +54,8 @@ pub struct Summary {
     pub sources: Vec<PathBuf>,
     /// Rows.
     pub rows: usize,
+    /// For an event log, how its rows became impressions (the rows above).
+    pub events: Option<EventCounts>,
     /// Distinct users (raw ids, all slices).
     pub users: usize,
     /// Distinct items (raw ids, all slices).
@@ -87,6 +89,7 @@ impl Summary {
             kind: ds.meta.kind,
             sources: ds.meta.sources.clone(),
             rows: ds.len(),
+            events: ds.meta.events,
             users: ds.meta.counts.users,
             items: ds.meta.counts.items,
             vocab_sizes: (ds.meta.n_users, ds.meta.n_items),
@@ -143,6 +146,14 @@ impl fmt::Display for Summary {
             writeln!(f, "file      {}", s.display())?;
         }
         writeln!(f, "rows      {}", self.rows)?;
+        if let Some(e) = self.events {
+            writeln!(
+                f,
+                "events    {} rows: {} impressions, {} rows grouped into them, {} unmatched \
+                 (started no impression and belonged to none)",
+                e.rows, e.impressions, e.grouped, e.unmatched
+            )?;
+        }
         if self.kind == DatasetKind::Interactions {
             let (vu, vi) = self.vocab_sizes;
             writeln!(f, "users     {} (vocabulary {vu} with the unknown row)", self.users)?;

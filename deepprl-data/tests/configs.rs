@@ -132,3 +132,20 @@ fn config_md_documents_every_key() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[test]
+fn config_md_example_configs_are_valid() -> anyhow::Result<()> {
+    let doc = std::fs::read_to_string(crate_dir().join("CONFIG.md"))?;
+    let blocks: Vec<&str> = doc
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .filter(|b| b.contains("[source]"))
+        .collect();
+    assert!(blocks.iter().any(|b| b.contains("[events]")), "an event-log example");
+    assert!(blocks.iter().any(|b| b.contains("[[joins]]")), "a join example");
+    for b in blocks {
+        deepprl_data::DatasetConfig::from_toml_str(b, std::path::Path::new("doc.toml"), None)?;
+    }
+    Ok(())
+}

@@ -5,6 +5,7 @@
 //! | --- | --- |
 //! | [`dense`] | `y = x · w + b` |
 //! | [`embedding`] | row gather, scatter-add (sparse-row) backward |
+//! | [`embedding_bag`] | mean of each bag's rows (multi-valued fields), sparse-row backward |
 //! | [`relu`], [`sigmoid`], [`tanh`], [`softplus`] | activations |
 //! | [`softmax`] | row softmax with a mask |
 //! | [`log_softmax`] | row log-softmax |
@@ -21,6 +22,7 @@ pub mod bce_with_logits;
 pub mod concat;
 pub mod dense;
 pub mod embedding;
+pub mod embedding_bag;
 pub mod expert_mix;
 pub mod huber;
 pub mod hyper_linear;

@@ -33,9 +33,14 @@ impl DatasetConfig {
         if let Some(t) = self.time.as_ref().filter(|t| t.unit != TimeUnit::Datetime) {
             number(&t.column, "time.column".into());
         }
-        for (i, o) in self.objectives.iter().enumerate() {
-            let Some(e) = o.expr.as_ref().and_then(|e| e.parse::<Expr>().ok()) else { continue };
-            let key = format!("objectives[{i}].expr");
+        let exprs = self
+            .objectives
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| o.expr.as_ref().map(|e| (format!("objectives[{i}].expr"), e)));
+        let start = self.events.iter().map(|ev| ("events.start".to_string(), &ev.start));
+        for (key, text) in exprs.chain(start) {
+            let Ok(e) = text.parse::<Expr>() else { continue };
             for (name, &kind) in e.columns().iter().zip(e.column_kinds()) {
                 let (seen, by) = known.entry(name.clone()).or_insert((kind, key.clone()));
                 if *seen == kind {

@@ -27,16 +27,21 @@
 //! ```
 
 mod columns;
+mod events;
+mod joins;
 mod kinds;
 mod objective;
 mod source;
 mod split;
 mod validate;
+mod validate_events;
 
 pub use columns::{
     ContextConfig, Derived, FeaturesConfig, IdsConfig, NumericTransform, TimeConfig, TimeOrder,
     TimeUnit, Transform,
 };
+pub use events::{EventOrder, EventsConfig, GroupReduce};
+pub use joins::{JoinConfig, JoinOn};
 pub use objective::{Direction, ObjectiveConfig, ObjectiveKind};
 pub use source::{DATA_ROOT_ENV, SourceConfig};
 pub use split::{RequestsConfig, SequenceConfig, SplitConfig, SplitMethod};
@@ -100,6 +105,14 @@ pub struct DatasetConfig {
     /// Side features. Default: none.
     #[serde(default)]
     pub features: FeaturesConfig,
+    /// Event-log grouping: rows of one (user, item) within a window become one impression.
+    /// Default: none (every row is an impression).
+    #[serde(default)]
+    pub events: Option<EventsConfig>,
+    /// Metadata files whose columns become side features, keyed by item or user id.
+    /// Default: none.
+    #[serde(default)]
+    pub joins: Vec<JoinConfig>,
     /// The objectives, in label order. Required, at least one.
     pub objectives: Vec<ObjectiveConfig>,
     /// Train / validation / test split. Default: the last 10 % of rows in time order are test,
@@ -166,6 +179,11 @@ impl DatasetConfig {
             f.as_ref().map(|f| (role, SourceConfig::resolve(&self.data_root, f)))
         })
         .collect()
+    }
+
+    /// The metadata file of `joins[i]`, resolved against the data root.
+    pub fn join_file(&self, i: usize) -> PathBuf {
+        SourceConfig::resolve(&self.data_root, &self.joins[i].file)
     }
 
     /// Whether this is a tabular dataset (no `[ids]`): features in, labels out.

@@ -12,6 +12,7 @@
 //! ```
 
 use super::columns::{Transform, one};
+use super::events::GroupReduce;
 use serde::{Deserialize, Serialize};
 
 /// Whether an objective's values are 0/1 or real.
@@ -56,7 +57,22 @@ pub struct ObjectiveConfig {
     /// `identity` or `log1p`, applied after `divide_by` (continuous only). Default `"identity"`.
     #[serde(default)]
     pub transform: Transform,
+    /// With `[events]`, how the rows of an impression combine: `any`, `sum`, `max` or `first`.
+    /// Default: `any` for binary objectives, `sum` for continuous ones; not allowed without
+    /// `[events]`.
+    #[serde(default)]
+    pub group: Option<GroupReduce>,
     /// `maximize` or `minimize`. Default `"maximize"`.
     #[serde(default)]
     pub direction: Direction,
+}
+
+impl ObjectiveConfig {
+    /// How this objective combines over an impression's rows: `group`, or its kind's default.
+    pub fn reduce(&self) -> GroupReduce {
+        self.group.unwrap_or(match self.kind {
+            ObjectiveKind::Binary => GroupReduce::Any,
+            ObjectiveKind::Continuous => GroupReduce::Sum,
+        })
+    }
 }

@@ -14,6 +14,8 @@ impl DatasetConfig {
         self.validate_source()?;
         self.validate_roles()?;
         self.validate_objectives()?;
+        self.validate_events()?;
+        self.validate_joins()?;
         self.validate_column_kinds()?;
         self.validate_split()?;
         let (seq, req) = (&self.sequence, &self.requests);
