@@ -20,8 +20,9 @@ pub(super) fn tile<F: Float, S: Simd, const MR: usize, const NV: usize>(
     let zero = F::splat(simd, F::zero());
     let mut acc = [[zero; NV]; MR];
     for (ak, bk) in a.chunks_exact(MR).zip(b.chunks_exact(nr)) {
+        // No closure here (e.g. `array::from_fn`): it would be compiled without the
+        // instruction set's target features (see `Packed`).
         let (bv, _) = F::vectors::<S>(bk);
-        let bv: [F::V<S>; NV] = std::array::from_fn(|v| bv[v]);
         for r in 0..MR {
             let ar = F::splat(simd, ak[r]);
             for v in 0..NV {

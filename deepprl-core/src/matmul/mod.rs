@@ -185,7 +185,8 @@ fn run_tiny<F: Float>(token: Token, job: Tiny<'_, F>) {
     }
 }
 
-/// The packed path with each instruction set's register tile (see [`micro`]).
+/// The packed path with each instruction set's register tile (see [`micro`]), with this
+/// thread's packing buffers taken here, outside the instruction set (see [`Packed`]).
 fn run_packed<F: Float>(
     token: Token,
     alpha: F,
@@ -193,11 +194,18 @@ fn run_packed<F: Float>(
     b: ArrayView2<'_, F>,
     c: &mut [F],
 ) {
-    match token {
-        Token::Scalar => Simd::vectorize(pulp::Scalar::new(), Packed::<F, 4, 4> { alpha, a, b, c }),
+    F::with_pack_buffers(|a_pack, b_pack| match token {
+        Token::Scalar => Simd::vectorize(
+            pulp::Scalar::new(),
+            Packed::<F, 4, 4> { alpha, a, b, c, a_pack, b_pack },
+        ),
         #[cfg(target_arch = "x86_64")]
-        Token::V3(simd) => Simd::vectorize(simd, Packed::<F, 6, 2> { alpha, a, b, c }),
+        Token::V3(simd) => {
+            Simd::vectorize(simd, Packed::<F, 6, 2> { alpha, a, b, c, a_pack, b_pack })
+        }
         #[cfg(target_arch = "x86_64")]
-        Token::V4(simd) => Simd::vectorize(simd, Packed::<F, 8, 2> { alpha, a, b, c }),
-    }
+        Token::V4(simd) => {
+            Simd::vectorize(simd, Packed::<F, 8, 2> { alpha, a, b, c, a_pack, b_pack })
+        }
+    });
 }
