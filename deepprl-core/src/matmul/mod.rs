@@ -187,6 +187,10 @@ fn run_tiny<F: Float>(token: Token, job: Tiny<'_, F>) {
 
 /// The packed path with each instruction set's register tile (see [`micro`]), with this
 /// thread's packing buffers taken here, outside the instruction set (see [`Packed`]).
+///
+/// Products at most one vector wide (the world MoH's 16-, 8- and 3-column products) take a
+/// one-vector tile, which pads `B`'s panels to one vector instead of two; the tile shape does
+/// not change any element's sequence of operations.
 fn run_packed<F: Float>(
     token: Token,
     alpha: F,
@@ -194,14 +198,23 @@ fn run_packed<F: Float>(
     b: ArrayView2<'_, F>,
     c: &mut [F],
 ) {
+    let n = b.ncols();
     F::with_pack_buffers(|a_pack, b_pack| match token {
         Token::Scalar => Simd::vectorize(
             pulp::Scalar::new(),
             Packed::<F, 4, 4> { alpha, a, b, c, a_pack, b_pack },
         ),
         #[cfg(target_arch = "x86_64")]
+        Token::V3(simd) if n <= F::lanes::<pulp::x86::V3>() => {
+            Simd::vectorize(simd, Packed::<F, 8, 1> { alpha, a, b, c, a_pack, b_pack })
+        }
+        #[cfg(target_arch = "x86_64")]
         Token::V3(simd) => {
             Simd::vectorize(simd, Packed::<F, 6, 2> { alpha, a, b, c, a_pack, b_pack })
+        }
+        #[cfg(target_arch = "x86_64")]
+        Token::V4(simd) if n <= F::lanes::<pulp::x86::V4>() => {
+            Simd::vectorize(simd, Packed::<F, 8, 1> { alpha, a, b, c, a_pack, b_pack })
         }
         #[cfg(target_arch = "x86_64")]
         Token::V4(simd) => {

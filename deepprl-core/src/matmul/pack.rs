@@ -32,7 +32,9 @@ pub(super) fn pack_panels<F: Float>(
         return;
     }
     let [row_stride, depth_stride] = [x.strides()[0], x.strides()[1]];
-    if depth_stride == 1 || kc == 1 {
+    if depth_stride == 1 && width == 8 {
+        gather_rows::<F, 8>(&x, out);
+    } else if depth_stride == 1 || kc == 1 {
         // Each row is contiguous over the depths: scatter it into its lane of the panel.
         for (i, row) in x.rows().into_iter().enumerate() {
             let src = row.to_slice().expect("a row with unit stride is contiguous");
@@ -54,6 +56,36 @@ pub(super) fn pack_panels<F: Float>(
     } else {
         for ((i, p), &v) in x.indexed_iter() {
             out[(i / width) * panel + p * width + i % width] = v;
+        }
+    }
+}
+
+/// Packs `x` (rows contiguous over the depths) into panels of `W` rows, one depth of a panel
+/// at a time: `W` reads from `W` rows, one contiguous write, the loop unrolled for the tile
+/// heights the kernels use; the padding of a partial last panel is already zero.
+fn gather_rows<F: Float, const W: usize>(x: &ArrayView2<'_, F>, out: &mut [F]) {
+    let (mc, kc) = x.dim();
+    let panel = W * kc;
+    for (q, dst) in out.chunks_exact_mut(panel).enumerate() {
+        let rows = W.min(mc - q * W);
+        if rows < W {
+            for r in 0..rows {
+                let row = x.row(q * W + r);
+                let src = row.to_slice().expect("a row with unit stride is contiguous");
+                for (lane, &v) in dst.chunks_exact_mut(W).zip(src) {
+                    lane[r] = v;
+                }
+            }
+            continue;
+        }
+        let src: [&[F]; W] = std::array::from_fn(|r| {
+            let row = x.row(q * W + r);
+            row.to_slice().expect("a row with unit stride is contiguous")
+        });
+        for (p, lane) in dst.chunks_exact_mut(W).enumerate() {
+            for r in 0..W {
+                lane[r] = src[r][p];
+            }
         }
     }
 }
@@ -93,9 +125,14 @@ mod tests {
             Array2::from_shape_fn((11, 18), |(i, j)| if j % 2 == 0 { x[[i, j / 2]] } else { -1.0 });
         let strided = wide.slice(s![.., ..18;2]);
         let mut out = vec![7.0; 3]; // stale contents must not leak into the padding
-        for (rows, depths, width) in
-            [(0..11, 0..9, 4), (2..9, 3..8, 3), (5..6, 0..9, 8), (0..11, 4..5, 2)]
-        {
+        for (rows, depths, width) in [
+            (0..11, 0..9, 4),
+            (2..9, 3..8, 3),
+            (5..6, 0..9, 8),
+            (0..11, 0..9, 8),
+            (1..11, 2..9, 8),
+            (0..11, 4..5, 2),
+        ] {
             let want = expected(&x, rows.clone(), depths.clone(), width);
             for view in [x.view(), fortran.view(), strided] {
                 pack_panels(&view, rows.clone(), depths.clone(), width, &mut out);
