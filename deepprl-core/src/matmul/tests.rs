@@ -31,9 +31,10 @@ fn to_f64<F: Float>(x: &Array2<F>) -> Array2<f64> {
 
 /// Shapes `(m, k, n)` around every tile, block and path boundary: 1, tile ± 1 for the tiles of
 /// 4, 6 and 8 rows and 4, 8, 16 and 32 columns, depths around [`KC`], and the tiny/packed limit.
-const SHAPES: [(usize, usize, usize); 14] = [
+const SHAPES: [(usize, usize, usize); 15] = [
     (1, 1, 1),
     (1, 300, 70),
+    (2, 20, 13),
     (3, 7, 5),
     (4, 33, 129),
     (5, 16, 33),
