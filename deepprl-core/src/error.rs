@@ -51,6 +51,15 @@ pub enum Error {
         /// What differs, e.g. `has shape [4, 2] in the file but [4, 3] in the model`.
         reason: String,
     },
+    /// A matrix kernel name (`DEEPPRL_KERNEL`, [`crate::matmul::Kernel`]) is unknown, or names
+    /// a kernel this CPU cannot run.
+    #[error("matrix kernel `{name}` {reason}")]
+    Kernel {
+        /// The name given, e.g. `avx512`.
+        name: String,
+        /// What is wrong with it, e.g. `cannot run on this CPU (it runs: generic, avx2)`.
+        reason: String,
+    },
     /// An array had the wrong shape for a reshape.
     #[error(transparent)]
     Shape(#[from] ndarray::ShapeError),

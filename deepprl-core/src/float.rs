@@ -1,13 +1,16 @@
 //! The float trait every op and layer is generic over.
 //!
-//! [`Float`] is `ndarray::NdFloat` plus what initialisers and parameter files need; it is
+//! [`Float`] is `ndarray::NdFloat` plus what initialisers, parameter files and the matrix kernel
+//! ([`crate::matmul::Element`]) need; it is
 //! implemented for `f32` (training) and `f64` (gradient checks) and nothing else.
 
 use ndarray::NdFloat;
 use ndarray_rand::rand_distr::uniform::SampleUniform;
 
 /// A float type usable by deepprl's ops: `f32` or `f64`.
-pub trait Float: NdFloat + SampleUniform + Default + std::iter::Sum + 'static {
+pub trait Float:
+    NdFloat + SampleUniform + Default + std::iter::Sum + crate::matmul::Element + 'static
+{
     /// Bytes per element in a parameter file.
     const BYTES: u8;
     /// Converts from `f64`, rounding to the nearest representable value.

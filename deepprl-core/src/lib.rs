@@ -24,6 +24,7 @@ pub mod float;
 pub mod init;
 pub mod io;
 pub mod layers;
+pub mod matmul;
 pub mod ops;
 pub mod optim;
 pub mod parallel;

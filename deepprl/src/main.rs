@@ -310,6 +310,11 @@ fn args(common: Common, out: PathBuf) -> cli::train::Args {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A bad `DEEPPRL_KERNEL` is an error now, not a panic at the first product.
+    if let Err(e) = deepprl::core::matmul::init_from_env() {
+        eprintln!("error: DEEPPRL_KERNEL: {e}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         None => {
             eprintln!("deepprl: no command given; see `deepprl --help`");

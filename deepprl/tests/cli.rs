@@ -30,6 +30,19 @@ fn help_describes_multi_objective_recommendation() -> Result<()> {
 }
 
 #[test]
+fn an_unknown_matrix_kernel_is_an_error_not_a_panic() -> Result<()> {
+    let out = Command::new(env!("CARGO_BIN_EXE_deepprl"))
+        .args(["data", "summary"])
+        .env("DEEPPRL_KERNEL", "avx9000")
+        .output()?;
+    let stderr = String::from_utf8(out.stderr)?;
+    ensure!(out.status.code() == Some(2), "{:?}: {stderr}", out.status);
+    ensure!(stderr.contains("DEEPPRL_KERNEL") && stderr.contains("avx9000"), "{stderr}");
+    ensure!(!stderr.contains("panicked"), "{stderr}");
+    Ok(())
+}
+
+#[test]
 fn unknown_arguments_are_rejected() -> Result<()> {
     let out = deepprl(&["frobnicate"])?;
     ensure!(out.status.code() == Some(2), "status {:?}", out.status);

@@ -1,5 +1,6 @@
 //! The `bench` subcommand: the default suite (DeepPRL against every baseline, the report in
-//! `reports/<timestamp>/`), the SPEC v1 speed benchmark with `--spec`, or the criterion
+//! `reports/<timestamp>/`), the SPEC v1 speed benchmark with `--spec` (`--peer FILE` for the
+//! ratios to a PyTorch run), the matrix kernel's GFLOP/s with `--gemm`, or the criterion
 //! benchmarks with `--criterion`.
 //!
 //! ```text
@@ -9,6 +10,8 @@
 //! cargo xtask bench --criterion --quick       # criterion, saved as baseline "main"
 //! cargo xtask bench --criterion --baseline main
 //! cargo xtask bench --spec --json --threads 2 # cargo run --release -p deepprl-benches --bin spec
+//! cargo xtask bench --spec --peer torch.jsonl # … and deepprl / PyTorch ratios
+//! cargo xtask bench --gemm                    # cargo run --release -p deepprl-benches --bin gemm
 //! ```
 
 use anyhow::Result;
@@ -18,7 +21,8 @@ use crate::{cmd, print_help, usage_error};
 const USAGE: &str = "\
 usage: cargo xtask bench [--quick | --full [--data-root DIR]] [--out DIR]
        cargo xtask bench --criterion [--quick] [--baseline NAME | --save-baseline NAME]
-       cargo xtask bench --spec [--json] [--threads N] [--workloads a,b]
+       cargo xtask bench --spec [--json] [--threads N] [--workloads a,b] [--peer FILE]
+       cargo xtask bench --gemm [--threads N]
 
 without a mode flag, runs the default suite: builds the program and the plugins (release),
 then `deepprl compare` of DeepPRL against every baseline, 5 seeds, on the simulator (the
@@ -38,13 +42,20 @@ with --spec, runs the SPEC v1 speed benchmark (SPEC v1, docs/BENCHMARKS.md) and 
   --json                one JSON object per line instead of the table
   --threads N           run with N worker threads only
   --workloads a,b       run only these workloads (sb, mmoe, hn, lstm)
+  --peer FILE           also print deepprl / PyTorch ratios against the medians of a PyTorch
+                        run's JSON lines (../shared/peer/torch_mtl_bench.py --out FILE)
 
---spec and --criterion build with -C target-cpu=native into target/bench-native";
+with --gemm, prints the matrix kernel's GFLOP/s on the SPEC shapes with 1 and 2 threads beside
+ndarray's and the FMA peak measured in the same run, with the kernel and CPU features:
+  --threads N           these thread counts only (e.g. 1 or 1,2)
+
+--spec, --gemm and --criterion build with -C target-cpu=native into target/bench-native";
 
 /// What `cargo xtask bench` was asked to do.
 #[derive(Debug, Default, PartialEq)]
 struct BenchArgs {
     spec: bool,
+    gemm: bool,
     criterion: bool,
     data_root: Option<String>,
     out: Option<String>,
@@ -53,6 +64,7 @@ struct BenchArgs {
     json: bool,
     threads: Option<String>,
     workloads: Option<String>,
+    peer: Option<String>,
     baseline: Option<String>,
     save_baseline: Option<String>,
 }
@@ -64,7 +76,7 @@ pub fn run(args: &[String]) -> Result<u8> {
         return Ok(0);
     }
     let parsed = parse(args)?;
-    if !parsed.spec && !parsed.criterion {
+    if !parsed.spec && !parsed.criterion && !parsed.gemm {
         let real_logs = parsed.full.then_some(parsed.data_root.as_deref());
         return crate::suite::run(parsed.quick, real_logs, parsed.out.as_deref());
     }
@@ -106,10 +118,14 @@ fn parse(args: &[String]) -> Result<BenchArgs> {
             _ => Err(usage_error(format!("`{name}` needs a value"))),
         };
         match name {
-            "--spec" | "--criterion" | "--quick" | "--full" | "--json" if inline.is_some() => {
+            "--spec" | "--gemm" | "--criterion" | "--quick" | "--full" | "--json"
+                if inline.is_some() =>
+            {
                 return Err(usage_error(format!("`{name}` takes no value")));
             }
             "--spec" => out.spec = true,
+            "--gemm" => out.gemm = true,
+            "--peer" => out.peer = Some(value()?),
             "--criterion" => out.criterion = true,
             "--data-root" => out.data_root = Some(value()?),
             "--out" => out.out = Some(value()?),
@@ -122,9 +138,9 @@ fn parse(args: &[String]) -> Result<BenchArgs> {
             "--save-baseline" => out.save_baseline = Some(value()?),
             other => {
                 return Err(usage_error(format!(
-                    "unknown flag `{other}` for `bench` (expected one of: --spec, --criterion, \
-                     --quick, --full, --data-root, --out, --json, --threads, --workloads, --baseline, \
-                     --save-baseline, --help)"
+                    "unknown flag `{other}` for `bench` (expected one of: --spec, --gemm, \
+                     --criterion, --quick, --full, --data-root, --out, --json, --threads, \
+                     --workloads, --peer, --baseline, --save-baseline, --help)"
                 )));
             }
         }
@@ -137,19 +153,39 @@ impl BenchArgs {
     /// Rejects flags that belong to the other mode, and contradictory flags.
     fn check(&self) -> Result<()> {
         if let Some(threads) = &self.threads
-            && !threads.parse::<usize>().is_ok_and(|n| n > 0)
+            && !threads.split(',').all(|t| t.parse::<usize>().is_ok_and(|n| n > 0))
         {
             return Err(usage_error(format!(
-                "`--threads` needs a positive integer, got `{threads}`"
+                "`--threads` needs positive integers, got `{threads}`"
             )));
         }
-        if self.spec && self.criterion {
-            return Err(usage_error("`--spec` and `--criterion` cannot be used together"));
+        if [self.spec, self.gemm, self.criterion].iter().filter(|&&m| m).count() > 1 {
+            return Err(usage_error(
+                "`--spec`, `--gemm` and `--criterion` cannot be used together",
+            ));
+        }
+        if self.gemm {
+            let not_gemm = [
+                (self.json, "--json"),
+                (self.workloads.is_some(), "--workloads"),
+                (self.peer.is_some(), "--peer"),
+                (self.baseline.is_some(), "--baseline"),
+                (self.save_baseline.is_some(), "--save-baseline"),
+                (self.data_root.is_some(), "--data-root"),
+                (self.out.is_some(), "--out"),
+                (self.full, "--full"),
+                (self.quick, "--quick"),
+            ];
+            if let Some((_, flag)) = not_gemm.into_iter().find(|(set, _)| *set) {
+                return Err(usage_error(format!("`{flag}` cannot be used with --gemm")));
+            }
+            return Ok(());
         }
         let spec_only = [
             (self.json, "--json"),
             (self.threads.is_some(), "--threads"),
             (self.workloads.is_some(), "--workloads"),
+            (self.peer.is_some(), "--peer"),
         ];
         let criterion_only = [
             (self.baseline.is_some(), "--baseline"),
@@ -189,19 +225,24 @@ impl BenchArgs {
 
     /// The cargo arguments this request turns into.
     fn cargo_args(&self) -> Vec<String> {
-        let mut args: Vec<String> = if self.spec {
-            ["run", "--release", "-p", "deepprl-benches", "--bin", "spec"].map(String::from).into()
+        let mut args: Vec<String> = if self.spec || self.gemm {
+            let bin = if self.spec { "spec" } else { "gemm" };
+            ["run", "--release", "-p", "deepprl-benches", "--bin", bin].map(String::from).into()
         } else {
             // `--bench *` selects only the criterion targets: the library and the `spec` binary
             // would otherwise also run as libtest benches, and libtest rejects criterion's flags.
             ["bench", "-p", "deepprl-benches", "--bench", "*"].map(String::from).into()
         };
         args.extend(["--target-dir", "target/bench-native", "--"].map(String::from));
-        if self.spec {
+        if self.spec || self.gemm {
             if self.json {
                 args.push("--json".into());
             }
-            for (flag, value) in [("--threads", &self.threads), ("--workloads", &self.workloads)] {
+            for (flag, value) in [
+                ("--threads", &self.threads),
+                ("--workloads", &self.workloads),
+                ("--peer", &self.peer),
+            ] {
                 if let Some(value) = value {
                     args.extend([flag.to_owned(), value.clone()]);
                 }
@@ -256,6 +297,20 @@ mod tests {
              --json --threads 2 --workloads sb,hn"
         );
         assert!(cargo_line("--spec").ends_with("--bin spec --target-dir target/bench-native --"));
+        assert!(
+            cargo_line("--spec --peer t.jsonl --threads 1,2")
+                .ends_with("--threads 1,2 --peer t.jsonl")
+        );
+    }
+
+    #[test]
+    fn gemm_runs_its_binary_with_the_thread_counts() {
+        assert_eq!(
+            cargo_line("--gemm --threads 1,2"),
+            "run --release -p deepprl-benches --bin gemm --target-dir target/bench-native -- \
+             --threads 1,2"
+        );
+        assert!(cargo_line("--gemm").ends_with("--bin gemm --target-dir target/bench-native --"));
     }
 
     #[test]
@@ -279,6 +334,13 @@ mod tests {
             "--data-root /d",
             "--spec --full",
             "--full=yes",
+            "--gemm --spec",
+            "--gemm --json",
+            "--gemm --peer t",
+            "--gemm=1",
+            "--peer t",
+            "--criterion --peer t",
+            "--spec --threads 1,x",
         ] {
             let err = parse(&args(line)).unwrap_err();
             assert!(err.downcast_ref::<crate::UsageError>().is_some(), "{line}: {err}");

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! spec [--json] [--threads 1,2] [--workloads sb,mmoe,hn,lstm] [--steps N] [--shards N]
+//!      [--peer FILE]
 //! ```
 //! Per workload and thread count it checks the losses of steps 0–4 against the spec's reference
 //! (a step-0 mismatch beyond 1e-5 relative fails the run), then measures training and inference
@@ -9,6 +10,10 @@
 //! Each measurement runs in a fresh child process (this program re-executed with the hidden
 //! `--child` flag) so that peak memory figures do not mix.
 //! `--json` prints one JSON object per line and nothing else on stdout; progress goes to stderr.
+//! `--peer FILE` reads a PyTorch run's JSON lines (`../shared/peer/torch_mtl_bench.py --out`) and
+//! prints deepprl's ratios to their medians (on stderr with `--json`).
+//! The matrix kernel (`DEEPPRL_KERNEL`, checked before anything runs) and the CPU's features are
+//! printed first.
 //!
 //! # Allocator
 //! Every step allocates and frees the same activation and gradient buffers (the ops return
@@ -19,12 +24,14 @@
 //! which keeps freed memory for reuse; the benchmark measures what a real training run gets.
 
 use deepprl_benches::measure::{self, Measurement, Options, WORKLOADS};
+use deepprl_benches::peer::{self, PeerFigures};
 use deepprl_benches::report;
 use deepprl_benches::spec::Dims;
+use deepprl_core::matmul;
 use std::process::{Command, ExitCode, Stdio};
 
 const USAGE: &str = "usage: spec [--json] [--threads N[,N..]] [--workloads sb,mmoe,hn,lstm] \
-                     [--steps N] [--shards N]";
+                     [--steps N] [--shards N] [--peer FILE]";
 
 /// See the module's "Allocator" section.
 #[global_allocator]
@@ -38,6 +45,8 @@ struct Args {
     workloads: Vec<String>,
     steps: Option<usize>,
     shards: usize,
+    /// A PyTorch run's JSON lines to compare with.
+    peer: Option<String>,
     /// Measure with glibc malloc's default settings.
     /// Hidden: measure `workloads[0]` with `threads[0]` in this process.
     child: bool,
@@ -65,6 +74,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         workloads: WORKLOADS.iter().map(|w| w.to_string()).collect(),
         steps: None,
         shards: 2,
+        peer: None,
         child: false,
     };
     while let Some(flag) = it.next() {
@@ -75,6 +85,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--workloads" => args.workloads = parse_list("--workloads", it.next())?,
             "--steps" => args.steps = Some(parse_one("--steps", it.next())?),
             "--shards" => args.shards = parse_one("--shards", it.next())?,
+            "--peer" => args.peer = Some(it.next().ok_or("--peer needs a file")?),
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
@@ -108,6 +119,7 @@ fn run_child(workload: &str, threads: usize, args: &Args) -> Result<Measurement,
 }
 
 fn child(args: &Args) -> Result<(), String> {
+    matmul::init_from_env().map_err(|e| e.to_string())?;
     let (workload, threads) = (&args.workloads[0], args.threads[0]);
     let options = Options { threads, shards: args.shards, steps: args.steps };
     let m = measure::measure_named(workload, &Dims::SPEC, &options)
@@ -116,7 +128,26 @@ fn child(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
+/// PyTorch's figures from `--peer`, read before anything is measured.
+fn read_peer(args: &Args) -> Result<Option<Vec<PeerFigures>>, String> {
+    let Some(path) = &args.peer else { return Ok(None) };
+    let text = std::fs::read_to_string(path).map_err(|e| format!("--peer {path}: {e}"))?;
+    let figures = peer::parse(&text).map_err(|e| format!("--peer {path}: {e}"))?;
+    if figures.is_empty() {
+        return Err(format!("--peer {path}: no PyTorch benchmark lines"));
+    }
+    Ok(Some(figures))
+}
+
 fn parent(args: &Args) -> Result<bool, String> {
+    let peer = read_peer(args)?;
+    let kernel = matmul::init_from_env().map_err(|e| e.to_string())?;
+    let machine = format!("matrix kernel: {kernel}; CPU features: {}", matmul::cpu_features());
+    if args.json {
+        eprintln!("spec: {machine}");
+    } else {
+        println!("{machine}");
+    }
     let mut all = Vec::new();
     let mut ok = true;
     for workload in &args.workloads {
@@ -140,6 +171,14 @@ fn parent(args: &Args) -> Result<bool, String> {
         println!("{}", report::table(&all));
         for m in &all {
             print!("{}", report::losses(m));
+        }
+    }
+    if let Some(peer) = peer {
+        let table = peer::ratio_table(&all, &peer);
+        if args.json {
+            eprint!("deepprl / PyTorch\n{table}");
+        } else {
+            print!("deepprl / PyTorch\n{table}");
         }
     }
     Ok(ok)
@@ -186,7 +225,7 @@ mod tests {
     #[test]
     fn lists_and_numbers_are_parsed() -> Result<(), String> {
         let args = parse(&["--json", "--threads", "1,2", "--workloads", "hn,sb", "--steps", "3"])?;
-        assert!(args.json);
+        assert!(args.json && args.peer.is_none());
         assert_eq!(args.threads, vec![1, 2]);
         assert_eq!(args.workloads, vec!["hn".to_string(), "sb".to_string()]);
         assert_eq!(args.steps, Some(3));
@@ -200,5 +239,7 @@ mod tests {
         assert!(parse(&["--steps", "1,2"]).is_err());
         assert!(parse(&["--steps"]).is_err_and(|e| e.contains("needs a value")));
         assert!(parse(&["--fast"]).is_err_and(|e| e.contains("unknown argument")));
+        assert!(parse(&["--peer"]).is_err_and(|e| e.contains("needs a file")));
+        assert_eq!(parse(&["--peer", "t.jsonl"]).map(|a| a.peer), Ok(Some("t.jsonl".to_string())));
     }
 }

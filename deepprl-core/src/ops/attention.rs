@@ -23,6 +23,7 @@
 //! ```
 
 use crate::Float;
+use crate::matmul::gemm;
 use crate::ops::softmax;
 use ndarray::{Array2, Array3, ArrayView2, ArrayView3, Axis, Zip};
 
@@ -104,11 +105,12 @@ fn attend<F: Float>(
     let mut o = Array3::zeros((batch, n_query, d_value));
     for b in 0..batch {
         let mut a = weights.index_axis_mut(Axis(0), b);
-        a.assign(&(q.index_axis(Axis(0), b).dot(&k.index_axis(Axis(0), b).t()) * scale));
+        let (qb, kb) = (q.index_axis(Axis(0), b), k.index_axis(Axis(0), b));
+        gemm(scale, qb, kb.t(), F::zero(), a.view_mut());
         for row in a.rows_mut() {
             softmax::row_inplace(row, mask.as_ref().map(|m| m.row(b)));
         }
-        o.index_axis_mut(Axis(0), b).assign(&a.dot(&v.index_axis(Axis(0), b)));
+        gemm(F::one(), a.view(), v.index_axis(Axis(0), b), F::zero(), o.index_axis_mut(Axis(0), b));
     }
     (o, weights)
 }
@@ -126,18 +128,22 @@ pub fn backward<F: Float>(cache: &AttentionCache<F>, d_o: ArrayView3<'_, F>) -> 
     let mut dq = Array3::zeros(cache.q.raw_dim());
     let mut dk = Array3::zeros(cache.k.raw_dim());
     let mut dv = Array3::zeros(cache.v.raw_dim());
+    // dA and dS of one example, overwritten by each (beta = 0 and row_backward assign).
+    let n_key = cache.k.len_of(Axis(1));
+    let mut da = Array2::zeros((n_query, n_key));
+    let mut ds = Array2::zeros((n_query, n_key));
     for b in 0..batch {
         let a = cache.weights.index_axis(Axis(0), b);
         let d_ob = d_o.index_axis(Axis(0), b);
-        let da = d_ob.dot(&cache.v.index_axis(Axis(0), b).t());
-        dv.index_axis_mut(Axis(0), b).assign(&a.t().dot(&d_ob));
-        let mut ds = Array2::zeros(a.raw_dim());
+        gemm(F::one(), d_ob, cache.v.index_axis(Axis(0), b).t(), F::zero(), da.view_mut());
+        gemm(F::one(), a.t(), d_ob, F::zero(), dv.index_axis_mut(Axis(0), b));
         Zip::from(ds.rows_mut()).and(a.rows()).and(da.rows()).for_each(|ds, a, da| {
             softmax::row_backward(a, da, ds);
         });
-        ds *= scale;
-        dq.index_axis_mut(Axis(0), b).assign(&ds.dot(&cache.k.index_axis(Axis(0), b)));
-        dk.index_axis_mut(Axis(0), b).assign(&ds.t().dot(&cache.q.index_axis(Axis(0), b)));
+        // dQ = s · dS K and dK = s · dSᵀ Q, the scale applied as the products' alpha.
+        let (kb, qb) = (cache.k.index_axis(Axis(0), b), cache.q.index_axis(Axis(0), b));
+        gemm(scale, ds.view(), kb, F::zero(), dq.index_axis_mut(Axis(0), b));
+        gemm(scale, ds.t(), qb, F::zero(), dk.index_axis_mut(Axis(0), b));
     }
     AttentionGrads { dq, dk, dv }
 }

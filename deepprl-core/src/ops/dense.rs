@@ -16,7 +16,7 @@
 //! ```
 
 use crate::Float;
-use ndarray::linalg::general_mat_mul;
+use crate::matmul::gemm;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis, Zip};
 
 /// What [`backward`] needs: the input.
@@ -64,7 +64,7 @@ pub fn forward_only<F: Float>(
     assert_eq!(b.len(), w.ncols(), "dense: w is {:?} but b has {} entries", w.dim(), b.len());
     let mut y = Array2::zeros((x.nrows(), w.ncols()));
     Zip::from(y.rows_mut()).for_each(|mut row| row.assign(&b));
-    general_mat_mul(F::one(), &x, &w, F::one(), &mut y);
+    gemm(F::one(), x, w, F::one(), y.view_mut());
     y
 }
 
@@ -99,7 +99,7 @@ pub fn backward_into<F: Float>(
 ) -> Array2<F> {
     accumulate_param_grads(cache.x.view(), dy, dw, db);
     let mut dx = Array2::zeros(cache.x.raw_dim());
-    general_mat_mul(F::one(), &dy, &w.t(), F::zero(), &mut dx);
+    gemm(F::one(), dy, w.t(), F::zero(), dx.view_mut());
     dx
 }
 
@@ -117,7 +117,7 @@ pub fn accumulate_param_grads<F: Float>(
 ) {
     assert_eq!(dy.dim(), (x.nrows(), dw.ncols()), "dense backward: dy is {:?}", dy.dim());
     assert_eq!(dw.nrows(), x.ncols(), "dense backward: dw is {:?}", dw.dim());
-    general_mat_mul(F::one(), &x.t(), &dy, F::one(), &mut dw);
+    gemm(F::one(), x.t(), dy, F::one(), dw.view_mut());
     db += &dy.sum_axis(Axis(0));
 }
 

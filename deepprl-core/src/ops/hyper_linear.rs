@@ -20,6 +20,7 @@
 //! ```
 
 use crate::Float;
+use crate::matmul::gemm;
 use ndarray::{Array2, Array3, ArrayView2, ArrayView3, ArrayViewMut2, ArrayViewMut3, Axis, Zip};
 
 /// What [`backward`] needs: the input `x`.
@@ -102,13 +103,16 @@ pub fn forward_shared<F: Float>(
     }
     let mut y = Array2::zeros((runs.len(), d_out));
     for ((mut y, x), &r) in y.rows_mut().into_iter().zip(x.rows()).zip(runs) {
-        if let Some(c) = &c {
-            y.assign(&c.row(r));
-        }
-        // y_b += Σ_i x_i · W_b[i, :], one contiguous row update per input feature.
-        for (&xi, wi) in x.iter().zip(w.index_axis(Axis(0), r).rows()) {
-            y.scaled_add(xi, &wi);
-        }
+        let beta = match &c {
+            Some(c) => {
+                y.assign(&c.row(r));
+                F::one()
+            }
+            None => F::zero(),
+        };
+        // y_b = x_b · W_b (+ c_b): a one-row product, the kernel's tiny path.
+        let (x, y) = (x.insert_axis(Axis(0)), y.insert_axis(Axis(0)));
+        gemm(F::one(), x, w.index_axis(Axis(0), r), beta, y);
     }
     y
 }

@@ -23,8 +23,8 @@
 //! ```
 
 use crate::Float;
+use crate::matmul::gemm;
 use crate::ops::sigmoid::scalar as sigmoid;
-use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 /// What [`backward`] needs.
@@ -76,7 +76,7 @@ pub fn forward<F: Float>(
     assert_eq!(c_prev.dim(), (batch, hidden), "lstm_cell: c_prev is {:?}", c_prev.dim());
     let c_prev = c_prev.as_standard_layout();
     let mut gates = xw.to_owned();
-    general_mat_mul(F::one(), &h_prev, &w_hh, F::one(), &mut gates);
+    gemm(F::one(), h_prev, w_hh, F::one(), gates.view_mut());
     let mut h = Array2::zeros((batch, hidden));
     let mut c = Array2::zeros((batch, hidden));
     let mut tanh_c = Array2::zeros((batch, hidden));
@@ -165,9 +165,9 @@ pub fn backward_into<F: Float>(
             }
         }
     }
-    general_mat_mul(one, &cache.h_prev.t(), &dz, one, &mut dw_hh);
+    gemm(one, cache.h_prev.t(), dz.view(), one, dw_hh.view_mut());
     let mut dh_prev = Array2::zeros((batch, hidden));
-    general_mat_mul(one, &dz, &w_hh.t(), F::zero(), &mut dh_prev);
+    gemm(one, dz.view(), w_hh.t(), F::zero(), dh_prev.view_mut());
     (dz, dh_prev, dc_prev)
 }
 

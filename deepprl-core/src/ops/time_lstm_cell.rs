@@ -31,8 +31,8 @@
 //! `w_h: [d_hidden, n_recurrent · d_hidden]`, `w_time: [n_time_weights, d_hidden]`.
 
 use crate::Float;
+use crate::matmul::gemm;
 use crate::ops::sigmoid::scalar as sigmoid;
-use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, s};
 use serde::{Deserialize, Serialize};
 
@@ -153,7 +153,7 @@ pub fn forward<F: Float>(
     let r = variant.n_recurrent();
     let mut gates = xw.to_owned();
     let mut rec = gates.slice_mut(s![.., ..r * n]);
-    general_mat_mul(F::one(), &h_prev, &w_h, F::one(), &mut rec);
+    gemm(F::one(), h_prev, w_h, F::one(), rec.view_mut());
     let mut inner = Array2::zeros((batch, (variant.n_time_weights() - 1) * n));
     let mut tanh_out = Array2::zeros((batch, n));
     let mut h = Array2::zeros((batch, n));
@@ -340,9 +340,9 @@ pub fn backward_into<F: Float>(
     }
     let r = cache.variant.n_recurrent();
     let dz_rec = dz.slice(s![.., ..r * n]);
-    general_mat_mul(one, &cache.h_prev.t(), &dz_rec, one, &mut dw_h);
+    gemm(one, cache.h_prev.t(), dz_rec, one, dw_h.view_mut());
     let mut dh_prev = Array2::zeros((batch, n));
-    general_mat_mul(one, &dz_rec, &w_h.t(), F::zero(), &mut dh_prev);
+    gemm(one, dz_rec, w_h.t(), F::zero(), dh_prev.view_mut());
     (dz, dh_prev, dc_prev, ddelta)
 }
 
