@@ -5,7 +5,7 @@
 use super::{Layer, Linear, LinearConfig};
 use crate::Float;
 use crate::ops::attention::{self, AttentionCache as OpCache};
-use crate::ops::dense::DenseCache;
+use crate::ops::dense::{self, DenseCache};
 use ndarray::{Array2, Array3, ArrayView2, ArrayView3, Axis, s};
 use ndarray_rand::rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -112,6 +112,15 @@ fn unflatten<F: Float>(x: Array2<F>, a: usize, b: usize) -> Array3<F> {
     x.into_shape_with_order((a, b, c)).expect("contiguous")
 }
 
+/// `x` through several [`Linear`] layers side by side: their outputs concatenated.
+fn project<F: Float>(layers: &[&Linear<F>], x: ArrayView2<'_, F>) -> Array2<F> {
+    let w: Vec<_> = layers.iter().map(|l| l.w.view()).collect();
+    let b: Vec<_> = layers.iter().map(|l| l.b.view()).collect();
+    let w = ndarray::concatenate(Axis(1), &w).expect("one input width");
+    let b = ndarray::concatenate(Axis(0), &b).expect("vectors");
+    dense::forward_only(x, w.view(), b.view())
+}
+
 impl<F: Float> Attention<F> {
     /// Attends from `query: [batch, n_query, d_input]` over `keys: [batch, n_key, d_input]`;
     /// `mask: [batch, n_key]` (true = attend). Returns `[batch, n_query, d_value]`.
@@ -169,11 +178,22 @@ impl<F: Float> Attention<F> {
             query.dim(),
             keys.dim()
         );
-        let keys_flat = flatten(keys);
-        let q = unflatten(self.q.predict(flatten(query).view()), batch, n_query);
-        let k = unflatten(self.k.predict(keys_flat.view()), batch, n_key);
-        let v = unflatten(self.v.predict(keys_flat.view()), batch, n_key);
-        let (dk, dv) = (q.len_of(Axis(2)) / self.n_heads, v.len_of(Axis(2)) / self.n_heads);
+        // The projections that read the same input in one product (a column of a product does
+        // not depend on the others, so the bits are those of one product each).
+        let self_attention = query.as_ptr() == keys.as_ptr()
+            && query.dim() == keys.dim()
+            && query.strides() == keys.strides();
+        let (d_key, d_value) = (self.q.w.ncols(), self.v.w.ncols());
+        let (q, kv) = if self_attention {
+            let qkv = project(&[&self.q, &self.k, &self.v], flatten(query).view());
+            let qkv = unflatten(qkv, batch, n_query);
+            (qkv.slice(s![.., .., ..d_key]).to_owned(), qkv.slice_move(s![.., .., d_key..]))
+        } else {
+            let q = unflatten(self.q.predict(flatten(query).view()), batch, n_query);
+            (q, unflatten(project(&[&self.k, &self.v], flatten(keys).view()), batch, n_key))
+        };
+        let (k, v) = (kv.slice(s![.., .., ..d_key]), kv.slice(s![.., .., d_key..]));
+        let (dk, dv) = (d_key / self.n_heads, d_value / self.n_heads);
         let mut out = Array3::zeros((batch, n_query, dv * self.n_heads));
         for h in 0..self.n_heads {
             let (ks, vs) = (s![.., .., h * dk..(h + 1) * dk], s![.., .., h * dv..(h + 1) * dv]);
@@ -260,6 +280,12 @@ mod tests {
         for m in [None, Some(mask.view())] {
             let want = layer.forward(query.view(), keys.view(), m).0;
             assert_eq!(layer.predict(query.view(), keys.view(), m), want);
+        }
+        // Self-attention (one input: its three projections are one product).
+        let self_mask = Array2::from_shape_fn((7, 3), |(b, j)| (b + j) % 2 == 0);
+        for m in [None, Some(self_mask.view())] {
+            let want = layer.forward(query.view(), query.view(), m).0;
+            assert_eq!(layer.predict(query.view(), query.view(), m), want);
         }
     }
 

@@ -44,7 +44,7 @@ use ndarray::{ArrayView2, ArrayViewMut2, s};
 use packed::Packed;
 use pulp::Simd;
 use rayon::prelude::*;
-use tiny::Tiny;
+use tiny::{Tiny, TinyMany};
 
 /// Depths accumulated per block: part of the summation order, so fixed for every shape,
 /// kernel and thread count.
@@ -99,6 +99,50 @@ pub fn gemm_with<F: Float>(
     kernel.check()?;
     run(Token::new(kernel).expect("checked"), alpha, a, b, beta, c);
     Ok(())
+}
+
+/// `count` products of one shape `(m, k, n)` on row-major slices, the kernel chosen once for
+/// all: product `i` is `C_i = alpha · A_i · B_i + beta · C_i`, where `A_i` is the `m × k` matrix
+/// starting at `a[offsets(i).0]`, `B_i` the `k × n` matrix starting at `b[offsets(i).1]` and
+/// `C_i` the `i`-th `m × n` chunk of `c` (`count = c.len() / (m · n)`). Each is bit for bit
+/// [`gemm`] of its parts; batched attention and per-example hyper-linear rows, where one
+/// [`gemm`] call per example would cost more in dispatch than in arithmetic.
+///
+/// # Panics
+/// If `c.len()` is not a multiple of `m · n`, or an operand reaches past its slice.
+#[track_caller]
+pub fn gemm_many<F: Float>(
+    alpha: F,
+    a: &[F],
+    b: &[F],
+    offsets: impl Fn(usize) -> (usize, usize),
+    beta: F,
+    c: &mut [F],
+    (m, k, n): (usize, usize, usize),
+) {
+    let token = Token::selected();
+    if m * n == 0 {
+        assert!(c.is_empty(), "gemm_many: {} outputs for {m} × {n} products", c.len());
+        return;
+    }
+    assert_eq!(c.len() % (m * n), 0, "gemm_many: {} outputs for {m} × {n} products", c.len());
+    scale(c, beta);
+    if k == 0 {
+        return;
+    }
+    let jobs = c.chunks_exact_mut(m * n).enumerate().map(|(i, c)| {
+        let (ia, ib) = offsets(i);
+        Tiny { alpha, a: &a[ia..ia + m * k], b: &b[ib..ib + k * n], c, dims: (m, k, n) }
+    });
+    if m <= TINY_ROWS || m * n * k <= TINY_MACS {
+        run_tiny_many(token, jobs);
+    } else {
+        for Tiny { a, b, c, .. } in jobs {
+            let a = ArrayView2::from_shape((m, k), a).expect("sliced to m × k");
+            let b = ArrayView2::from_shape((k, n), b).expect("sliced to k × n");
+            run_flat(token, alpha, a, b, F::one(), c);
+        }
+    }
 }
 
 #[track_caller]
@@ -182,6 +226,16 @@ fn run_tiny<F: Float>(token: Token, job: Tiny<'_, F>) {
         Token::V3(simd) => Simd::vectorize(simd, job),
         #[cfg(target_arch = "x86_64")]
         Token::V4(simd) => Simd::vectorize(simd, job),
+    }
+}
+
+fn run_tiny_many<'a, F: Float>(token: Token, jobs: impl Iterator<Item = Tiny<'a, F>>) {
+    match token {
+        Token::Scalar => Simd::vectorize(pulp::Scalar::new(), TinyMany(jobs)),
+        #[cfg(target_arch = "x86_64")]
+        Token::V3(simd) => Simd::vectorize(simd, TinyMany(jobs)),
+        #[cfg(target_arch = "x86_64")]
+        Token::V4(simd) => Simd::vectorize(simd, TinyMany(jobs)),
     }
 }
 

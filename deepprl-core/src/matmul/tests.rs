@@ -259,3 +259,45 @@ fn empty_products_scale_c_only() -> Result<()> {
     assert_eq!(c, Array2::zeros((2, 3)), "beta = 0 overwrites whatever c held");
     Ok(())
 }
+
+/// `gemm_many` is bit for bit one `gemm` per product, on the tiny and the packed path, with
+/// shared and distinct `B`s and every `alpha`/`beta` kind.
+#[test]
+fn many_products_are_bit_for_bit_one_gemm_each() {
+    for &(m, k, n) in &SHAPES {
+        let count = 5;
+        let a = random::<f32>((count * m, k), 7 * m as u64);
+        let b = random::<f32>((3 * k, n), 7 * n as u64 + 1);
+        let c0 = random::<f32>((count * m, n), 7 * k as u64 + 2);
+        // Products 0, 3 share `B_0`; the others take `B_1` or `B_2`.
+        let b_of = |i: usize| [0, 1, 2, 0, 1][i];
+        for (alpha, beta) in [(1.0, 0.0), (0.5, 1.0), (-2.0, 0.25)] {
+            let mut want = c0.clone();
+            for i in 0..count {
+                let rows = s![i * m..(i + 1) * m, ..];
+                let bi = b.slice(s![b_of(i) * k..(b_of(i) + 1) * k, ..]);
+                gemm(alpha, a.slice(rows), bi, beta, want.slice_mut(rows));
+            }
+            let mut got = c0.clone();
+            gemm_many(
+                alpha,
+                a.as_slice().unwrap(),
+                b.as_slice().unwrap(),
+                |i| (i * m * k, b_of(i) * k * n),
+                beta,
+                got.as_slice_mut().unwrap(),
+                (m, k, n),
+            );
+            assert_eq!(got, want, "({m}, {k}, {n}), alpha {alpha}, beta {beta}");
+        }
+    }
+}
+
+#[test]
+fn many_products_reject_an_output_that_is_not_whole_products() {
+    let caught = std::panic::catch_unwind(|| {
+        let mut c = vec![0.0f32; 7];
+        gemm_many(1.0, &[0.0; 6], &[0.0; 6], |i| (i * 6, 0), 0.0, &mut c, (2, 3, 2));
+    });
+    assert!(caught.is_err());
+}

@@ -59,6 +59,20 @@ impl<F: Float> WithSimd for Tiny<'_, F> {
     }
 }
 
+/// Several [`Tiny`] products under one instruction-set dispatch.
+pub(super) struct TinyMany<I>(pub(super) I);
+
+impl<'a, F: Float, I: Iterator<Item = Tiny<'a, F>>> WithSimd for TinyMany<I> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        for job in self.0 {
+            job.with_simd(simd);
+        }
+    }
+}
+
 /// Columns `j .. j + NV · lanes` of one row of `C`.
 #[inline(always)]
 fn columns<F: Float, S: Simd, const NV: usize>(

@@ -23,7 +23,7 @@
 //! ```
 
 use crate::Float;
-use crate::matmul::gemm;
+use crate::matmul::{gemm, gemm_many};
 use crate::ops::softmax;
 use ndarray::{Array2, Array3, ArrayView2, ArrayView3, Axis, Zip};
 
@@ -101,17 +101,35 @@ fn attend<F: Float>(
         assert_eq!(m.dim(), (batch, n_key), "attention: mask is {:?}", m.dim());
     }
     let scale = F::one() / F::from_f64(d as f64).sqrt();
+    // Every example's two products in one kernel call each (per-example calls cost more in
+    // dispatch than the products do): `Kᵀ` laid out once for the whole batch.
+    let (q, v) = (q.as_standard_layout(), v.as_standard_layout());
+    let kt = k.permuted_axes([0, 2, 1]).as_standard_layout().into_owned();
     let mut weights = Array3::zeros((batch, n_query, n_key));
-    let mut o = Array3::zeros((batch, n_query, d_value));
-    for b in 0..batch {
-        let mut a = weights.index_axis_mut(Axis(0), b);
-        let (qb, kb) = (q.index_axis(Axis(0), b), k.index_axis(Axis(0), b));
-        gemm(scale, qb, kb.t(), F::zero(), a.view_mut());
+    gemm_many(
+        scale,
+        q.as_slice().expect("standard"),
+        kt.as_slice().expect("standard"),
+        |b| (b * n_query * d, b * d * n_key),
+        F::zero(),
+        weights.as_slice_mut().expect("standard"),
+        (n_query, d, n_key),
+    );
+    for (b, mut a) in weights.outer_iter_mut().enumerate() {
         for row in a.rows_mut() {
             softmax::row_inplace(row, mask.as_ref().map(|m| m.row(b)));
         }
-        gemm(F::one(), a.view(), v.index_axis(Axis(0), b), F::zero(), o.index_axis_mut(Axis(0), b));
     }
+    let mut o = Array3::zeros((batch, n_query, d_value));
+    gemm_many(
+        F::one(),
+        weights.as_slice().expect("standard"),
+        v.as_slice().expect("standard"),
+        |b| (b * n_query * n_key, b * n_key * d_value),
+        F::zero(),
+        o.as_slice_mut().expect("standard"),
+        (n_query, n_key, d_value),
+    );
     (o, weights)
 }
 

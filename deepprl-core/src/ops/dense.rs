@@ -17,7 +17,7 @@
 
 use crate::Float;
 use crate::matmul::gemm;
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis, Zip};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis};
 
 /// What [`backward`] needs: the input.
 #[derive(Debug, Clone)]
@@ -62,8 +62,7 @@ pub fn forward_only<F: Float>(
 ) -> Array2<F> {
     assert_eq!(x.ncols(), w.nrows(), "dense: x is {:?} but w is {:?}", x.dim(), w.dim());
     assert_eq!(b.len(), w.ncols(), "dense: w is {:?} but b has {} entries", w.dim(), b.len());
-    let mut y = Array2::zeros((x.nrows(), w.ncols()));
-    Zip::from(y.rows_mut()).for_each(|mut row| row.assign(&b));
+    let mut y = b.broadcast((x.nrows(), w.ncols())).expect("one bias per column").to_owned();
     gemm(F::one(), x, w, F::one(), y.view_mut());
     y
 }

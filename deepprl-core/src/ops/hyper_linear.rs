@@ -20,8 +20,8 @@
 //! ```
 
 use crate::Float;
-use crate::matmul::gemm;
-use ndarray::{Array2, Array3, ArrayView2, ArrayView3, ArrayViewMut2, ArrayViewMut3, Axis, Zip};
+use crate::matmul::{gemm, gemm_many};
+use ndarray::{Array2, Array3, ArrayView2, ArrayView3, ArrayViewMut2, ArrayViewMut3, Axis, Zip, s};
 
 /// What [`backward`] needs: the input `x`.
 #[derive(Debug, Clone)]
@@ -102,17 +102,35 @@ pub fn forward_shared<F: Float>(
         assert_eq!(c.dim(), (u, d_out), "hyper_linear: c is {:?}", c.dim());
     }
     let mut y = Array2::zeros((runs.len(), d_out));
-    for ((mut y, x), &r) in y.rows_mut().into_iter().zip(x.rows()).zip(runs) {
-        let beta = match &c {
-            Some(c) => {
-                y.assign(&c.row(r));
-                F::one()
-            }
-            None => F::zero(),
-        };
-        // y_b = x_b · W_b (+ c_b): a one-row product, the kernel's tiny path.
-        let (x, y) = (x.insert_axis(Axis(0)), y.insert_axis(Axis(0)));
-        gemm(F::one(), x, w.index_axis(Axis(0), r), beta, y);
+    if let Some(c) = &c {
+        for (mut y, &r) in y.rows_mut().into_iter().zip(runs) {
+            y.assign(&c.row(r));
+        }
+    }
+    let beta = if c.is_some() { F::one() } else { F::zero() };
+    // y_b = x_b · W_b (+ c_b), one product per run of consecutive rows sharing their weights
+    // (a request's candidates), or, when no two neighbours share, every row's one-row product
+    // in one kernel call; bit for bit the same (the kernel's rows do not depend on the rest).
+    if runs.windows(2).all(|p| p[0] != p[1]) {
+        let (x, w) = (x.as_standard_layout(), w.as_standard_layout());
+        gemm_many(
+            F::one(),
+            x.as_slice().expect("standard"),
+            w.as_slice().expect("standard"),
+            |b| (b * d_in, runs[b] * d_in * d_out),
+            beta,
+            y.as_slice_mut().expect("standard"),
+            (1, d_in, d_out),
+        );
+        return y;
+    }
+    let mut start = 0;
+    while start < runs.len() {
+        let r = runs[start];
+        let end = start + runs[start..].iter().take_while(|&&q| q == r).count();
+        let rows = s![start..end, ..];
+        gemm(F::one(), x.slice(rows), w.index_axis(Axis(0), r), beta, y.slice_mut(rows));
+        start = end;
     }
     y
 }
@@ -181,14 +199,21 @@ mod tests {
         };
         let (w, c) = (draw((2, 3, 4)), draw((2, 4, 1)).into_shape_with_order((2, 4)).unwrap());
         let x = draw((5, 3, 1)).into_shape_with_order((5, 3)).unwrap();
-        let runs = [0, 0, 1, 1, 1];
-        let w_rep = w.select(Axis(0), &runs);
-        let c_rep = c.select(Axis(0), &runs);
-        let want = forward_only(x.view(), w_rep.view(), Some(c_rep.view()));
-        assert_eq!(forward_shared(x.view(), w.view(), &runs, Some(c.view())), want);
-        let plain = forward_only(x.view(), w_rep.view(), None);
-        assert_eq!(forward_shared(x.view(), w.view(), &runs, None), plain);
-        assert_ne!(plain.row(0), plain.row(2), "the runs' weights differ");
+        // Runs of neighbours (one product each), and runs that alternate (one-row products).
+        for runs in [[0, 0, 1, 1, 1], [1, 0, 1, 0, 1]] {
+            let w_rep = w.select(Axis(0), &runs);
+            let c_rep = c.select(Axis(0), &runs);
+            let want = forward_only(x.view(), w_rep.view(), Some(c_rep.view()));
+            assert_eq!(forward_shared(x.view(), w.view(), &runs, Some(c.view())), want);
+            let plain = forward_only(x.view(), w_rep.view(), None);
+            assert_eq!(forward_shared(x.view(), w.view(), &runs, None), plain);
+            assert_ne!(plain.row(1), plain.row(2), "the runs' weights differ");
+            let by_hand = Array2::from_shape_fn((5, 4), |(b, j)| {
+                (0..3).map(|i| x[[b, i]] * w[[runs[b], i, j]]).sum::<f32>()
+            });
+            let err = (&plain - &by_hand).iter().fold(0.0f32, |m, d| m.max(d.abs()));
+            assert!(err < 1e-5, "{plain} vs {by_hand}");
+        }
     }
     use crate::rng::seeded;
     use crate::testing::{check_backward, random};
