@@ -32,8 +32,13 @@ pub(super) fn pack_panels<F: Float>(
         return;
     }
     let [row_stride, depth_stride] = [x.strides()[0], x.strides()[1]];
-    if depth_stride == 1 && width == 8 {
-        gather_rows::<F, 8>(&x, out);
+    if depth_stride == 1 && matches!(width, 4 | 6 | 8) {
+        // The tile heights of the scalar, AVX2 and AVX-512 kernels.
+        match width {
+            4 => gather_rows::<F, 4>(&x, out),
+            6 => gather_rows::<F, 6>(&x, out),
+            _ => gather_rows::<F, 8>(&x, out),
+        }
     } else if depth_stride == 1 || kc == 1 {
         // Each row is contiguous over the depths: scatter it into its lane of the panel.
         for (i, row) in x.rows().into_iter().enumerate() {
@@ -132,6 +137,9 @@ mod tests {
             (0..11, 0..9, 8),
             (1..11, 2..9, 8),
             (0..11, 4..5, 2),
+            (0..11, 0..9, 6),
+            (1..10, 2..9, 6),
+            (0..11, 1..9, 4),
         ] {
             let want = expected(&x, rows.clone(), depths.clone(), width);
             for view in [x.view(), fortran.view(), strided] {
