@@ -152,14 +152,18 @@ impl WorldScorer {
         })
     }
 
-    fn batch(&self, request: &Request<'_>, items: &[usize]) -> Batch {
-        let (user, hour) = (request.user, request.context.hour);
-        let n = items.len();
+    /// One model batch of every request's candidates, request after request, built in one
+    /// pass: each request's history converted once and repeated for its candidates.
+    fn batch(&self, requests: &[Request<'_>], items: &[&[usize]]) -> Batch {
+        let n = items.iter().map(|i| i.len()).sum();
         let n_cat = self.item_cat.first().map_or(0, Vec::len);
         let n_num = self.item_num.first().map_or(0, Vec::len);
         let mut cat = Array2::zeros((n, n_cat));
         let mut num = Array2::zeros((n, n_num));
-        for (r, &i) in items.iter().enumerate() {
+        let rows =
+            requests.iter().zip(items).flat_map(|(q, items)| items.iter().map(move |&i| (q, i)));
+        for (r, (request, i)) in rows.enumerate() {
+            let user = request.user;
             cat.row_mut(r).assign(&ndarray::ArrayView1::from(&self.item_cat[i]));
             num.row_mut(r).assign(&ndarray::ArrayView1::from(&self.item_num[i]));
             // The log's user vocabulary is the world index + 1 (the whole population known).
@@ -168,22 +172,27 @@ impl WorldScorer {
                 cat[[r, *c]] = ids[user];
             }
             if let Some(c) = self.hour_col {
-                cat[[r, c]] = hour as usize + 1;
+                cat[[r, c]] = request.context.hour as usize + 1;
             }
             if let Some(c) = self.weekday_col {
                 // The world's log derives the weekday at UTC (offset 0), as here.
                 cat[[r, c]] = deepprl_data::time::day_of_week(request.time, 0) as usize + 1;
             }
         }
-        let history = self.history.then(|| request.history.to_model(K)).map(|h| History {
-            item: repeat_rows(&h.item, n),
-            outcome: h
-                .outcome
-                .broadcast((n, h.outcome.dim().1, h.outcome.dim().2))
-                .expect("one row")
-                .to_owned(),
-            delta: repeat_rows(&h.delta, n),
-            mask: repeat_rows(&h.mask, n),
+        let history = self.history.then(|| {
+            let histories: Vec<&UserHistory> = requests.iter().map(|q| q.history).collect();
+            let h = UserHistory::model_batch(&histories, K);
+            let of_row: Vec<usize> = items
+                .iter()
+                .enumerate()
+                .flat_map(|(q, i)| std::iter::repeat_n(q, i.len()))
+                .collect();
+            History {
+                item: h.item.select(Axis(0), &of_row),
+                outcome: h.outcome.select(Axis(0), &of_row),
+                delta: h.delta.select(Axis(0), &of_row),
+                mask: h.mask.select(Axis(0), &of_row),
+            }
         });
         Batch { cat, num, history, labels: Array2::zeros((n, K)) }
     }
@@ -211,10 +220,6 @@ fn user_fields(ds: &Dataset, n_users: usize) -> Vec<(usize, Vec<usize>)> {
         .collect()
 }
 
-fn repeat_rows<T: Clone>(a: &Array2<T>, n: usize) -> Array2<T> {
-    a.broadcast((n, a.ncols())).expect("one row").to_owned()
-}
-
 impl WorldScorer {
     /// Standardised predictions of `batch`'s rows.
     fn predict(&self, batch: &Batch) -> Vec<[f64; K]> {
@@ -233,7 +238,7 @@ impl WorldScorer {
 
 impl SlateScorer for WorldScorer {
     fn score(&self, request: &Request<'_>, items: &[usize]) -> Vec<[f64; K]> {
-        self.predict(&self.batch(request, items))
+        self.predict(&self.batch(std::slice::from_ref(request), &[items]))
     }
 
     /// One predictor call for every request's candidates, the requests' rows in order (each
@@ -242,8 +247,7 @@ impl SlateScorer for WorldScorer {
         if requests.is_empty() {
             return Vec::new();
         }
-        let parts: Vec<Batch> = requests.iter().zip(items).map(|(r, i)| self.batch(r, i)).collect();
-        let mut all = self.predict(&Batch::concat(&parts)).into_iter();
+        let mut all = self.predict(&self.batch(requests, items)).into_iter();
         items.iter().map(|i| all.by_ref().take(i.len()).collect()).collect()
     }
 }
@@ -554,7 +558,7 @@ mod tests {
                 time,
                 history: &empty,
             };
-            let got = scorer.batch(&request, &[item]);
+            let got = scorer.batch(std::slice::from_ref(&request), &[&[item]]);
             let want = to_model_batch(deepprl_data::Batch::from_rows(ds, &[row], None), &ds.meta);
             assert_eq!(got.cat.row(0), want.cat.row(0), "row {row}");
             assert_eq!(got.num.row(0), want.num.row(0), "row {row}");
