@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod bounds;
+pub mod distributed;
 pub mod error;
 pub mod float;
 pub mod init;
@@ -37,5 +38,5 @@ pub mod testing;
 
 pub use error::{Error, Result};
 pub use float::Float;
-pub use params::{GradRef, ParamGrads, Parameterized, SparseRowGrad};
+pub use params::{GradMut, GradRef, ParamGrads, Parameterized, SparseRowGrad};
 pub use rng::DeepRng;

@@ -17,6 +17,15 @@ pub enum GradRef<'a, F> {
     Sparse(&'a SparseRowGrad<F>),
 }
 
+/// A gradient to overwrite (receiving a gradient computed elsewhere, e.g. by another rank).
+#[derive(Debug)]
+pub enum GradMut<'a, F> {
+    /// Same shape as the parameter.
+    Dense(ArrayViewMutD<'a, F>),
+    /// A sparse-row gradient, replaced whole.
+    Sparse(&'a mut SparseRowGrad<F>),
+}
+
 /// The gradient of a `[n_rows, d]` table touched at a few rows (an embedding lookup).
 ///
 /// Stored uncoalesced: one row of `values` per lookup, in lookup order.
@@ -112,6 +121,8 @@ pub trait ParamGrads<F: Float>: Send + Sync {
     fn scale(&mut self, factor: F);
     /// Yields each gradient with its parameter path, in the order of the parameter visitor.
     fn visit<'a>(&'a self, v: &mut dyn FnMut(&str, GradRef<'a, F>));
+    /// Yields each gradient mutably, in the order of [`ParamGrads::visit`].
+    fn visit_mut<'a>(&'a mut self, v: &mut dyn FnMut(&str, GradMut<'a, F>));
 }
 
 /// Something that owns named parameters.
@@ -154,6 +165,11 @@ impl<F: Float, G: ParamGrads<F>> ParamGrads<F> for Vec<G> {
             g.visit(&mut |n, r| v(&join(&i.to_string(), n), r));
         }
     }
+    fn visit_mut<'a>(&'a mut self, v: &mut dyn FnMut(&str, GradMut<'a, F>)) {
+        for (i, g) in self.iter_mut().enumerate() {
+            g.visit_mut(&mut |n, r| v(&join(&i.to_string(), n), r));
+        }
+    }
 }
 
 /// A `Vec` of blocks: block `i`'s tensors are named `i.<name>`.
@@ -191,6 +207,11 @@ impl<F: Float, G: ParamGrads<F>> ParamGrads<F> for Option<G> {
     fn visit<'a>(&'a self, v: &mut dyn FnMut(&str, GradRef<'a, F>)) {
         if let Some(g) = self {
             g.visit(v);
+        }
+    }
+    fn visit_mut<'a>(&'a mut self, v: &mut dyn FnMut(&str, GradMut<'a, F>)) {
+        if let Some(g) = self {
+            g.visit_mut(v);
         }
     }
 }
@@ -246,6 +267,9 @@ macro_rules! dense_grads {
             }
             fn visit<'a>(&'a self, v: &mut dyn FnMut(&str, $crate::GradRef<'a, F>)) {
                 $(v(stringify!($field), $crate::GradRef::Dense(self.$field.view().into_dyn()));)+
+            }
+            fn visit_mut<'a>(&'a mut self, v: &mut dyn FnMut(&str, $crate::GradMut<'a, F>)) {
+                $(v(stringify!($field), $crate::GradMut::Dense(self.$field.view_mut().into_dyn()));)+
             }
         }
     };

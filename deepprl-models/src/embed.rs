@@ -5,7 +5,7 @@
 
 use crate::batch::{Batch, FieldRole, Schema};
 use deepprl_core::layers::{Embedding, EmbeddingCache, EmbeddingConfig, EmbeddingGrads};
-use deepprl_core::{Float, GradRef, ParamGrads, Parameterized, params::join};
+use deepprl_core::{Float, GradMut, GradRef, ParamGrads, Parameterized, params::join};
 use ndarray::{Array2, Array3, ArrayView2, ArrayView3, ArrayViewD, ArrayViewMutD};
 use ndarray_rand::rand::Rng;
 
@@ -37,6 +37,11 @@ impl<F: Float> ParamGrads<F> for EmbedderGrads<F> {
     fn visit<'a>(&'a self, v: &mut dyn FnMut(&str, GradRef<'a, F>)) {
         for (name, g) in self.names.iter().zip(&self.tables) {
             g.visit(&mut |n, r| v(&join(name, n), r));
+        }
+    }
+    fn visit_mut<'a>(&'a mut self, v: &mut dyn FnMut(&str, GradMut<'a, F>)) {
+        for (name, g) in self.names.iter().zip(&mut self.tables) {
+            g.visit_mut(&mut |n, r| v(&join(name, n), r));
         }
     }
 }

@@ -1,8 +1,10 @@
 //! The predictor abstraction shared by in-tree models and the plugin baselines.
 
 use crate::batch::{Batch, Schema};
+use deepprl_core::distributed::ShardExchange;
 use ndarray::Array2;
 use std::path::Path;
+use std::sync::Arc;
 
 /// A multi-objective predictor: K predictions per example, trained on K labels.
 ///
@@ -38,6 +40,22 @@ pub trait Predictor: Send {
 
     /// Changes the learning rate (schedules).
     fn set_lr(&mut self, lr: f64);
+
+    /// Spreads the gradient shards of [`Predictor::train_step`] over the ranks of a
+    /// distributed job ([`deepprl_core::distributed`]): every rank must call it, with the same
+    /// model, before the first step; training then gives the same parameters, bit for bit, as
+    /// one process.
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] on `distributed` if this predictor cannot train across
+    /// processes (the default, e.g. the plugins) or the ranks built different models.
+    fn distribute(&mut self, exchange: Arc<dyn ShardExchange>) -> crate::Result<()> {
+        let _ = exchange;
+        Err(crate::Error::config(
+            "distributed",
+            format!("the {} predictor cannot train across processes", self.name()),
+        ))
+    }
 
     /// Number of scalar parameters.
     fn num_params(&self) -> usize;

@@ -11,7 +11,7 @@
 
 use deepprl_core::layers::{Attention, AttentionCache, AttentionConfig, AttentionGrads};
 use deepprl_core::rng::DeepRng;
-use deepprl_core::{Float, GradRef, ParamGrads, Parameterized};
+use deepprl_core::{Float, GradMut, GradRef, ParamGrads, Parameterized};
 use ndarray::{Array2, Array3, ArrayView3, ArrayViewD, ArrayViewMutD};
 
 /// The parameter paths of the inner layer that are trained; the rest are frozen.
@@ -40,6 +40,13 @@ impl<F: Float> ParamGrads<F> for SpecAttentionGrads<F> {
     }
     fn visit<'a>(&'a self, v: &mut dyn FnMut(&str, GradRef<'a, F>)) {
         self.inner.visit(&mut |n, g| {
+            if TRAINED.contains(&n) {
+                v(n, g);
+            }
+        });
+    }
+    fn visit_mut<'a>(&'a mut self, v: &mut dyn FnMut(&str, GradMut<'a, F>)) {
+        self.inner.visit_mut(&mut |n, g| {
             if TRAINED.contains(&n) {
                 v(n, g);
             }

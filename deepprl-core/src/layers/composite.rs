@@ -26,6 +26,11 @@ macro_rules! composite_params {
                     v(&$crate::params::join(stringify!($field), n), g)
                 });)+
             }
+            fn visit_mut<'a>(&'a mut self, v: &mut dyn FnMut(&str, $crate::GradMut<'a, F>)) {
+                $($crate::ParamGrads::visit_mut(&mut self.$field, &mut |n, g| {
+                    v(&$crate::params::join(stringify!($field), n), g)
+                });)+
+            }
         }
         impl<F: $crate::Float> $crate::Parameterized<F> for $layer<F> {
             type Grads = $grads<F>;

@@ -1,7 +1,7 @@
 //! Embedding table over [`ops::embedding`](crate::ops::embedding), with sparse-row gradients.
 
 use crate::ops::embedding;
-use crate::{Float, GradRef, ParamGrads, Parameterized, SparseRowGrad, init};
+use crate::{Float, GradMut, GradRef, ParamGrads, Parameterized, SparseRowGrad, init};
 use ndarray::{Array2, ArrayView2, ArrayViewD, ArrayViewMutD};
 use ndarray_rand::rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -58,6 +58,9 @@ impl<F: Float> ParamGrads<F> for EmbeddingGrads<F> {
     }
     fn visit<'a>(&'a self, v: &mut dyn FnMut(&str, GradRef<'a, F>)) {
         v("table", GradRef::Sparse(&self.table));
+    }
+    fn visit_mut<'a>(&'a mut self, v: &mut dyn FnMut(&str, GradMut<'a, F>)) {
+        v("table", GradMut::Sparse(&mut self.table));
     }
 }
 

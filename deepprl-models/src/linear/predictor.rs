@@ -92,6 +92,12 @@ impl Predictor for LinearPredictor {
     fn set_lr(&mut self, lr: f64) {
         self.0.set_lr(lr);
     }
+    fn distribute(
+        &mut self,
+        exchange: std::sync::Arc<dyn deepprl_core::distributed::ShardExchange>,
+    ) -> crate::Result<()> {
+        self.0.distribute(exchange)
+    }
     fn num_params(&self) -> usize {
         self.0.num_params()
     }

@@ -23,3 +23,6 @@ pub use input::{InputCache, InputLayer};
 pub use net::{MultiTaskNet, NetConfig};
 pub use predictor::NetPredictor;
 pub use training::Training;
+
+#[cfg(test)]
+mod distributed_tests;

@@ -6,11 +6,13 @@ use super::{MultiTaskNet, NetConfig, Training, loss};
 use crate::batch::{Batch, ObjectiveKind, Schema};
 use crate::predictor::Predictor;
 use crate::{Error, Result};
+use deepprl_core::distributed::{ShardExchange, sharded_grads_across};
 use deepprl_core::optim::{Adam, clip_grad_norm};
 use deepprl_core::parallel::{map_shards, sharded_grads};
 use deepprl_core::{Parameterized, rng::seeded};
 use ndarray::{Array2, Axis};
 use std::path::Path;
+use std::sync::Arc;
 
 /// The gradients of `C`'s network.
 type Grads<C> = <<C as NetConfig>::Net as Parameterized<f32>>::Grads;
@@ -26,6 +28,8 @@ pub struct NetPredictor<C: NetConfig> {
     adam: Adam<f32>,
     kinds: Vec<ObjectiveKind>,
     task_weights: Vec<f32>,
+    /// The ranks of a distributed job the gradient shards are spread over, if any.
+    exchange: Option<Arc<dyn ShardExchange>>,
 }
 
 impl<C: NetConfig> NetPredictor<C> {
@@ -48,6 +52,7 @@ impl<C: NetConfig> NetPredictor<C> {
             schema: schema.clone(),
             kinds: schema.kinds(),
             task_weights,
+            exchange: None,
         })
     }
 
@@ -81,6 +86,20 @@ impl<C: NetConfig> NetPredictor<C> {
         self.check_weights(weights)?;
         self.task_weights = weights.to_vec();
         Ok(())
+    }
+
+    /// Words that differ when two processes built different models: a hash of the name, the
+    /// shard count and every parameter's path, shape and values.
+    fn fingerprint(&self) -> Vec<u32> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (C::NAME, self.training.n_shards).hash(&mut h);
+        self.model.visit_params(&mut |path, p| {
+            (path, p.shape()).hash(&mut h);
+            p.iter().for_each(|v| v.to_bits().hash(&mut h));
+        });
+        let x = h.finish();
+        vec![x as u32, (x >> 32) as u32]
     }
 
     fn check_weights(&self, weights: &[f32]) -> Result<()> {
@@ -130,11 +149,12 @@ impl<C: NetConfig> NetPredictor<C> {
     }
 
     /// The summed loss and gradients of a non-empty `batch`, shard by shard, summed in shard
-    /// order; the gradients are those of the mean loss.
+    /// order (across the ranks of a distributed job when there is one); the gradients are
+    /// those of the mean loss.
     fn loss_and_grads(&self, batch: &Batch, weights: &[f32]) -> (f32, Grads<C>) {
         let n = batch.len();
         let scale = 1.0 / n as f32;
-        sharded_grads(n, self.training.n_shards, |r| {
+        let shard_grads = |r| {
             let shard = batch.rows(r);
             let (out, cache) = self.model.forward(&shard);
             let (l, d) =
@@ -142,7 +162,17 @@ impl<C: NetConfig> NetPredictor<C> {
             let mut g = self.model.zero_grads();
             self.model.backward(&cache, d.view(), &mut g);
             (l, g)
-        })
+        };
+        match &self.exchange {
+            None => sharded_grads(n, self.training.n_shards, shard_grads),
+            Some(ex) => sharded_grads_across(
+                n,
+                self.training.n_shards,
+                ex.as_ref(),
+                || self.model.zero_grads(),
+                shard_grads,
+            ),
+        }
     }
 
     /// Clips and applies `grads` unless the mean of `total` over `n` examples is non-finite;
@@ -212,6 +242,25 @@ impl<C: NetConfig> Predictor for NetPredictor<C> {
 
     fn set_lr(&mut self, lr: f64) {
         self.adam.set_lr(lr);
+    }
+
+    /// Checks with every rank that they build the same model (name, shard count, every
+    /// parameter's path and shape, and the initial values' bits) before spreading the shards.
+    fn distribute(&mut self, exchange: Arc<dyn ShardExchange>) -> Result<()> {
+        let mine = self.fingerprint();
+        let all = exchange.all_gather(&mine);
+        if let Some(r) = all.iter().position(|f| *f != mine) {
+            return Err(Error::config(
+                "distributed",
+                format!(
+                    "rank {r} built another {} model than rank {} (config, data or seed differ)",
+                    C::NAME,
+                    exchange.rank()
+                ),
+            ));
+        }
+        self.exchange = Some(exchange);
+        Ok(())
     }
 
     fn num_params(&self) -> usize {

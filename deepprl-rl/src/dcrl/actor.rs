@@ -15,7 +15,7 @@
 use deepprl_core::layers::{Layer, Mlp, MlpCache, MlpConfig, MlpGrads};
 use deepprl_core::ops::{concat, softmax};
 use deepprl_core::params::add_into;
-use deepprl_core::{Float, GradRef, ParamGrads, Parameterized};
+use deepprl_core::{Float, GradMut, GradRef, ParamGrads, Parameterized};
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewD, ArrayViewMutD, Axis};
 use ndarray_rand::rand::Rng;
 
@@ -175,6 +175,12 @@ impl<F: Float> ParamGrads<F> for ActorGrads<F> {
         self.f.visit(v);
         if let Some(t) = &self.theta {
             v("theta", GradRef::Dense(t.view().into_dyn()));
+        }
+    }
+    fn visit_mut<'a>(&'a mut self, v: &mut dyn FnMut(&str, GradMut<'a, F>)) {
+        self.f.visit_mut(v);
+        if let Some(t) = &mut self.theta {
+            v("theta", GradMut::Dense(t.view_mut().into_dyn()));
         }
     }
 }
